@@ -1,0 +1,49 @@
+using System.CommandLine;
+
+namespace Simil.Cli;
+
+/// <summary>
+/// Runs a command line and turns every failure into one line on stderr and an exit code:
+/// 0 success, 2 bad usage or bad input, 1 anything else. Never a stack trace.
+/// </summary>
+static class Cli
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            var command = result.CommandResult.Command;
+            var name = command == root ? "simil" : $"simil {command.Name}";
+            return Fail(BadInput, $"{result.Errors[0].Message} (see '{name} --help')");
+        }
+        try
+        {
+            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            return Fail(BadInput, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail(Failure, "cancelled");
+        }
+#pragma warning disable CA1031 // The tool's last line of defence: report, never crash with a trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Fail(Failure, $"internal error: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine($"simil: {message}");
+        return code;
+    }
+}

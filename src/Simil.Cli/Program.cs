@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Simil.Cli;
+using Simil.Cli.Commands;
+
+var root = new RootCommand("simil: measure how similar embeddings are (dot product, cosine similarity, squared L2 and more), exactly and fast.")
+{
+    CompareCommand.Create(),
+};
+return Cli.Run(root, args);

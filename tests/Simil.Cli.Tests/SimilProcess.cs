@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Simil.Cli.Tests;
+
+/// <summary>What a run of the tool gave back.</summary>
+sealed record RunResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Runs <c>simil</c> in its own process, as a user would, with output redirected.</summary>
+static class SimilProcess
+{
+    static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "simil.dll");
+
+    public static async Task<RunResult> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(s_dll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var token = TestContext.Current.CancellationToken;
+        var stderr = process.StandardError.ReadToEndAsync(token);
+        var stdout = await process.StandardOutput.ReadToEndAsync(token);
+        await process.WaitForExitAsync(token);
+        return new RunResult(process.ExitCode, stdout, await stderr);
+    }
+
+    /// <summary>A failed run: the given exit code, nothing on stdout, one line on stderr and no stack trace.</summary>
+    public static string AssertOneLineError(RunResult result, int exitCode)
+    {
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("simil: ", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        return lines[0];
+    }
+}
