@@ -20,8 +20,11 @@ static class CompareRenderer
             table.AddRow(metric.Name(), Format(score), metric.HigherIsCloser() ? "higher" : "lower");
         console.WriteLine($"{Describe(a)} vs {Describe(b)} · {source} · {comparison.Dimensions} dimensions");
         console.Write(table);
-        foreach (var note in comparison.Notes)
-            console.WriteLine(note);
+        if (comparison.Notes.Count > 0)
+        {
+            var notes = new Rows(comparison.Notes.Select(n => new Text(n)));
+            console.Write(new Panel(notes) { Header = new PanelHeader("what the numbers mean"), Border = BoxBorder.Rounded });
+        }
     }
 
     public static void WriteJson(TextWriter output, string a, string b, string source, PairComparison comparison)

@@ -49,105 +49,132 @@ static class Reduce
     internal static double V128<TOp>(ref float a, ref float b, nuint n) where TOp : struct, IReduceOperator
     {
         const int W = 4;
+        const int Block = 4 * W * BlockIterations;
         if (n < W)
             return Scalar<TOp>(ref a, ref b, n);
         var lo = Vector128<double>.Zero;
         var hi = Vector128<double>.Zero;
         nuint i = 0;
-        while (true)
+        // Whole blocks while more than one block remains: no bounds other than the block's.
+        for (; n - i > Block; i += Block)
         {
-            nuint end = Math.Min(n, i + 4 * W * BlockIterations);
             var s0 = Vector128<float>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
-            for (; i + 4 * W <= end; i += 4 * W)
+            for (nuint j = i; j < i + Block; j += 4 * W)
             {
-                s0 = TOp.Invoke(s0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
-                s1 = TOp.Invoke(s1, Vector128.LoadUnsafe(ref a, i + W), Vector128.LoadUnsafe(ref b, i + W));
-                s2 = TOp.Invoke(s2, Vector128.LoadUnsafe(ref a, i + 2 * W), Vector128.LoadUnsafe(ref b, i + 2 * W));
-                s3 = TOp.Invoke(s3, Vector128.LoadUnsafe(ref a, i + 3 * W), Vector128.LoadUnsafe(ref b, i + 3 * W));
+                s0 = TOp.Invoke(s0, Vector128.LoadUnsafe(ref a, j), Vector128.LoadUnsafe(ref b, j));
+                s1 = TOp.Invoke(s1, Vector128.LoadUnsafe(ref a, j + W), Vector128.LoadUnsafe(ref b, j + W));
+                s2 = TOp.Invoke(s2, Vector128.LoadUnsafe(ref a, j + 2 * W), Vector128.LoadUnsafe(ref b, j + 2 * W));
+                s3 = TOp.Invoke(s3, Vector128.LoadUnsafe(ref a, j + 3 * W), Vector128.LoadUnsafe(ref b, j + 3 * W));
             }
-            for (; i + W <= end; i += W)
-                s0 = TOp.Invoke(s0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
-            bool last = end == n;
-            if (last && i < n)
-            {
-                var mask = TailMask.Load128(n - i);
-                s1 = TOp.Invoke(s1, Vector128.LoadUnsafe(ref a, n - W) & mask, Vector128.LoadUnsafe(ref b, n - W) & mask);
-            }
-            var s = (s0 + s1) + (s2 + s3);
-            lo += Vector128.WidenLower(s);
-            hi += Vector128.WidenUpper(s);
-            if (last)
-                return Vector128.Sum(lo + hi);
+            var block = (s0 + s1) + (s2 + s3);
+            lo += Vector128.WidenLower(block);
+            hi += Vector128.WidenUpper(block);
         }
+        // The last block: unrolled steps, single vectors, then the masked overlapping tail.
+        var t0 = Vector128<float>.Zero; var t1 = t0; var t2 = t0; var t3 = t0;
+        for (; i + 4 * W <= n; i += 4 * W)
+        {
+            t0 = TOp.Invoke(t0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
+            t1 = TOp.Invoke(t1, Vector128.LoadUnsafe(ref a, i + W), Vector128.LoadUnsafe(ref b, i + W));
+            t2 = TOp.Invoke(t2, Vector128.LoadUnsafe(ref a, i + 2 * W), Vector128.LoadUnsafe(ref b, i + 2 * W));
+            t3 = TOp.Invoke(t3, Vector128.LoadUnsafe(ref a, i + 3 * W), Vector128.LoadUnsafe(ref b, i + 3 * W));
+        }
+        for (; i + W <= n; i += W)
+            t0 = TOp.Invoke(t0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
+        if (i < n)
+        {
+            var mask = TailMask.Load128(n - i);
+            t1 = TOp.Invoke(t1, Vector128.LoadUnsafe(ref a, n - W) & mask, Vector128.LoadUnsafe(ref b, n - W) & mask);
+        }
+        var last = (t0 + t1) + (t2 + t3);
+        return Vector128.Sum(lo + Vector128.WidenLower(last) + (hi + Vector128.WidenUpper(last)));
     }
 
     internal static double V256<TOp>(ref float a, ref float b, nuint n) where TOp : struct, IReduceOperator
     {
         const int W = 8;
+        const int Block = 4 * W * BlockIterations;
         if (n < W)
             return V128<TOp>(ref a, ref b, n);
         var lo = Vector256<double>.Zero;
         var hi = Vector256<double>.Zero;
         nuint i = 0;
-        while (true)
+        // Whole blocks while more than one block remains: no bounds other than the block's.
+        for (; n - i > Block; i += Block)
         {
-            nuint end = Math.Min(n, i + 4 * W * BlockIterations);
             var s0 = Vector256<float>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
-            for (; i + 4 * W <= end; i += 4 * W)
+            for (nuint j = i; j < i + Block; j += 4 * W)
             {
-                s0 = TOp.Invoke(s0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
-                s1 = TOp.Invoke(s1, Vector256.LoadUnsafe(ref a, i + W), Vector256.LoadUnsafe(ref b, i + W));
-                s2 = TOp.Invoke(s2, Vector256.LoadUnsafe(ref a, i + 2 * W), Vector256.LoadUnsafe(ref b, i + 2 * W));
-                s3 = TOp.Invoke(s3, Vector256.LoadUnsafe(ref a, i + 3 * W), Vector256.LoadUnsafe(ref b, i + 3 * W));
+                s0 = TOp.Invoke(s0, Vector256.LoadUnsafe(ref a, j), Vector256.LoadUnsafe(ref b, j));
+                s1 = TOp.Invoke(s1, Vector256.LoadUnsafe(ref a, j + W), Vector256.LoadUnsafe(ref b, j + W));
+                s2 = TOp.Invoke(s2, Vector256.LoadUnsafe(ref a, j + 2 * W), Vector256.LoadUnsafe(ref b, j + 2 * W));
+                s3 = TOp.Invoke(s3, Vector256.LoadUnsafe(ref a, j + 3 * W), Vector256.LoadUnsafe(ref b, j + 3 * W));
             }
-            for (; i + W <= end; i += W)
-                s0 = TOp.Invoke(s0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
-            bool last = end == n;
-            if (last && i < n)
-            {
-                var mask = TailMask.Load256(n - i);
-                s1 = TOp.Invoke(s1, Vector256.LoadUnsafe(ref a, n - W) & mask, Vector256.LoadUnsafe(ref b, n - W) & mask);
-            }
-            var s = (s0 + s1) + (s2 + s3);
-            lo += Vector256.WidenLower(s);
-            hi += Vector256.WidenUpper(s);
-            if (last)
-                return Vector256.Sum(lo + hi);
+            var block = (s0 + s1) + (s2 + s3);
+            lo += Vector256.WidenLower(block);
+            hi += Vector256.WidenUpper(block);
         }
+        // The last block: unrolled steps, single vectors, then the masked overlapping tail.
+        var t0 = Vector256<float>.Zero; var t1 = t0; var t2 = t0; var t3 = t0;
+        for (; i + 4 * W <= n; i += 4 * W)
+        {
+            t0 = TOp.Invoke(t0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
+            t1 = TOp.Invoke(t1, Vector256.LoadUnsafe(ref a, i + W), Vector256.LoadUnsafe(ref b, i + W));
+            t2 = TOp.Invoke(t2, Vector256.LoadUnsafe(ref a, i + 2 * W), Vector256.LoadUnsafe(ref b, i + 2 * W));
+            t3 = TOp.Invoke(t3, Vector256.LoadUnsafe(ref a, i + 3 * W), Vector256.LoadUnsafe(ref b, i + 3 * W));
+        }
+        for (; i + W <= n; i += W)
+            t0 = TOp.Invoke(t0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
+        if (i < n)
+        {
+            var mask = TailMask.Load256(n - i);
+            t1 = TOp.Invoke(t1, Vector256.LoadUnsafe(ref a, n - W) & mask, Vector256.LoadUnsafe(ref b, n - W) & mask);
+        }
+        var last = (t0 + t1) + (t2 + t3);
+        return Vector256.Sum(lo + Vector256.WidenLower(last) + (hi + Vector256.WidenUpper(last)));
     }
 
     internal static double V512<TOp>(ref float a, ref float b, nuint n) where TOp : struct, IReduceOperator
     {
         const int W = 16;
+        const int Block = 4 * W * BlockIterations;
         if (n < W)
             return V256<TOp>(ref a, ref b, n);
         var lo = Vector512<double>.Zero;
         var hi = Vector512<double>.Zero;
         nuint i = 0;
-        while (true)
+        // Whole blocks while more than one block remains: no bounds other than the block's.
+        for (; n - i > Block; i += Block)
         {
-            nuint end = Math.Min(n, i + 4 * W * BlockIterations);
             var s0 = Vector512<float>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
-            for (; i + 4 * W <= end; i += 4 * W)
+            for (nuint j = i; j < i + Block; j += 4 * W)
             {
-                s0 = TOp.Invoke(s0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
-                s1 = TOp.Invoke(s1, Vector512.LoadUnsafe(ref a, i + W), Vector512.LoadUnsafe(ref b, i + W));
-                s2 = TOp.Invoke(s2, Vector512.LoadUnsafe(ref a, i + 2 * W), Vector512.LoadUnsafe(ref b, i + 2 * W));
-                s3 = TOp.Invoke(s3, Vector512.LoadUnsafe(ref a, i + 3 * W), Vector512.LoadUnsafe(ref b, i + 3 * W));
+                s0 = TOp.Invoke(s0, Vector512.LoadUnsafe(ref a, j), Vector512.LoadUnsafe(ref b, j));
+                s1 = TOp.Invoke(s1, Vector512.LoadUnsafe(ref a, j + W), Vector512.LoadUnsafe(ref b, j + W));
+                s2 = TOp.Invoke(s2, Vector512.LoadUnsafe(ref a, j + 2 * W), Vector512.LoadUnsafe(ref b, j + 2 * W));
+                s3 = TOp.Invoke(s3, Vector512.LoadUnsafe(ref a, j + 3 * W), Vector512.LoadUnsafe(ref b, j + 3 * W));
             }
-            for (; i + W <= end; i += W)
-                s0 = TOp.Invoke(s0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
-            bool last = end == n;
-            if (last && i < n)
-            {
-                var mask = TailMask.Load512(n - i);
-                s1 = TOp.Invoke(s1, Vector512.LoadUnsafe(ref a, n - W) & mask, Vector512.LoadUnsafe(ref b, n - W) & mask);
-            }
-            var s = (s0 + s1) + (s2 + s3);
-            lo += Vector512.WidenLower(s);
-            hi += Vector512.WidenUpper(s);
-            if (last)
-                return Vector512.Sum(lo + hi);
+            var block = (s0 + s1) + (s2 + s3);
+            lo += Vector512.WidenLower(block);
+            hi += Vector512.WidenUpper(block);
         }
+        // The last block: unrolled steps, single vectors, then the masked overlapping tail.
+        var t0 = Vector512<float>.Zero; var t1 = t0; var t2 = t0; var t3 = t0;
+        for (; i + 4 * W <= n; i += 4 * W)
+        {
+            t0 = TOp.Invoke(t0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
+            t1 = TOp.Invoke(t1, Vector512.LoadUnsafe(ref a, i + W), Vector512.LoadUnsafe(ref b, i + W));
+            t2 = TOp.Invoke(t2, Vector512.LoadUnsafe(ref a, i + 2 * W), Vector512.LoadUnsafe(ref b, i + 2 * W));
+            t3 = TOp.Invoke(t3, Vector512.LoadUnsafe(ref a, i + 3 * W), Vector512.LoadUnsafe(ref b, i + 3 * W));
+        }
+        for (; i + W <= n; i += W)
+            t0 = TOp.Invoke(t0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
+        if (i < n)
+        {
+            var mask = TailMask.Load512(n - i);
+            t1 = TOp.Invoke(t1, Vector512.LoadUnsafe(ref a, n - W) & mask, Vector512.LoadUnsafe(ref b, n - W) & mask);
+        }
+        var last = (t0 + t1) + (t2 + t3);
+        return Vector512.Sum(lo + Vector512.WidenLower(last) + (hi + Vector512.WidenUpper(last)));
     }
 }

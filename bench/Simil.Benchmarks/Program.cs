@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using Simil.Benchmarks;
+
+if (args.Length > 0 && args[0] == "check")
+    return PeerCheck.Run();
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args);
+foreach (var summary in summaries)
+    if (summary.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(KernelBenchmarks)))
+        KernelReport.Write(summary, Path.Combine(FindRepository(), "bench", "results"));
+return 0;
+
+static string FindRepository()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Simil.slnx")))
+        dir = dir.Parent;
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
