@@ -3,6 +3,8 @@ using Simil.Benchmarks;
 
 if (args.Length > 0 && args[0] == "check")
     return PeerCheck.Run();
+if (args.Length > 0 && args[0] == "interleaved")
+    return InterleavedMemoryRun.Run(Path.Combine(FindRepository(), "bench", "results"));
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args);
 foreach (var summary in summaries)
     if (summary.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(KernelBenchmarks)))

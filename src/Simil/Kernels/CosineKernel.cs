@@ -6,7 +6,8 @@ namespace Simil.Kernels;
 
 /// <summary>
 /// Cosine similarity in one pass with three accumulators (<c>a·b</c>, <c>‖a‖²</c>, <c>‖b‖²</c>),
-/// two sets of them unrolled, float32 blocks folded into float64 as in <see cref="Reduce"/>.
+/// two sets of them unrolled, float32 blocks folded into float64 and the last 1..W elements taken
+/// first as one masked overlapping vector, as in <see cref="Reduce"/>.
 /// </summary>
 static class CosineKernel
 {
@@ -53,128 +54,139 @@ static class CosineKernel
     internal static (double, double, double) V128(ref float a, ref float b, nuint n)
     {
         const int W = 4;
+        const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
             return Scalar(ref a, ref b, n);
+        // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
+        nuint tail = ((n - 1) % W) + 1;
+        nuint m = n - tail;
+        var mask = TailMask.Load128(tail);
+        var xe = Vector128.LoadUnsafe(ref a, n - W) & mask;
+        var ye = Vector128.LoadUnsafe(ref b, n - W) & mask;
+        var ab1 = xe * ye; var aa1 = xe * xe; var bb1 = ye * ye;
         var ab = new Accumulator128();
         var aa = new Accumulator128();
         var bb = new Accumulator128();
         nuint i = 0;
-        while (true)
+        for (; m - i > Block; i += Block)
         {
-            nuint end = Math.Min(n, i + 2 * W * 2 * Reduce.BlockIterations);
-            var ab0 = Vector128<float>.Zero; var ab1 = ab0; var aa0 = ab0; var aa1 = ab0; var bb0 = ab0; var bb1 = ab0;
-            for (; i + 2 * W <= end; i += 2 * W)
+            var p0 = Vector128<float>.Zero; var p1 = p0; var q0 = p0; var q1 = p0; var r0 = p0; var r1 = p0;
+            for (nuint j = i; j < i + Block; j += 2 * W)
             {
-                var x0 = Vector128.LoadUnsafe(ref a, i); var y0 = Vector128.LoadUnsafe(ref b, i);
-                var x1 = Vector128.LoadUnsafe(ref a, i + W); var y1 = Vector128.LoadUnsafe(ref b, i + W);
-                ab0 = Vector128.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector128.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector128.MultiplyAddEstimate(y0, y0, bb0);
-                ab1 = Vector128.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector128.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector128.MultiplyAddEstimate(y1, y1, bb1);
+                var x0 = Vector128.LoadUnsafe(ref a, j); var y0 = Vector128.LoadUnsafe(ref b, j);
+                var x1 = Vector128.LoadUnsafe(ref a, j + W); var y1 = Vector128.LoadUnsafe(ref b, j + W);
+                p0 = Vector128.MultiplyAddEstimate(x0, y0, p0); q0 = Vector128.MultiplyAddEstimate(x0, x0, q0); r0 = Vector128.MultiplyAddEstimate(y0, y0, r0);
+                p1 = Vector128.MultiplyAddEstimate(x1, y1, p1); q1 = Vector128.MultiplyAddEstimate(x1, x1, q1); r1 = Vector128.MultiplyAddEstimate(y1, y1, r1);
             }
-            bool last = end == n;
-            if (last && i < n)
-            {
-                // At most one full vector and a partial one remain.
-                if (i + W <= n)
-                {
-                    var x = Vector128.LoadUnsafe(ref a, i); var y = Vector128.LoadUnsafe(ref b, i);
-                    ab0 = Vector128.MultiplyAddEstimate(x, y, ab0); aa0 = Vector128.MultiplyAddEstimate(x, x, aa0); bb0 = Vector128.MultiplyAddEstimate(y, y, bb0);
-                    i += W;
-                }
-                if (i < n)
-                {
-                    var mask = TailMask.Load128(n - i);
-                    var x = Vector128.LoadUnsafe(ref a, n - W) & mask; var y = Vector128.LoadUnsafe(ref b, n - W) & mask;
-                    ab1 = Vector128.MultiplyAddEstimate(x, y, ab1); aa1 = Vector128.MultiplyAddEstimate(x, x, aa1); bb1 = Vector128.MultiplyAddEstimate(y, y, bb1);
-                }
-            }
-            ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
-            if (last)
-                return (ab.Sum(), aa.Sum(), bb.Sum());
+            ab.Add(p0 + p1); aa.Add(q0 + q1); bb.Add(r0 + r1);
         }
+        var ab0 = Vector128<float>.Zero; var aa0 = ab0; var bb0 = ab0;
+        for (; i + 2 * W <= m; i += 2 * W)
+        {
+            var x0 = Vector128.LoadUnsafe(ref a, i); var y0 = Vector128.LoadUnsafe(ref b, i);
+            var x1 = Vector128.LoadUnsafe(ref a, i + W); var y1 = Vector128.LoadUnsafe(ref b, i + W);
+            ab0 = Vector128.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector128.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector128.MultiplyAddEstimate(y0, y0, bb0);
+            ab1 = Vector128.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector128.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector128.MultiplyAddEstimate(y1, y1, bb1);
+        }
+        if (i < m)
+        {
+            var x = Vector128.LoadUnsafe(ref a, i); var y = Vector128.LoadUnsafe(ref b, i);
+            ab0 = Vector128.MultiplyAddEstimate(x, y, ab0); aa0 = Vector128.MultiplyAddEstimate(x, x, aa0); bb0 = Vector128.MultiplyAddEstimate(y, y, bb0);
+        }
+        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
+        return (ab.Sum(), aa.Sum(), bb.Sum());
     }
 
     internal static (double, double, double) V256(ref float a, ref float b, nuint n)
     {
         const int W = 8;
+        const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
             return V128(ref a, ref b, n);
+        // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
+        nuint tail = ((n - 1) % W) + 1;
+        nuint m = n - tail;
+        var mask = TailMask.Load256(tail);
+        var xe = Vector256.LoadUnsafe(ref a, n - W) & mask;
+        var ye = Vector256.LoadUnsafe(ref b, n - W) & mask;
+        var ab1 = xe * ye; var aa1 = xe * xe; var bb1 = ye * ye;
         var ab = new Accumulator256();
         var aa = new Accumulator256();
         var bb = new Accumulator256();
         nuint i = 0;
-        while (true)
+        for (; m - i > Block; i += Block)
         {
-            nuint end = Math.Min(n, i + 2 * W * 2 * Reduce.BlockIterations);
-            var ab0 = Vector256<float>.Zero; var ab1 = ab0; var aa0 = ab0; var aa1 = ab0; var bb0 = ab0; var bb1 = ab0;
-            for (; i + 2 * W <= end; i += 2 * W)
+            var p0 = Vector256<float>.Zero; var p1 = p0; var q0 = p0; var q1 = p0; var r0 = p0; var r1 = p0;
+            for (nuint j = i; j < i + Block; j += 2 * W)
             {
-                var x0 = Vector256.LoadUnsafe(ref a, i); var y0 = Vector256.LoadUnsafe(ref b, i);
-                var x1 = Vector256.LoadUnsafe(ref a, i + W); var y1 = Vector256.LoadUnsafe(ref b, i + W);
-                ab0 = Vector256.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector256.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector256.MultiplyAddEstimate(y0, y0, bb0);
-                ab1 = Vector256.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector256.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector256.MultiplyAddEstimate(y1, y1, bb1);
+                var x0 = Vector256.LoadUnsafe(ref a, j); var y0 = Vector256.LoadUnsafe(ref b, j);
+                var x1 = Vector256.LoadUnsafe(ref a, j + W); var y1 = Vector256.LoadUnsafe(ref b, j + W);
+                p0 = Vector256.MultiplyAddEstimate(x0, y0, p0); q0 = Vector256.MultiplyAddEstimate(x0, x0, q0); r0 = Vector256.MultiplyAddEstimate(y0, y0, r0);
+                p1 = Vector256.MultiplyAddEstimate(x1, y1, p1); q1 = Vector256.MultiplyAddEstimate(x1, x1, q1); r1 = Vector256.MultiplyAddEstimate(y1, y1, r1);
             }
-            bool last = end == n;
-            if (last && i < n)
-            {
-                if (i + W <= n)
-                {
-                    var x = Vector256.LoadUnsafe(ref a, i); var y = Vector256.LoadUnsafe(ref b, i);
-                    ab0 = Vector256.MultiplyAddEstimate(x, y, ab0); aa0 = Vector256.MultiplyAddEstimate(x, x, aa0); bb0 = Vector256.MultiplyAddEstimate(y, y, bb0);
-                    i += W;
-                }
-                if (i < n)
-                {
-                    var mask = TailMask.Load256(n - i);
-                    var x = Vector256.LoadUnsafe(ref a, n - W) & mask; var y = Vector256.LoadUnsafe(ref b, n - W) & mask;
-                    ab1 = Vector256.MultiplyAddEstimate(x, y, ab1); aa1 = Vector256.MultiplyAddEstimate(x, x, aa1); bb1 = Vector256.MultiplyAddEstimate(y, y, bb1);
-                }
-            }
-            ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
-            if (last)
-                return (ab.Sum(), aa.Sum(), bb.Sum());
+            ab.Add(p0 + p1); aa.Add(q0 + q1); bb.Add(r0 + r1);
         }
+        var ab0 = Vector256<float>.Zero; var aa0 = ab0; var bb0 = ab0;
+        for (; i + 2 * W <= m; i += 2 * W)
+        {
+            var x0 = Vector256.LoadUnsafe(ref a, i); var y0 = Vector256.LoadUnsafe(ref b, i);
+            var x1 = Vector256.LoadUnsafe(ref a, i + W); var y1 = Vector256.LoadUnsafe(ref b, i + W);
+            ab0 = Vector256.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector256.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector256.MultiplyAddEstimate(y0, y0, bb0);
+            ab1 = Vector256.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector256.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector256.MultiplyAddEstimate(y1, y1, bb1);
+        }
+        if (i < m)
+        {
+            var x = Vector256.LoadUnsafe(ref a, i); var y = Vector256.LoadUnsafe(ref b, i);
+            ab0 = Vector256.MultiplyAddEstimate(x, y, ab0); aa0 = Vector256.MultiplyAddEstimate(x, x, aa0); bb0 = Vector256.MultiplyAddEstimate(y, y, bb0);
+        }
+        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
+        return (ab.Sum(), aa.Sum(), bb.Sum());
     }
 
     internal static (double, double, double) V512(ref float a, ref float b, nuint n)
     {
         const int W = 16;
+        const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
             return V256(ref a, ref b, n);
+        // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
+        nuint tail = ((n - 1) % W) + 1;
+        nuint m = n - tail;
+        var mask = TailMask.Load512(tail);
+        var xe = Vector512.LoadUnsafe(ref a, n - W) & mask;
+        var ye = Vector512.LoadUnsafe(ref b, n - W) & mask;
+        var ab1 = xe * ye; var aa1 = xe * xe; var bb1 = ye * ye;
         var ab = new Accumulator512();
         var aa = new Accumulator512();
         var bb = new Accumulator512();
         nuint i = 0;
-        while (true)
+        for (; m - i > Block; i += Block)
         {
-            nuint end = Math.Min(n, i + 2 * W * 2 * Reduce.BlockIterations);
-            var ab0 = Vector512<float>.Zero; var ab1 = ab0; var aa0 = ab0; var aa1 = ab0; var bb0 = ab0; var bb1 = ab0;
-            for (; i + 2 * W <= end; i += 2 * W)
+            var p0 = Vector512<float>.Zero; var p1 = p0; var q0 = p0; var q1 = p0; var r0 = p0; var r1 = p0;
+            for (nuint j = i; j < i + Block; j += 2 * W)
             {
-                var x0 = Vector512.LoadUnsafe(ref a, i); var y0 = Vector512.LoadUnsafe(ref b, i);
-                var x1 = Vector512.LoadUnsafe(ref a, i + W); var y1 = Vector512.LoadUnsafe(ref b, i + W);
-                ab0 = Vector512.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector512.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector512.MultiplyAddEstimate(y0, y0, bb0);
-                ab1 = Vector512.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector512.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector512.MultiplyAddEstimate(y1, y1, bb1);
+                var x0 = Vector512.LoadUnsafe(ref a, j); var y0 = Vector512.LoadUnsafe(ref b, j);
+                var x1 = Vector512.LoadUnsafe(ref a, j + W); var y1 = Vector512.LoadUnsafe(ref b, j + W);
+                p0 = Vector512.MultiplyAddEstimate(x0, y0, p0); q0 = Vector512.MultiplyAddEstimate(x0, x0, q0); r0 = Vector512.MultiplyAddEstimate(y0, y0, r0);
+                p1 = Vector512.MultiplyAddEstimate(x1, y1, p1); q1 = Vector512.MultiplyAddEstimate(x1, x1, q1); r1 = Vector512.MultiplyAddEstimate(y1, y1, r1);
             }
-            bool last = end == n;
-            if (last && i < n)
-            {
-                if (i + W <= n)
-                {
-                    var x = Vector512.LoadUnsafe(ref a, i); var y = Vector512.LoadUnsafe(ref b, i);
-                    ab0 = Vector512.MultiplyAddEstimate(x, y, ab0); aa0 = Vector512.MultiplyAddEstimate(x, x, aa0); bb0 = Vector512.MultiplyAddEstimate(y, y, bb0);
-                    i += W;
-                }
-                if (i < n)
-                {
-                    var mask = TailMask.Load512(n - i);
-                    var x = Vector512.LoadUnsafe(ref a, n - W) & mask; var y = Vector512.LoadUnsafe(ref b, n - W) & mask;
-                    ab1 = Vector512.MultiplyAddEstimate(x, y, ab1); aa1 = Vector512.MultiplyAddEstimate(x, x, aa1); bb1 = Vector512.MultiplyAddEstimate(y, y, bb1);
-                }
-            }
-            ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
-            if (last)
-                return (ab.Sum(), aa.Sum(), bb.Sum());
+            ab.Add(p0 + p1); aa.Add(q0 + q1); bb.Add(r0 + r1);
         }
+        var ab0 = Vector512<float>.Zero; var aa0 = ab0; var bb0 = ab0;
+        for (; i + 2 * W <= m; i += 2 * W)
+        {
+            var x0 = Vector512.LoadUnsafe(ref a, i); var y0 = Vector512.LoadUnsafe(ref b, i);
+            var x1 = Vector512.LoadUnsafe(ref a, i + W); var y1 = Vector512.LoadUnsafe(ref b, i + W);
+            ab0 = Vector512.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector512.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector512.MultiplyAddEstimate(y0, y0, bb0);
+            ab1 = Vector512.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector512.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector512.MultiplyAddEstimate(y1, y1, bb1);
+        }
+        if (i < m)
+        {
+            var x = Vector512.LoadUnsafe(ref a, i); var y = Vector512.LoadUnsafe(ref b, i);
+            ab0 = Vector512.MultiplyAddEstimate(x, y, ab0); aa0 = Vector512.MultiplyAddEstimate(x, x, aa0); bb0 = Vector512.MultiplyAddEstimate(y, y, bb0);
+        }
+        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
+        return (ab.Sum(), aa.Sum(), bb.Sum());
     }
 
     /// <summary>float64 lanes that a block's float32 sums fold into.</summary>

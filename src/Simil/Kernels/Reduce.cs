@@ -13,8 +13,9 @@ namespace Simil.Kernels;
 /// result stays within 1e-6 of <c>Σ|terms|</c> at any length, at almost no cost.
 /// </para>
 /// <para>
-/// The last partial vector is loaded overlapping the previous one and masked, not finished in a
-/// scalar loop; inputs shorter than one vector fall through to the next narrower width.
+/// The last 1..W elements are loaded first, as one vector overlapping the previous one and masked
+/// to its new lanes, not finished in a scalar loop; inputs shorter than one vector fall through to
+/// the next narrower width.
 /// </para>
 /// </summary>
 static class Reduce
@@ -52,11 +53,17 @@ static class Reduce
         const int Block = 4 * W * BlockIterations;
         if (n < W)
             return Scalar<TOp>(ref a, ref b, n);
+        // The last 1..W elements first, loaded overlapping at n − W and masked to the new lanes:
+        // touching the end early starts its memory fetch early, and the loops below need no tail.
+        nuint tail = ((n - 1) % W) + 1;
+        nuint m = n - tail;
+        var mask = TailMask.Load128(tail);
+        var t1 = TOp.Invoke(Vector128<float>.Zero, Vector128.LoadUnsafe(ref a, n - W) & mask, Vector128.LoadUnsafe(ref b, n - W) & mask);
         var lo = Vector128<double>.Zero;
         var hi = Vector128<double>.Zero;
         nuint i = 0;
         // Whole blocks while more than one block remains: no bounds other than the block's.
-        for (; n - i > Block; i += Block)
+        for (; m - i > Block; i += Block)
         {
             var s0 = Vector128<float>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
             for (nuint j = i; j < i + Block; j += 4 * W)
@@ -70,22 +77,17 @@ static class Reduce
             lo += Vector128.WidenLower(block);
             hi += Vector128.WidenUpper(block);
         }
-        // The last block: unrolled steps, single vectors, then the masked overlapping tail.
-        var t0 = Vector128<float>.Zero; var t1 = t0; var t2 = t0; var t3 = t0;
-        for (; i + 4 * W <= n; i += 4 * W)
+        // The last block (m − i is a multiple of W): unrolled steps, then single vectors.
+        var t0 = Vector128<float>.Zero; var t2 = t0; var t3 = t0;
+        for (; i + 4 * W <= m; i += 4 * W)
         {
             t0 = TOp.Invoke(t0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
             t1 = TOp.Invoke(t1, Vector128.LoadUnsafe(ref a, i + W), Vector128.LoadUnsafe(ref b, i + W));
             t2 = TOp.Invoke(t2, Vector128.LoadUnsafe(ref a, i + 2 * W), Vector128.LoadUnsafe(ref b, i + 2 * W));
             t3 = TOp.Invoke(t3, Vector128.LoadUnsafe(ref a, i + 3 * W), Vector128.LoadUnsafe(ref b, i + 3 * W));
         }
-        for (; i + W <= n; i += W)
+        for (; i < m; i += W)
             t0 = TOp.Invoke(t0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
-        if (i < n)
-        {
-            var mask = TailMask.Load128(n - i);
-            t1 = TOp.Invoke(t1, Vector128.LoadUnsafe(ref a, n - W) & mask, Vector128.LoadUnsafe(ref b, n - W) & mask);
-        }
         var last = (t0 + t1) + (t2 + t3);
         return Vector128.Sum(lo + Vector128.WidenLower(last) + (hi + Vector128.WidenUpper(last)));
     }
@@ -96,11 +98,17 @@ static class Reduce
         const int Block = 4 * W * BlockIterations;
         if (n < W)
             return V128<TOp>(ref a, ref b, n);
+        // The last 1..W elements first, loaded overlapping at n − W and masked to the new lanes:
+        // touching the end early starts its memory fetch early, and the loops below need no tail.
+        nuint tail = ((n - 1) % W) + 1;
+        nuint m = n - tail;
+        var mask = TailMask.Load256(tail);
+        var t1 = TOp.Invoke(Vector256<float>.Zero, Vector256.LoadUnsafe(ref a, n - W) & mask, Vector256.LoadUnsafe(ref b, n - W) & mask);
         var lo = Vector256<double>.Zero;
         var hi = Vector256<double>.Zero;
         nuint i = 0;
         // Whole blocks while more than one block remains: no bounds other than the block's.
-        for (; n - i > Block; i += Block)
+        for (; m - i > Block; i += Block)
         {
             var s0 = Vector256<float>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
             for (nuint j = i; j < i + Block; j += 4 * W)
@@ -114,22 +122,17 @@ static class Reduce
             lo += Vector256.WidenLower(block);
             hi += Vector256.WidenUpper(block);
         }
-        // The last block: unrolled steps, single vectors, then the masked overlapping tail.
-        var t0 = Vector256<float>.Zero; var t1 = t0; var t2 = t0; var t3 = t0;
-        for (; i + 4 * W <= n; i += 4 * W)
+        // The last block (m − i is a multiple of W): unrolled steps, then single vectors.
+        var t0 = Vector256<float>.Zero; var t2 = t0; var t3 = t0;
+        for (; i + 4 * W <= m; i += 4 * W)
         {
             t0 = TOp.Invoke(t0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
             t1 = TOp.Invoke(t1, Vector256.LoadUnsafe(ref a, i + W), Vector256.LoadUnsafe(ref b, i + W));
             t2 = TOp.Invoke(t2, Vector256.LoadUnsafe(ref a, i + 2 * W), Vector256.LoadUnsafe(ref b, i + 2 * W));
             t3 = TOp.Invoke(t3, Vector256.LoadUnsafe(ref a, i + 3 * W), Vector256.LoadUnsafe(ref b, i + 3 * W));
         }
-        for (; i + W <= n; i += W)
+        for (; i < m; i += W)
             t0 = TOp.Invoke(t0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
-        if (i < n)
-        {
-            var mask = TailMask.Load256(n - i);
-            t1 = TOp.Invoke(t1, Vector256.LoadUnsafe(ref a, n - W) & mask, Vector256.LoadUnsafe(ref b, n - W) & mask);
-        }
         var last = (t0 + t1) + (t2 + t3);
         return Vector256.Sum(lo + Vector256.WidenLower(last) + (hi + Vector256.WidenUpper(last)));
     }
@@ -140,11 +143,17 @@ static class Reduce
         const int Block = 4 * W * BlockIterations;
         if (n < W)
             return V256<TOp>(ref a, ref b, n);
+        // The last 1..W elements first, loaded overlapping at n − W and masked to the new lanes:
+        // touching the end early starts its memory fetch early, and the loops below need no tail.
+        nuint tail = ((n - 1) % W) + 1;
+        nuint m = n - tail;
+        var mask = TailMask.Load512(tail);
+        var t1 = TOp.Invoke(Vector512<float>.Zero, Vector512.LoadUnsafe(ref a, n - W) & mask, Vector512.LoadUnsafe(ref b, n - W) & mask);
         var lo = Vector512<double>.Zero;
         var hi = Vector512<double>.Zero;
         nuint i = 0;
         // Whole blocks while more than one block remains: no bounds other than the block's.
-        for (; n - i > Block; i += Block)
+        for (; m - i > Block; i += Block)
         {
             var s0 = Vector512<float>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
             for (nuint j = i; j < i + Block; j += 4 * W)
@@ -158,22 +167,17 @@ static class Reduce
             lo += Vector512.WidenLower(block);
             hi += Vector512.WidenUpper(block);
         }
-        // The last block: unrolled steps, single vectors, then the masked overlapping tail.
-        var t0 = Vector512<float>.Zero; var t1 = t0; var t2 = t0; var t3 = t0;
-        for (; i + 4 * W <= n; i += 4 * W)
+        // The last block (m − i is a multiple of W): unrolled steps, then single vectors.
+        var t0 = Vector512<float>.Zero; var t2 = t0; var t3 = t0;
+        for (; i + 4 * W <= m; i += 4 * W)
         {
             t0 = TOp.Invoke(t0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
             t1 = TOp.Invoke(t1, Vector512.LoadUnsafe(ref a, i + W), Vector512.LoadUnsafe(ref b, i + W));
             t2 = TOp.Invoke(t2, Vector512.LoadUnsafe(ref a, i + 2 * W), Vector512.LoadUnsafe(ref b, i + 2 * W));
             t3 = TOp.Invoke(t3, Vector512.LoadUnsafe(ref a, i + 3 * W), Vector512.LoadUnsafe(ref b, i + 3 * W));
         }
-        for (; i + W <= n; i += W)
+        for (; i < m; i += W)
             t0 = TOp.Invoke(t0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
-        if (i < n)
-        {
-            var mask = TailMask.Load512(n - i);
-            t1 = TOp.Invoke(t1, Vector512.LoadUnsafe(ref a, n - W) & mask, Vector512.LoadUnsafe(ref b, n - W) & mask);
-        }
         var last = (t0 + t1) + (t2 + t3);
         return Vector512.Sum(lo + Vector512.WidenLower(last) + (hi + Vector512.WidenUpper(last)));
     }

@@ -19,15 +19,15 @@ static class TailMask
 
     static ref float Table => ref Unsafe.As<uint, float>(ref MemoryMarshal.GetReference(Bits));
 
-    /// <summary>Keeps the top <paramref name="remaining"/> (1..3) lanes.</summary>
+    /// <summary>Keeps the top <paramref name="remaining"/> (1..4) lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Load128(nuint remaining) => Vector128.LoadUnsafe(ref Table, 12 + remaining);
 
-    /// <summary>Keeps the top <paramref name="remaining"/> (1..7) lanes.</summary>
+    /// <summary>Keeps the top <paramref name="remaining"/> (1..8) lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load256(nuint remaining) => Vector256.LoadUnsafe(ref Table, 8 + remaining);
 
-    /// <summary>Keeps the top <paramref name="remaining"/> (1..15) lanes.</summary>
+    /// <summary>Keeps the top <paramref name="remaining"/> (1..16) lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load512(nuint remaining) => Vector512.LoadUnsafe(ref Table, remaining);
 }
