@@ -27,4 +27,16 @@ public static partial class Similarity
         var (dot, normA, normB) = CosineKernel.Sums(a, b);
         return (float)(1.0 - CosineKernel.FromSums(dot, normA, normB));
     }
+
+    /// <summary>Cosine similarity in float64; 0 for a zero vector.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    public static double Cosine(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        CheckLengths(a.Length, b.Length);
+        return CosineKernel.FromSums(Reduce64.Run<DotOperator64>(a, b), Reduce64.Run<NormAOperator64>(a, a), Reduce64.Run<NormAOperator64>(b, b));
+    }
+
+    /// <summary>Cosine distance <c>1 − cosine</c> in float64; 1 for a zero vector.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    public static double CosineDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => 1.0 - Cosine(a, b);
 }

@@ -14,4 +14,12 @@ public static partial class Similarity
         CheckLengths(a, b);
         return (float)Reduce.Run<DotOperator>(a, b);
     }
+
+    /// <summary>The dot product in float64, for float64 data.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        CheckLengths(a.Length, b.Length);
+        return Reduce64.Run<DotOperator64>(a, b);
+    }
 }

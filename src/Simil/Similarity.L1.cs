@@ -14,4 +14,12 @@ public static partial class Similarity
         CheckLengths(a, b);
         return (float)Reduce.Run<L1Operator>(a, b);
     }
+
+    /// <summary>The Manhattan distance in float64.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    public static double L1(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        CheckLengths(a.Length, b.Length);
+        return Reduce64.Run<L1Operator64>(a, b);
+    }
 }

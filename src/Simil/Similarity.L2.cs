@@ -14,4 +14,8 @@ public static partial class Similarity
         CheckLengths(a, b);
         return (float)Math.Sqrt(Reduce.Run<L2SquaredOperator>(a, b));
     }
+
+    /// <summary>The Euclidean distance in float64.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    public static double L2(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => Math.Sqrt(L2Squared(a, b));
 }

@@ -15,4 +15,12 @@ public static partial class Similarity
         CheckLengths(a, b);
         return (float)Reduce.Run<L2SquaredOperator>(a, b);
     }
+
+    /// <summary>The squared Euclidean distance in float64, from the differences.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    public static double L2Squared(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        CheckLengths(a.Length, b.Length);
+        return Reduce64.Run<L2SquaredOperator64>(a, b);
+    }
 }

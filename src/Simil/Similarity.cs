@@ -32,15 +32,32 @@ public static partial class Similarity
         _ => ThrowUnknown(metric),
     };
 
+    /// <summary>Scores float64 <paramref name="a"/> against <paramref name="b"/> under <paramref name="metric"/>, in float64.</summary>
+    /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is not defined.</exception>
+    public static double Compute(Metric metric, ReadOnlySpan<double> a, ReadOnlySpan<double> b) => metric switch
+    {
+        Metric.Dot => Dot(a, b),
+        Metric.Cosine => Cosine(a, b),
+        Metric.L2Squared => L2Squared(a, b),
+        Metric.L2 => L2(a, b),
+        Metric.CosineDistance => CosineDistance(a, b),
+        Metric.NegativeDot => -Dot(a, b),
+        Metric.L1 => L1(a, b),
+        _ => ThrowUnknown(metric),
+    };
+
     static float ThrowUnknown(Metric metric)
     {
         Throw.ArgumentOutOfRange(nameof(metric), $"{metric} is not a metric");
         return 0;
     }
 
-    static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => CheckLengths(a.Length, b.Length);
+
+    static void CheckLengths(int a, int b)
     {
-        if (a.Length != b.Length)
-            Throw.LengthMismatch(a.Length, b.Length);
+        if (a != b)
+            Throw.LengthMismatch(a, b);
     }
 }

@@ -59,6 +59,29 @@ public sealed class KernelAccuracyTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void Float64_kernels_match_a_plain_float64_loop(int length)
+    {
+        var random = new Random(length * 31 + 5);
+        var a = Reference.MixedData(random, length + 1).Select(x => (double)x * (1 + 1e-9 * random.NextDouble())).ToArray();
+        var b = Reference.MixedData(random, length + 1).Select(x => (double)x).ToArray();
+        ReadOnlySpan<double> sa = a.AsSpan(1), sb = b.AsSpan(1);
+        double dot = 0, scale = 0, aa = 0, bb = 0, l2sq = 0, l1 = 0;
+        for (int i = 1; i <= length; i++)
+        {
+            dot += a[i] * b[i]; scale += Math.Abs(a[i] * b[i]); aa += a[i] * a[i]; bb += b[i] * b[i];
+            l2sq += (a[i] - b[i]) * (a[i] - b[i]); l1 += Math.Abs(a[i] - b[i]);
+        }
+        Assert.InRange(Similarity.Dot(sa, sb) - dot, -1e-13 * scale, 1e-13 * scale);
+        Assert.InRange(Similarity.Compute(Metric.NegativeDot, sa, sb) + dot, -1e-13 * scale, 1e-13 * scale);
+        double cosine = aa == 0 || bb == 0 ? 0 : dot / Math.Sqrt(aa * bb);
+        Assert.InRange(Similarity.Cosine(sa, sb) - cosine, -1e-13, 1e-13);
+        Assert.InRange(Similarity.L2Squared(sa, sb) - l2sq, -1e-13 * l2sq, 1e-13 * l2sq);
+        Assert.InRange(Similarity.L1(sa, sb) - l1, -1e-13 * l1, 1e-13 * l1);
+        Assert.InRange(Similarity.L2(sa, sb) - Math.Sqrt(l2sq), -1e-13 * Math.Sqrt(l2sq), 1e-13 * Math.Sqrt(l2sq));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void Compute_gives_what_each_kernel_gives(int length)
     {
         var random = new Random(length + 1);

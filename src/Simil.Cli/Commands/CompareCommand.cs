@@ -11,8 +11,8 @@ static class CompareCommand
 {
     public static Command Create()
     {
-        var a = new Argument<string>("A") { Description = "A literal vector such as \"[1, 2, 3]\", or a text for the model to embed." };
-        var b = new Argument<string>("B") { Description = "The second vector or text, of the same kind as A." };
+        var a = new Argument<string>("A") { Description = "A literal vector such as \"[1, 2, 3]\", a key of --vectors, or a text for the model to embed." };
+        var b = new Argument<string>("B") { Description = "The second vector, key or text, of the same kind as A." };
         var metric = new Option<string>("--metric", "-m")
         {
             Description = $"The measure: all (dot, cosine and l2sq), or one or more of {MetricInfo.ValidNames}, comma-separated.",
@@ -22,6 +22,14 @@ static class CompareCommand
         {
             Description = $"The model that embeds texts (default and only local model: {MiniLmEmbeddingGenerator.ModelName}).",
             DefaultValueFactory = _ => MiniLmEmbeddingGenerator.ModelName,
+        };
+        var vectors = new Option<string?>("--vectors")
+        {
+            Description = "A file of keyed vectors (word2vec, GloVe, fastText, JSON Lines, …); A and B are keys looked up in it.",
+        };
+        var inputFormat = new Option<string?>("--input-format")
+        {
+            Description = $"The format of --vectors when its content and extension do not say: {VectorFileFormats.ValidNames}.",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of a table." };
 
@@ -33,16 +41,24 @@ static class CompareCommand
             On unit-length vectors cosine equals dot and l2sq = 2 − 2·cosine, so all three rank alike.
             """)
         {
-            a, b, metric, model, json,
+            a, b, metric, vectors, inputFormat, model, json,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(a)!, parse.GetValue(b)!, parse.GetValue(metric)!, parse.GetValue(model)!, parse.GetValue(json)));
+            parse.GetValue(a)!, parse.GetValue(b)!, parse.GetValue(metric)!, parse.GetValue(vectors), parse.GetValue(inputFormat),
+            parse.GetValue(model)!, parse.GetValue(json)));
         return command;
     }
 
-    static int Run(string a, string b, string metricText, string model, bool json)
+    static int Run(string a, string b, string metricText, string? vectorsFile, string? inputFormat, string model, bool json)
     {
         var metrics = ParseMetrics(metricText);
+        if (vectorsFile is not null)
+        {
+            var matrix = LoadKeyed(vectorsFile, inputFormat);
+            var found = PairComparison.Compare(Lookup(matrix, vectorsFile, a), Lookup(matrix, vectorsFile, b), metrics);
+            Render(a, b, vectorsFile, found, json);
+            return Cli.Ok;
+        }
         bool literalA = VectorLiteral.IsLiteral(a), literalB = VectorLiteral.IsLiteral(b);
         if (literalA != literalB)
             throw new InputException($"{(literalA ? "A" : "B")} is a vector literal but {(literalA ? "B" : "A")} is a text; compare two vectors or two texts");
@@ -65,12 +81,37 @@ static class CompareCommand
             source = MiniLmEmbeddingGenerator.ModelName;
         }
 
-        var comparison = PairComparison.Compare(va, vb, metrics);
+        Render(a, b, source, PairComparison.Compare(va, vb, metrics), json);
+        return Cli.Ok;
+    }
+
+    static void Render(string a, string b, string source, PairComparison comparison, bool json)
+    {
         if (json)
             CompareRenderer.WriteJson(Console.Out, a, b, source, comparison);
         else
             CompareRenderer.WriteTable(a, b, source, comparison);
-        return Cli.Ok;
+    }
+
+    static EmbeddingMatrix LoadKeyed(string file, string? inputFormat)
+    {
+        var options = new VectorReadOptions { Format = inputFormat is null ? null : VectorFileFormats.Parse(inputFormat, "--input-format") };
+        var content = VectorFile.Read(file, options);
+        foreach (var warning in content.Warnings)
+            Console.Error.WriteLine($"simil: warning: {warning}");
+        if (content.Vectors is not { Keys: not null } matrix)
+            throw new InputException(file, $"holds {(content.Texts is not null ? "texts" : "vectors without keys")}; --vectors needs keyed vectors such as word2vec or GloVe");
+        return matrix;
+    }
+
+    static ReadOnlySpan<float> Lookup(EmbeddingMatrix matrix, string file, string key)
+    {
+        int row = matrix.IndexOf(key);
+        if (row >= 0)
+            return matrix[row];
+        var nearest = KeySuggestions.Nearest(matrix.Keys!, key);
+        throw new InputException(file, $"'{key}' is not among its {matrix.Count:N0} keys ({matrix.Dimensions} dimensions); " +
+            (nearest.Count > 0 ? $"nearest spellings: {string.Join(", ", nearest)}" : "no key is spelled like it"));
     }
 
     static Metric[] ParseMetrics(string text)

@@ -77,7 +77,7 @@ static class Reduce
             lo += Vector128.WidenLower(block);
             hi += Vector128.WidenUpper(block);
         }
-        // The last block (m − i is a multiple of W): unrolled steps, then single vectors.
+        // The last block (m − i is a multiple of W): unrolled steps, then up to three single vectors.
         var t0 = Vector128<float>.Zero; var t2 = t0; var t3 = t0;
         for (; i + 4 * W <= m; i += 4 * W)
         {
@@ -86,8 +86,17 @@ static class Reduce
             t2 = TOp.Invoke(t2, Vector128.LoadUnsafe(ref a, i + 2 * W), Vector128.LoadUnsafe(ref b, i + 2 * W));
             t3 = TOp.Invoke(t3, Vector128.LoadUnsafe(ref a, i + 3 * W), Vector128.LoadUnsafe(ref b, i + 3 * W));
         }
-        for (; i < m; i += W)
+        // At most three whole vectors remain: each into its own accumulator, not one chain.
+        if (i < m)
+        {
             t0 = TOp.Invoke(t0, Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i));
+            if (i + W < m)
+            {
+                t2 = TOp.Invoke(t2, Vector128.LoadUnsafe(ref a, i + W), Vector128.LoadUnsafe(ref b, i + W));
+                if (i + 2 * W < m)
+                    t3 = TOp.Invoke(t3, Vector128.LoadUnsafe(ref a, i + 2 * W), Vector128.LoadUnsafe(ref b, i + 2 * W));
+            }
+        }
         var last = (t0 + t1) + (t2 + t3);
         return Vector128.Sum(lo + Vector128.WidenLower(last) + (hi + Vector128.WidenUpper(last)));
     }
@@ -122,7 +131,7 @@ static class Reduce
             lo += Vector256.WidenLower(block);
             hi += Vector256.WidenUpper(block);
         }
-        // The last block (m − i is a multiple of W): unrolled steps, then single vectors.
+        // The last block (m − i is a multiple of W): unrolled steps, then up to three single vectors.
         var t0 = Vector256<float>.Zero; var t2 = t0; var t3 = t0;
         for (; i + 4 * W <= m; i += 4 * W)
         {
@@ -131,8 +140,17 @@ static class Reduce
             t2 = TOp.Invoke(t2, Vector256.LoadUnsafe(ref a, i + 2 * W), Vector256.LoadUnsafe(ref b, i + 2 * W));
             t3 = TOp.Invoke(t3, Vector256.LoadUnsafe(ref a, i + 3 * W), Vector256.LoadUnsafe(ref b, i + 3 * W));
         }
-        for (; i < m; i += W)
+        // At most three whole vectors remain: each into its own accumulator, not one chain.
+        if (i < m)
+        {
             t0 = TOp.Invoke(t0, Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i));
+            if (i + W < m)
+            {
+                t2 = TOp.Invoke(t2, Vector256.LoadUnsafe(ref a, i + W), Vector256.LoadUnsafe(ref b, i + W));
+                if (i + 2 * W < m)
+                    t3 = TOp.Invoke(t3, Vector256.LoadUnsafe(ref a, i + 2 * W), Vector256.LoadUnsafe(ref b, i + 2 * W));
+            }
+        }
         var last = (t0 + t1) + (t2 + t3);
         return Vector256.Sum(lo + Vector256.WidenLower(last) + (hi + Vector256.WidenUpper(last)));
     }
@@ -167,7 +185,7 @@ static class Reduce
             lo += Vector512.WidenLower(block);
             hi += Vector512.WidenUpper(block);
         }
-        // The last block (m − i is a multiple of W): unrolled steps, then single vectors.
+        // The last block (m − i is a multiple of W): unrolled steps, then up to three single vectors.
         var t0 = Vector512<float>.Zero; var t2 = t0; var t3 = t0;
         for (; i + 4 * W <= m; i += 4 * W)
         {
@@ -176,8 +194,17 @@ static class Reduce
             t2 = TOp.Invoke(t2, Vector512.LoadUnsafe(ref a, i + 2 * W), Vector512.LoadUnsafe(ref b, i + 2 * W));
             t3 = TOp.Invoke(t3, Vector512.LoadUnsafe(ref a, i + 3 * W), Vector512.LoadUnsafe(ref b, i + 3 * W));
         }
-        for (; i < m; i += W)
+        // At most three whole vectors remain: each into its own accumulator, not one chain.
+        if (i < m)
+        {
             t0 = TOp.Invoke(t0, Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i));
+            if (i + W < m)
+            {
+                t2 = TOp.Invoke(t2, Vector512.LoadUnsafe(ref a, i + W), Vector512.LoadUnsafe(ref b, i + W));
+                if (i + 2 * W < m)
+                    t3 = TOp.Invoke(t3, Vector512.LoadUnsafe(ref a, i + 2 * W), Vector512.LoadUnsafe(ref b, i + 2 * W));
+            }
+        }
         var last = (t0 + t1) + (t2 + t3);
         return Vector512.Sum(lo + Vector512.WidenLower(last) + (hi + Vector512.WidenUpper(last)));
     }

@@ -30,4 +30,18 @@ static class TailMask
     /// <summary>Keeps the top <paramref name="remaining"/> (1..16) lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load512(nuint remaining) => Vector512.LoadUnsafe(ref Table, remaining);
+
+    static ref double Table64 => ref Unsafe.As<uint, double>(ref MemoryMarshal.GetReference(Bits));
+
+    /// <summary>Keeps the top <paramref name="remaining"/> (1..2) float64 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Load128Of64(nuint remaining) => Vector128.LoadUnsafe(ref Table64, 6 + remaining);
+
+    /// <summary>Keeps the top <paramref name="remaining"/> (1..4) float64 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Load256Of64(nuint remaining) => Vector256.LoadUnsafe(ref Table64, 4 + remaining);
+
+    /// <summary>Keeps the top <paramref name="remaining"/> (1..8) float64 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Load512Of64(nuint remaining) => Vector512.LoadUnsafe(ref Table64, remaining);
 }

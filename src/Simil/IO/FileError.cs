@@ -1,0 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Simil.IO;
+
+/// <summary>Builders of the one-line errors that readers throw: the file, the place, what was expected.</summary>
+static class FileError
+{
+    public static InputException At(string file, string place, string message) => new(file, $"{place}: {message}");
+
+    public static InputException Line(string file, long line, string message) => At(file, $"line {line}", message);
+
+    public static InputException Line(string file, long line, int column, string message) => At(file, $"line {line}, column {column}", message);
+
+    public static InputException Byte(string file, long offset, string message) => At(file, $"byte {offset}", message);
+
+    [DoesNotReturn]
+    public static void ThrowTooLarge(string file, string place, long rows, long dimensions) =>
+        throw At(file, place, $"{rows} rows × {dimensions} dimensions is more values than one matrix can hold ({Array.MaxLength})");
+}

@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Simil.IO;
+
+/// <summary>
+/// Finds the first NaN or infinity in freshly read data and reports its row and column: a score
+/// computed from a non-finite value means nothing, so readers refuse it.
+/// </summary>
+static class FiniteCheck
+{
+    /// <summary>Throws for the first non-finite value; <paramref name="firstIndex"/> is the flat index of values[0].</summary>
+    public static void Rows(ReadOnlySpan<float> values, int dimensions, string file, long firstIndex = 0)
+    {
+        int bad = FirstNonFinite(MemoryMarshal.Cast<float, uint>(values), 0x7F80_0000u);
+        if (bad >= 0)
+            Report(file, firstIndex + bad, dimensions, values[bad]);
+    }
+
+    /// <summary>Throws for the first non-finite value; <paramref name="firstIndex"/> is the flat index of values[0].</summary>
+    public static void Rows(ReadOnlySpan<double> values, int dimensions, string file, long firstIndex = 0)
+    {
+        int bad = FirstNonFinite(MemoryMarshal.Cast<double, ulong>(values), 0x7FF0_0000_0000_0000ul);
+        if (bad >= 0)
+            Report(file, firstIndex + bad, dimensions, values[bad]);
+    }
+
+    /// <summary>A value is non-finite when all its exponent bits are set.</summary>
+    static int FirstNonFinite<T>(ReadOnlySpan<T> bits, T exponent) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && bits.Length >= Vector256<T>.Count)
+        {
+            var mask = Vector256.Create(exponent);
+            ref T start = ref MemoryMarshal.GetReference(bits);
+            for (; i + Vector256<T>.Count <= bits.Length; i += Vector256<T>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i) & mask;
+                if (Vector256.EqualsAny(v, mask))
+                    break;
+            }
+        }
+        for (; i < bits.Length; i++)
+            if ((bits[i] & exponent) == exponent)
+                return i;
+        return -1;
+    }
+
+    static void Report(string file, long index, int dimensions, double value) =>
+        throw FileError.At(file, $"row {index / dimensions + 1}, column {index % dimensions + 1}",
+            $"{(double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity")} is not a valid vector value; every value must be finite");
+}

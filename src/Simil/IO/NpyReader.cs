@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Simil.IO;
+
+/// <summary>
+/// NumPy <c>.npy</c> files (format versions 1–3): float32 or float64 in either byte order, C
+/// order, shape <c>(n, d)</c> or <c>(d,)</c> (one vector). The data is read straight into the
+/// matrix's array, so memory holds the vectors once; the declared shape is checked against the
+/// file's size before anything is allocated.
+/// </summary>
+static partial class NpyReader
+{
+    static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    public static bool LooksLike(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
+
+    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64)
+    {
+        var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
+        int itemSize = dtype == 'f' ? 4 : 8;
+        long expected = dataOffset + rows * dims * itemSize;
+        if (stream.CanSeek && stream.Length != expected)
+            throw FileError.Byte(file, Math.Min(stream.Length, expected), stream.Length < expected
+                ? $"the file ends after {stream.Length} bytes but its header declares shape ({rows}, {dims}), which needs {expected}: it is truncated"
+                : $"{stream.Length - expected} bytes follow the {rows} × {dims} values the header declares");
+        if (rows * dims > Array.MaxLength)
+            FileError.ThrowTooLarge(file, "header", rows, dims);
+        int count = (int)rows, d = (int)dims;
+
+        if (itemSize == 4)
+        {
+            var data = new float[count * d];
+            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), file, dataOffset);
+            if (bigEndian)
+                ReverseEndianness(MemoryMarshal.Cast<float, int>(data.AsSpan()));
+            FiniteCheck.Rows(data.AsSpan(), d, file);
+            return EmbeddingMatrix.Wrap(data, count, d, null);
+        }
+        if (keepFloat64)
+        {
+            var data = new double[count * d];
+            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), file, dataOffset);
+            if (bigEndian)
+                ReverseEndianness(MemoryMarshal.Cast<double, long>(data.AsSpan()));
+            FiniteCheck.Rows(data.AsSpan(), d, file);
+            return EmbeddingMatrix.Wrap(data, count, d, null);
+        }
+        // float64 to float32 through a small buffer: memory holds the float32 result once.
+        var floats = new float[count * d];
+        var chunk = new double[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
+        for (int done = 0; done < floats.Length;)
+        {
+            int n = Math.Min(chunk.Length, floats.Length - done);
+            ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan(0, n)), file, dataOffset + (long)done * 8);
+            if (bigEndian)
+                ReverseEndianness(MemoryMarshal.Cast<double, long>(chunk.AsSpan(0, n)));
+            FiniteCheck.Rows(chunk.AsSpan(0, n), d, file, firstIndex: done);
+            for (int i = 0; i < n; i++)
+                floats[done + i] = (float)chunk[i];
+            done += n;
+        }
+        return EmbeddingMatrix.Wrap(floats, count, d, null);
+    }
+
+    static (char Kind, bool BigEndian, long Rows, long Dims, long DataOffset) ReadHeader(Stream stream, string file)
+    {
+        Span<byte> prefix = stackalloc byte[12];
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        if (got < 10 || !prefix.StartsWith(Magic))
+            throw FileError.Byte(file, 0, "not a NumPy .npy file (it does not start with \\x93NUMPY)");
+        int major = prefix[6];
+        if (major is < 1 or > 3)
+            throw FileError.Byte(file, 6, $".npy format version {major}.{prefix[7]} is not supported (1.0 to 3.0 are)");
+        int lengthSize = major == 1 ? 2 : 4;
+        if (got < 8 + lengthSize)
+            throw FileError.Byte(file, got, "the file ends inside the .npy header");
+        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+        long dataOffset = 8 + lengthSize + headerLength;
+        if (headerLength > 1 << 20 || (stream.CanSeek && dataOffset > stream.Length))
+            throw FileError.Byte(file, 8, $"the header claims {headerLength} bytes, more than the file holds");
+        var header = new byte[headerLength];
+        int already = got - 8 - lengthSize;
+        prefix[(8 + lengthSize)..got].CopyTo(header);
+        ReadExactly(stream, header.AsSpan(already), file, got);
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(header);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw FileError.Byte(file, 8 + lengthSize, "the .npy header is not valid text");
+        }
+
+        var descr = DescrPattern().Match(text);
+        if (!descr.Success)
+            throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'descr': {text.Trim()}");
+        var (byteOrder, kind) = (descr.Groups[1].Value, descr.Groups[2].Value);
+        char type = kind switch { "f4" => 'f', "f8" => 'd', _ => '?' };
+        if (type == '?')
+            throw FileError.Byte(file, 8 + lengthSize, $"dtype '{byteOrder}{kind}' is not supported; convert to float32 or float64 (e.g. arr.astype('float32'))");
+        var fortran = FortranPattern().Match(text);
+        if (!fortran.Success)
+            throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'fortran_order': {text.Trim()}");
+        if (fortran.Groups[1].Value == "True")
+            throw FileError.Byte(file, 8 + lengthSize, "the array is in Fortran order; save it in C order (numpy.ascontiguousarray) first");
+        var shape = ShapePattern().Match(text);
+        if (!shape.Success)
+            throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'shape': {text.Trim()}");
+        var parts = shape.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var sizes = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!long.TryParse(parts[i], out sizes[i]) || sizes[i] < 0)
+                throw FileError.Byte(file, 8 + lengthSize, $"shape ({shape.Groups[1].Value}) is not a list of sizes");
+        var (rows, dims) = sizes.Length switch
+        {
+            1 => (1L, sizes[0]),
+            2 => (sizes[0], sizes[1]),
+            _ => throw FileError.Byte(file, 8 + lengthSize, $"shape ({shape.Groups[1].Value}) has {sizes.Length} dimensions; vectors need 1 (one vector) or 2 (rows × dimensions)"),
+        };
+        if (dims == 0 && rows > 0)
+            throw FileError.Byte(file, 8 + lengthSize, $"shape ({shape.Groups[1].Value}) has vectors of length 0");
+        if (rows > Array.MaxLength || dims > Array.MaxLength)
+            FileError.ThrowTooLarge(file, "header", rows, dims);
+        return (type, byteOrder == ">", rows, Math.Max(dims, 1), dataOffset);
+    }
+
+    static void ReadExactly(Stream stream, Span<byte> buffer, string file, long offset)
+    {
+        int got = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (got < buffer.Length)
+            throw FileError.Byte(file, offset + got, $"the file ends early: {buffer.Length - got} more bytes were expected (truncated)");
+    }
+
+    static void ReverseEndianness(Span<int> values) => BinaryPrimitives.ReverseEndianness(values, values);
+
+    static void ReverseEndianness(Span<long> values) => BinaryPrimitives.ReverseEndianness(values, values);
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([<>|=]?)([a-zA-Z]\d*)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+}

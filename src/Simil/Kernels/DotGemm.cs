@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Simil.Kernels;
+
+/// <summary>
+/// All dot products of the rows of A (M×K) with the rows of B (N×K): <c>C = A·Bᵀ</c>, row-major,
+/// with AVX-512. B is packed once into panels of <see cref="NR"/> rows laid out k-major; each
+/// thread packs blocks of <see cref="MC"/> rows of A into panels of <see cref="MR"/> and runs an
+/// 8×32 register tile (16 accumulators) over them with FMA and broadcast loads.
+/// <para>
+/// Accuracy: float32 accumulators take at most <see cref="KChunk"/> steps, then fold into a
+/// float64 tile; each result is rounded to float32 once. Edges are zero-padded in the packs, and
+/// only the valid part of an edge tile is written.
+/// </para>
+/// </summary>
+static unsafe class DotGemm
+{
+    public const int MR = 8;
+    public const int NR = 32;
+    const int MC = 256;
+    const int KChunk = 128;
+
+    /// <summary>Whether this hardware has the kernel (AVX-512 on the active path).</summary>
+    public static bool IsSupported => KernelDispatch.Active == KernelPath.Vector512;
+
+    /// <summary><paramref name="c"/>[i·N + j] = a[i]·b[j].</summary>
+    public static void Run(ReadOnlySpan<float> a, int m, ReadOnlySpan<float> b, int n, int k, Span<float> c)
+    {
+        if (m == 0 || n == 0)
+            return;
+        int panels = (n + NR - 1) / NR;
+        var packedB = GC.AllocateUninitializedArray<float>(checked(panels * NR * k), pinned: true);
+        fixed (float* pb = b)
+            PackB(pb, n, k, packedB);
+        int blocks = (m + MC - 1) / MC;
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+        {
+            float* aPtr = pa, cPtr = pc;
+            Parallel.For(0, blocks, () => GC.AllocateUninitializedArray<float>(MC * k, pinned: true), (block, _, packedA) =>
+            {
+                int i0 = block * MC, rows = Math.Min(MC, m - i0);
+                PackA(aPtr + (long)i0 * k, rows, k, packedA);
+                fixed (float* pA = packedA)
+                fixed (float* pB = packedB)
+                {
+                    double* tile = stackalloc double[MR * NR];
+                    for (int p = 0; p < panels; p++)
+                    {
+                        int j0 = p * NR, cols = Math.Min(NR, n - j0);
+                        for (int r = 0; r < rows; r += MR)
+                            Kernel(pA + (long)r * k, pB + (long)p * NR * k, k, tile, cPtr + (long)(i0 + r) * n + j0, n, Math.Min(MR, rows - r), cols);
+                    }
+                }
+                return packedA;
+            }, _ => { });
+        }
+    }
+
+    /// <summary>Panel p holds rows p·NR … p·NR+31 of B, k-major: packed[p][k][j], zero past the last row.</summary>
+    static void PackB(float* b, int n, int k, float[] packed)
+    {
+        int panels = (n + NR - 1) / NR;
+        Parallel.For(0, panels, p =>
+        {
+            var dst = packed.AsSpan(p * NR * k, NR * k);
+            for (int j = 0; j < NR; j++)
+            {
+                int row = p * NR + j;
+                if (row < n)
+                {
+                    float* src = b + (long)row * k;
+                    for (int kk = 0; kk < k; kk++)
+                        dst[kk * NR + j] = src[kk];
+                }
+                else
+                    for (int kk = 0; kk < k; kk++)
+                        dst[kk * NR + j] = 0;
+            }
+        });
+    }
+
+    /// <summary>Panels of MR rows of A, k-major: packed[r/MR][k][r%MR], zero past the last row.</summary>
+    static void PackA(float* a, int rows, int k, float[] packed)
+    {
+        for (int r0 = 0; r0 < rows; r0 += MR)
+        {
+            var dst = packed.AsSpan(r0 * k, MR * k);
+            for (int i = 0; i < MR; i++)
+            {
+                if (r0 + i < rows)
+                {
+                    float* src = a + (long)(r0 + i) * k;
+                    for (int kk = 0; kk < k; kk++)
+                        dst[kk * MR + i] = src[kk];
+                }
+                else
+                    for (int kk = 0; kk < k; kk++)
+                        dst[kk * MR + i] = 0;
+            }
+        }
+    }
+
+    /// <summary>One 8×32 tile of C over the whole of K.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel(float* a, float* b, int k, double* tile, float* c, int ldc, int rows, int cols)
+    {
+        new Span<double>(tile, MR * NR).Clear();
+        for (int k0 = 0; k0 < k; k0 += KChunk)
+        {
+            int k1 = Math.Min(k, k0 + KChunk);
+            var c00 = Vector512<float>.Zero; var c01 = c00; var c10 = c00; var c11 = c00;
+            var c20 = c00; var c21 = c00; var c30 = c00; var c31 = c00;
+            var c40 = c00; var c41 = c00; var c50 = c00; var c51 = c00;
+            var c60 = c00; var c61 = c00; var c70 = c00; var c71 = c00;
+            float* ap = a + k0 * MR;
+            float* bp = b + k0 * NR;
+            for (int kk = k0; kk < k1; kk++, ap += MR, bp += NR)
+            {
+                var b0 = Vector512.Load(bp);
+                var b1 = Vector512.Load(bp + 16);
+                var x = Vector512.Create(ap[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(ap[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(ap[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(ap[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(ap[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(ap[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(ap[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(ap[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            }
+            Fold(tile + 0 * NR, c00, c01); Fold(tile + 1 * NR, c10, c11);
+            Fold(tile + 2 * NR, c20, c21); Fold(tile + 3 * NR, c30, c31);
+            Fold(tile + 4 * NR, c40, c41); Fold(tile + 5 * NR, c50, c51);
+            Fold(tile + 6 * NR, c60, c61); Fold(tile + 7 * NR, c70, c71);
+        }
+        if (rows == MR && cols == NR)
+        {
+            for (int i = 0; i < MR; i++)
+            {
+                double* t = tile + i * NR;
+                float* dst = c + (long)i * ldc;
+                for (int j = 0; j < NR; j += 16)
+                    Vector512.Store(Vector512.Narrow(Vector512.Load(t + j), Vector512.Load(t + j + 8)), dst + j);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    c[(long)i * ldc + j] = (float)tile[i * NR + j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Fold(double* row, Vector512<float> left, Vector512<float> right)
+    {
+        Vector512.Store(Vector512.Load(row) + Vector512.WidenLower(left), row);
+        Vector512.Store(Vector512.Load(row + 8) + Vector512.WidenUpper(left), row + 8);
+        Vector512.Store(Vector512.Load(row + 16) + Vector512.WidenLower(right), row + 16);
+        Vector512.Store(Vector512.Load(row + 24) + Vector512.WidenUpper(right), row + 24);
+    }
+}

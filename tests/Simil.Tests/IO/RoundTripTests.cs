@@ -1,0 +1,93 @@
+using Simil.IO;
+
+namespace Simil.Tests.IO;
+
+/// <summary>Every writable format reads back to the same bits and keys.</summary>
+public sealed class RoundTripTests
+{
+    public static TheoryData<VectorFileFormat> Writable() => [.. VectorFileWriter.Writable];
+
+    static EmbeddingMatrix Sample(bool keys)
+    {
+        var random = new Random(3);
+        // Values that stress shortest round-trip formatting: tiny, huge, subnormal, negative zero.
+        var data = new float[7 * 5];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (float)(Math.Pow(10, random.NextDouble() * 60 - 30) * (random.Next(2) * 2 - 1));
+        data[0] = float.Epsilon;
+        data[1] = -0f;
+        data[2] = float.MaxValue;
+        data[3] = 1f / 3;
+        return EmbeddingMatrix.Create(data, 5, keys ? ["the", "été", "naïve", "日本", "a-b", "x_y", "z"] : null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writable))]
+    public void Float32_round_trips_bit_for_bit(VectorFileFormat format)
+    {
+        var original = Sample(keys: true);
+        var bytes = new MemoryStream();
+        VectorFileWriter.Write(bytes, original, format);
+        var back = VectorFile.Read(new MemoryStream(bytes.ToArray()), "roundtrip", new VectorReadOptions { Format = format }).Vectors!;
+        Assert.Equal(original.Count, back.Count);
+        Assert.Equal(original.Dimensions, back.Dimensions);
+        for (int i = 0; i < original.Data.Length; i++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(original.Data[i]), BitConverter.SingleToInt32Bits(back.Data[i]));
+        if (format is VectorFileFormat.Word2VecText or VectorFileFormat.Word2VecBinary or VectorFileFormat.JsonLines)
+            Assert.Equal(original.Keys!, back.Keys!);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writable))]
+    public void Written_files_are_recognised_without_a_format(VectorFileFormat format)
+    {
+        var bytes = new MemoryStream();
+        VectorFileWriter.Write(bytes, Sample(keys: true), format);
+        var content = VectorFile.Read(new MemoryStream(bytes.ToArray()), "file");
+        Assert.Equal(format, content.Format);
+    }
+
+    [Theory]
+    [InlineData(VectorFileFormat.Npy)]
+    [InlineData(VectorFileFormat.Text)]
+    [InlineData(VectorFileFormat.Csv)]
+    public void Float64_round_trips_bit_for_bit(VectorFileFormat format)
+    {
+        var random = new Random(4);
+        var data = new double[12];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = Math.Pow(10, random.NextDouble() * 200 - 100) * (random.Next(2) * 2 - 1);
+        data[0] = 0.1;
+        var original = EmbeddingMatrix.Create(data, 4);
+        var bytes = new MemoryStream();
+        VectorFileWriter.Write(bytes, original, format);
+        var back = VectorFile.Read(new MemoryStream(bytes.ToArray()), "roundtrip", new VectorReadOptions { Format = format, KeepFloat64 = true }).Vectors!;
+        Assert.True(back.IsFloat64);
+        Assert.Equal(original.Data64.ToArray(), back.Data64.ToArray());
+    }
+
+    [Fact]
+    public void Word2vec_refuses_a_key_with_a_space()
+    {
+        var m = EmbeddingMatrix.Create([1f, 2], 1, ["new york", "b"]);
+        var e = Assert.Throws<InputException>(() => VectorFileWriter.Write(new MemoryStream(), m, VectorFileFormat.Word2VecText));
+        Assert.Contains("'new york'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Writing_a_file_replaces_it_whole()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"simil-{Guid.NewGuid():N}.npy");
+        try
+        {
+            VectorFileWriter.Write(path, Sample(keys: false), VectorFileFormat.Npy);
+            var back = VectorFile.Read(path).Vectors!;
+            Assert.Equal(7, back.Count);
+            Assert.Empty(Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + ".tmp-*"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
