@@ -3,8 +3,14 @@ using Simil.Benchmarks;
 
 if (args.Length > 0 && args[0] == "check")
     return PeerCheck.Run();
+if (args.Length > 0 && args[0] == "load")
+    return LoadThroughput.Run(FindRepository());
+if (args.Length > 0 && args[0] == "matrix")
+    return MatrixThroughput.Run(FindRepository());
+if (args.Length > 0 && args[0] == "embed")
+    return EmbedThroughput.Run(FindRepository());
 if (args.Length > 0 && args[0] == "interleaved")
-    return InterleavedMemoryRun.Run(Path.Combine(FindRepository(), "bench", "results"));
+    return InterleavedRun.Run(Path.Combine(FindRepository(), "bench", "results"));
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args);
 foreach (var summary in summaries)
     if (summary.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(KernelBenchmarks)))

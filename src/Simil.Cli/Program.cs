@@ -5,5 +5,7 @@ using Simil.Cli.Commands;
 var root = new RootCommand("simil: measure how similar embeddings are (dot product, cosine similarity, squared L2 and more), exactly and fast.")
 {
     CompareCommand.Create(),
+    EmbedCommand.Create(),
+    MatrixCommand.Create(),
 };
 return Cli.Run(root, args);

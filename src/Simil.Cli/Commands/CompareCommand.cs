@@ -18,11 +18,7 @@ static class CompareCommand
             Description = $"The measure: all (dot, cosine and l2sq), or one or more of {MetricInfo.ValidNames}, comma-separated.",
             DefaultValueFactory = _ => "all",
         };
-        var model = new Option<string>("--model")
-        {
-            Description = $"The model that embeds texts (default and only local model: {MiniLmEmbeddingGenerator.ModelName}).",
-            DefaultValueFactory = _ => MiniLmEmbeddingGenerator.ModelName,
-        };
+        var model = ModelOption.Create();
         var vectors = new Option<string?>("--vectors")
         {
             Description = "A file of keyed vectors (word2vec, GloVe, fastText, JSON Lines, …); A and B are keys looked up in it.",
@@ -73,8 +69,7 @@ static class CompareCommand
         }
         else
         {
-            if (!string.Equals(model, MiniLmEmbeddingGenerator.ModelName, StringComparison.OrdinalIgnoreCase))
-                throw new InputException($"--model: unknown model '{model}'; available: {MiniLmEmbeddingGenerator.ModelName}");
+            ModelOption.Check(model);
             using var generator = new MiniLmEmbeddingGenerator();
             var vectors = generator.Embed([a, b]);
             (va, vb) = (vectors[0], vectors[1]);

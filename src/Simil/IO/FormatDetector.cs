@@ -29,11 +29,17 @@ static class FormatDetector
         var first = FirstLine(head);
         if (LooksLikeWordVectorHeader(first))
         {
-            // After the header, binary records hold raw float bytes; text records are printable.
+            // After the header, binary records hold raw float bytes; text records start with a key.
+            // A header-like line followed by numbers (or by nothing) is a numeric matrix instead.
             var rest = head[Math.Min(head.Length, first.Length + 1)..];
             bool binary = rest.IndexOfAnyInRange((byte)0, (byte)8) >= 0 || rest.IndexOfAnyInRange((byte)14, (byte)31) >= 0
                           || extension == ".bin";
-            return binary ? VectorFileFormat.Word2VecBinary : VectorFileFormat.Word2VecText;
+            if (binary)
+                return VectorFileFormat.Word2VecBinary;
+            var second = FirstLine(rest);
+            int pos = 0;
+            if (Tokens.Next(second, ref pos, out int s, out int l) && !Tokens.IsNumber(second.Slice(s, l)))
+                return VectorFileFormat.Word2VecText;
         }
         var trimmed = first.TrimStart(" \t\r\uFEFF"u8);
         if (trimmed.Length > 0 && trimmed[0] == (byte)'{')

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Simil.Cli.Rendering;
+using Simil.Embeddings;
+using Simil.IO;
+
+namespace Simil.Cli.Commands;
+
+/// <summary><c>simil embed INPUT --out FILE</c>: texts to vectors with the local model.</summary>
+static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("INPUT") { Description = "Texts to embed: one a line, or JSON Lines with a \"text\" field; - reads standard input." };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the vectors; - writes to standard output.", Required = true };
+        var format = new Option<string?>("--format", "-f")
+        {
+            Description = "The output format (default: from the --out extension, else jsonl): npy, txt, csv, tsv, jsonl, word2vec, word2vec-binary.",
+        };
+        var inputFormat = new Option<string?>("--input-format") { Description = "The input's format when content and extension do not say (lines or jsonl)." };
+        var model = ModelOption.Create();
+        var command = new Command("embed", "Embed texts with the local model (all-MiniLM-L6-v2) and write the vectors; the texts are the keys where the format has keys.")
+        {
+            input, output, format, inputFormat, model,
+        };
+        command.SetAction((parse, token) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(format),
+            parse.GetValue(inputFormat), parse.GetValue(model)!, token)));
+        return command;
+    }
+
+    static int Run(string input, string output, string? formatName, string? inputFormat, string model, CancellationToken token)
+    {
+        ModelOption.Check(model);
+        var format = formatName is not null ? VectorFileFormats.Parse(formatName, "--format")
+            : output == "-" ? VectorFileFormat.JsonLines
+            : VectorFileWriter.FromExtension(output) ?? throw new InputException("--out", $"cannot tell the format from '{Path.GetFileName(output)}'; give --format");
+        if (!VectorFileWriter.Writable.Contains(format))
+            throw new InputException("--format", $"vectors cannot be written as {format.Name()}");
+        // Texts are lines unless the file says JSON Lines: a line of numbers is still a text here.
+        var inputKind = inputFormat is not null ? VectorFileFormats.Parse(inputFormat, "--input-format")
+            : Path.GetExtension(input).ToLowerInvariant() is ".jsonl" or ".ndjson" ? VectorFileFormat.JsonLines
+            : VectorFileFormat.PlainText;
+        var options = new VectorReadOptions { Format = inputKind };
+        var content = VectorFile.Read(input, options);
+        var texts = content.Texts ?? throw new InputException(input, "holds vectors, not texts to embed");
+
+        using var generator = new MiniLmEmbeddingGenerator();
+        var clock = Stopwatch.StartNew();
+        var matrix = Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts",
+            progress => generator.EmbedMatrix(texts, progress, token));
+        clock.Stop();
+
+        if (format is VectorFileFormat.Word2VecText or VectorFileFormat.Word2VecBinary && texts.Any(t => t.AsSpan().IndexOfAny(" \t") >= 0))
+        {
+            // word2vec keys end at the first space: join each text's words with '_', as phrase vectors do.
+            matrix = matrix.WithKeys([.. texts.Select(t => string.Join('_', t.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))]);
+            Console.Error.WriteLine("simil: warning: word2vec keys cannot hold spaces; the words of each text are joined with '_'");
+        }
+        if (output == "-")
+        {
+            using var stdout = Console.OpenStandardOutput();
+            VectorFileWriter.Write(stdout, matrix, format);
+        }
+        else
+            VectorFileWriter.Write(output, matrix, format);
+        if (!Console.IsErrorRedirected)
+            Console.Error.WriteLine($"embedded {texts.Count:N0} texts in {clock.Elapsed.TotalSeconds:F1} s ({texts.Count / clock.Elapsed.TotalSeconds:N0} texts/s) into {output} ({format.Name()})");
+        return Cli.Ok;
+    }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Simil.Cli.Rendering;
+using Simil.Embeddings;
+using Simil.IO;
+
+namespace Simil.Cli.Commands;
+
+/// <summary><c>simil matrix A [B]</c>: the metric for every pair of rows of A (and B).</summary>
+static class MatrixCommand
+{
+    static readonly string[] s_formats = ["table", "csv", "tsv", "json", "npy", "txt"];
+
+    public static Command Create()
+    {
+        var a = new Argument<string>("A") { Description = "A file of vectors (any format simil reads) or of texts to embed." };
+        var b = new Argument<string?>("B") { Description = "A second file; without it, all pairs of A.", Arity = ArgumentArity.ZeroOrOne };
+        var metric = new Option<string>("--metric", "-m") { Description = $"The measure: {MetricInfo.ValidNames}.", DefaultValueFactory = _ => "cosine" };
+        var format = new Option<string?>("--format", "-f") { Description = "table (the default on a terminal), csv, tsv, json, npy or txt (whitespace-separated, as numpy.savetxt)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the matrix to this file (its format from --format, else from the extension)." };
+        var plot = new Option<string?>("--plot") { Description = "Draw a heatmap of the matrix to this PNG file (row and column keys as labels up to 50 rows)." };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "auto: float64 input (a float64 .npy or a numeric text matrix) is computed in float64; f32: always float32; f64: always float64.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var inputFormat = new Option<string?>("--input-format") { Description = $"The inputs' format when content and extension do not say: {VectorFileFormats.ValidNames}." };
+        var model = ModelOption.Create();
+        var command = new Command("matrix", "All pairs: the chosen measure between every row of A and every row of B (or of A).")
+        {
+            a, b, metric, format, output, plot, precision, inputFormat, model,
+        };
+        command.SetAction((parse, token) => Task.FromResult(Run(new Request(
+            parse.GetValue(a)!, parse.GetValue(b), parse.GetValue(metric)!, parse.GetValue(format), parse.GetValue(output),
+            parse.GetValue(plot), parse.GetValue(precision)!, parse.GetValue(inputFormat), parse.GetValue(model)!), token)));
+        return command;
+    }
+
+    sealed record Request(string A, string? B, string Metric, string? Format, string? Out, string? Plot, string Precision, string? InputFormat, string Model);
+
+    static int Run(Request request, CancellationToken token)
+    {
+        if (!MetricInfo.TryParse(request.Metric, out var metric))
+            throw new InputException($"--metric: unknown metric '{request.Metric}'; valid metrics: {MetricInfo.ValidNames}");
+        var precision = request.Precision.Trim().ToLowerInvariant() switch
+        {
+            "auto" or "f32" or "f64" => request.Precision.Trim().ToLowerInvariant(),
+            _ => throw new InputException($"--precision: '{request.Precision}' is not auto, f32 or f64"),
+        };
+        string format = ChooseFormat(request);
+        ModelOption.Check(request.Model);
+
+        MiniLmEmbeddingGenerator? model = null;
+        try
+        {
+            return Run(request, metric, precision, format, () => model ??= new MiniLmEmbeddingGenerator(), token);
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    static int Run(Request request, Metric metric, string precision, string format, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    {
+        var options = new VectorReadOptions
+        {
+            Format = request.InputFormat is null ? null : VectorFileFormats.Parse(request.InputFormat, "--input-format"),
+            KeepFloat64 = precision != "f32",
+        };
+        var left = Load(request.A, options, generator, token);
+        var right = request.B is null ? left : Load(request.B, options, generator, token);
+        if (left.Dimensions != right.Dimensions)
+            throw new InputException($"{request.A} has {left.Dimensions} dimensions but {request.B} has {right.Dimensions}; both must have the same");
+
+        bool wide = precision == "f64" || (precision == "auto" && (left.IsFloat64 || right.IsFloat64));
+        long cells = (long)left.Count * right.Count;
+        if (cells > Array.MaxLength)
+            throw new InputException($"{left.Count:N0} × {right.Count:N0} = {cells:N0} cells is more than one matrix can hold");
+        var result = Similarity.Matrix(metric, left, right, wide);
+
+        if (request.Plot is not null)
+            HeatmapPlot.Save(request.Plot, result, left.Keys, right.Keys, metric);
+        MatrixRenderer.Write(format, request.Out, result, left.Keys, right.Keys, metric);
+        return Cli.Ok;
+    }
+
+    static string ChooseFormat(Request request)
+    {
+        if (request.Format is { } given)
+        {
+            var name = given.Trim().ToLowerInvariant();
+            return s_formats.Contains(name) ? name : throw new InputException($"--format: unknown format '{given}'; valid: {string.Join(", ", s_formats)}");
+        }
+        if (request.Out is null)
+            return "table";
+        return Path.GetExtension(request.Out).ToLowerInvariant() switch
+        {
+            ".npy" => "npy",
+            ".csv" => "csv",
+            ".tsv" => "tsv",
+            ".json" => "json",
+            ".txt" => "txt",
+            _ => throw new InputException($"--out: cannot tell the format from '{Path.GetFileName(request.Out)}'; give --format"),
+        };
+    }
+
+    static EmbeddingMatrix Load(string path, VectorReadOptions options, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    {
+        var content = VectorFile.Read(path, options);
+        foreach (var warning in content.Warnings)
+            Console.Error.WriteLine($"simil: warning: {warning}");
+        if (content.Vectors is { } vectors)
+            return vectors;
+        var texts = content.Texts!;
+        return Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts",
+            progress => generator().EmbedMatrix(texts, progress, token));
+    }
+}

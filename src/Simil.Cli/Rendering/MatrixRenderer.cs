@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Simil.IO;
+using Spectre.Console;
+
+namespace Simil.Cli.Rendering;
+
+/// <summary>Shows an all-pairs matrix as a table, or writes it as csv, tsv, txt, npy or JSON.</summary>
+static class MatrixRenderer
+{
+    const int TableRows = 20;
+    const int TableColumns = 8;
+
+    public static void Write(string format, string? path, EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    {
+        switch (format)
+        {
+            case "table":
+                WriteTable(result, rowKeys, columnKeys, metric);
+                return;
+            case "json":
+                using (var stream = Open(path))
+                    WriteJson(stream, result, rowKeys, columnKeys, metric);
+                return;
+            default:
+                var fileFormat = format switch
+                {
+                    "npy" => VectorFileFormat.Npy,
+                    "csv" => VectorFileFormat.Csv,
+                    "tsv" => VectorFileFormat.Tsv,
+                    _ => VectorFileFormat.Text,
+                };
+                if (path is not null)
+                    VectorFileWriter.Write(path, result, fileFormat);
+                else
+                {
+                    using var stdout = Console.OpenStandardOutput();
+                    VectorFileWriter.Write(stdout, result, fileFormat);
+                }
+                return;
+        }
+    }
+
+    static Stream Open(string? path) => path is null ? Console.OpenStandardOutput() : new FileStream(path, FileMode.Create, FileAccess.Write);
+
+    static void WriteTable(EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    {
+        int rows = Math.Min(result.Count, TableRows), columns = Math.Min(result.Dimensions, TableColumns);
+        var table = new Table { Border = TableBorder.Rounded };
+        table.AddColumn("");
+        for (int j = 0; j < columns; j++)
+            table.AddColumn(new TableColumn(Markup.Escape(Label(columnKeys, j))).RightAligned());
+        for (int i = 0; i < rows; i++)
+        {
+            var cells = new List<string> { Markup.Escape(Label(rowKeys, i)) };
+            for (int j = 0; j < columns; j++)
+                cells.Add(Value(result, i, j).ToString("G6", CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
+        }
+        var console = AnsiConsole.Console;
+        console.WriteLine($"{metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer), {result.Count:N0} × {result.Dimensions:N0}");
+        console.Write(table);
+        if (rows < result.Count || columns < result.Dimensions)
+            console.WriteLine($"showing {rows} of {result.Count:N0} rows and {columns} of {result.Dimensions:N0} columns; --format csv|tsv|json|npy|txt or --out FILE gives all");
+    }
+
+    static void WriteJson(Stream output, EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("metric", metric.Name());
+        w.WriteNumber("rows", result.Count);
+        w.WriteNumber("columns", result.Dimensions);
+        WriteKeys(w, "rowKeys", rowKeys);
+        WriteKeys(w, "columnKeys", columnKeys);
+        w.WriteStartArray("values");
+        for (int i = 0; i < result.Count; i++)
+        {
+            w.WriteStartArray();
+            if (result.IsFloat64)
+                foreach (var v in result.GetRow64(i)) w.WriteNumberValue(v);
+            else
+                foreach (var v in result[i]) w.WriteNumberValue(v);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        output.Write("\n"u8);
+    }
+
+    static void WriteKeys(Utf8JsonWriter w, string name, IReadOnlyList<string>? keys)
+    {
+        if (keys is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartArray(name);
+        foreach (var key in keys)
+            w.WriteStringValue(key);
+        w.WriteEndArray();
+    }
+
+    static double Value(EmbeddingMatrix m, int i, int j) => m.IsFloat64 ? m.GetRow64(i)[j] : m[i][j];
+
+    internal static string Label(IReadOnlyList<string>? keys, int index)
+    {
+        var text = keys is null ? index.ToString(CultureInfo.InvariantCulture) : keys[index];
+        return text.Length <= 24 ? text : text[..23] + "…";
+    }
+}
