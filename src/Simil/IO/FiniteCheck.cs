@@ -25,6 +25,9 @@ static class FiniteCheck
             Report(file, firstIndex + bad, dimensions, values[bad]);
     }
 
+    /// <summary>The index of the first NaN or infinity, or -1.</summary>
+    public static int FirstNonFinite(ReadOnlySpan<float> values) => FirstNonFinite(MemoryMarshal.Cast<float, uint>(values), 0x7F80_0000u);
+
     /// <summary>A value is non-finite when all its exponent bits are set.</summary>
     static int FirstNonFinite<T>(ReadOnlySpan<T> bits, T exponent) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {

@@ -36,7 +36,7 @@ static class FormatDetector
                           || extension == ".bin";
             if (binary)
                 return VectorFileFormat.Word2VecBinary;
-            var second = FirstLine(rest);
+            var second = FirstDataLine(rest);
             int pos = 0;
             if (Tokens.Next(second, ref pos, out int s, out int l) && !Tokens.IsNumber(second.Slice(s, l)))
                 return VectorFileFormat.Word2VecText;

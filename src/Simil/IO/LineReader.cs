@@ -5,7 +5,7 @@ namespace Simil.IO;
 /// offset for error messages. Lines end at <c>\n</c>; a <c>\r</c> before it is dropped. Holds one
 /// buffer, grown only for a line longer than it.
 /// </summary>
-sealed class LineReader(Stream stream, int bufferSize = 1 << 20)
+sealed class LineReader(Stream stream, int bufferSize = 64 * 1024)
 {
     byte[] _buffer = new byte[bufferSize];
     int _start;

@@ -11,7 +11,7 @@ namespace Simil.IO;
 /// matrix's array, so memory holds the vectors once; the declared shape is checked against the
 /// file's size before anything is allocated.
 /// </summary>
-static partial class NpyReader
+static unsafe partial class NpyReader
 {
     static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
@@ -32,7 +32,8 @@ static partial class NpyReader
 
         if (itemSize == 4)
         {
-            var data = new float[count * d];
+            // Every byte is overwritten by the read: no need to zero the array first.
+            var data = GC.AllocateUninitializedArray<float>(count * d);
             ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), file, dataOffset);
             if (bigEndian)
                 ReverseEndianness(MemoryMarshal.Cast<float, int>(data.AsSpan()));
@@ -41,7 +42,7 @@ static partial class NpyReader
         }
         if (keepFloat64)
         {
-            var data = new double[count * d];
+            var data = GC.AllocateUninitializedArray<double>(count * d);
             ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), file, dataOffset);
             if (bigEndian)
                 ReverseEndianness(MemoryMarshal.Cast<double, long>(data.AsSpan()));
@@ -49,7 +50,7 @@ static partial class NpyReader
             return EmbeddingMatrix.Wrap(data, count, d, null);
         }
         // float64 to float32 through a small buffer: memory holds the float32 result once.
-        var floats = new float[count * d];
+        var floats = GC.AllocateUninitializedArray<float>(count * d);
         var chunk = new double[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
         for (int done = 0; done < floats.Length;)
         {
@@ -130,9 +131,45 @@ static partial class NpyReader
 
     static void ReadExactly(Stream stream, Span<byte> buffer, string file, long offset)
     {
+        // A large read from a file is split across every core: the copies and the first touches
+        // of the fresh array's pages (page faults) then proceed in parallel.
+        if (stream is FileStream { CanSeek: true } fileStream && buffer.Length >= ParallelReadThreshold && stream.Position == offset)
+        {
+            ParallelRead(fileStream, buffer, file, offset);
+            return;
+        }
         int got = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         if (got < buffer.Length)
             throw FileError.Byte(file, offset + got, $"the file ends early: {buffer.Length - got} more bytes were expected (truncated)");
+    }
+
+    const int ParallelReadThreshold = 8 << 20;
+    const int ParallelChunk = 4 << 20;
+
+    static unsafe void ParallelRead(FileStream stream, Span<byte> buffer, string file, long offset)
+    {
+        if (stream.Length < offset + buffer.Length)
+            throw FileError.Byte(file, stream.Length, $"the file ends early: {offset + buffer.Length - stream.Length} more bytes were expected (truncated)");
+        var handle = stream.SafeFileHandle;
+        int chunks = (buffer.Length + ParallelChunk - 1) / ParallelChunk;
+        int length = buffer.Length;
+        fixed (byte* start = buffer)
+        {
+            byte* basePointer = start;
+            Parallel.For(0, chunks, chunk =>
+            {
+                int from = chunk * ParallelChunk, count = Math.Min(ParallelChunk, length - from);
+                var target = new Span<byte>(basePointer + from, count);
+                while (!target.IsEmpty)
+                {
+                    int read = RandomAccess.Read(handle, target, offset + from + (count - target.Length));
+                    if (read == 0)
+                        throw FileError.Byte(file, offset + from + (count - target.Length), "the file ends early (truncated)");
+                    target = target[read..];
+                }
+            });
+        }
+        stream.Position = offset + buffer.Length;
     }
 
     static void ReverseEndianness(Span<int> values) => BinaryPrimitives.ReverseEndianness(values, values);

@@ -1,74 +1,145 @@
+using System.Runtime.ExceptionServices;
+
 namespace Simil.IO;
 
 /// <summary>
 /// Numeric text matrices as <c>numpy.loadtxt</c> reads them: one row a line, values separated by
 /// whitespace, commas or tabs; <c>#</c> starts a comment; blank lines are skipped; every row has
 /// the same number of values. Read as float64 when asked (the values are kept exactly as written),
-/// else float32. The array is sized from a count of the lines, so memory holds the values once.
+/// else float32. As in <see cref="WordVectorTextReader"/>, a large file is parsed in parallel
+/// chunks into one array with a slot per line, then the rows are closed up in order.
 /// </summary>
 static class TextMatrixReader
 {
     public static EmbeddingMatrix Read(Stream stream, string file, char delimiter, bool keepFloat64)
     {
-        long capacity = stream.CanSeek ? Tokens.CountLines(stream) : 1024;
-        var reader = new LineReader(stream);
-        int dims = -1, rows = 0;
-        float[]? single = null;
-        double[]? wide = null;
-        while (reader.TryReadLine(out var raw))
+        long start = stream.Position;
+        // The first data line fixes the number of columns.
+        var probe = new LineReader(stream, 64 * 1024);
+        int dims = -1;
+        while (probe.TryReadLine(out var raw))
         {
-            int hash = raw.IndexOf((byte)'#');
-            var line = hash >= 0 ? raw[..hash] : raw;
-            if (line.Trim(" \t\r"u8).IsEmpty)
-                continue;
-            if (dims < 0)
+            var line = Uncomment(raw);
+            if (!line.Trim(" \t\r"u8).IsEmpty)
             {
                 dims = CountFields(line, delimiter);
-                if (capacity * dims > Array.MaxLength)
-                    FileError.ThrowTooLarge(file, $"line {reader.LineNumber}", capacity, dims);
-                if (keepFloat64)
-                    wide = new double[capacity * dims];
-                else
-                    single = new float[capacity * dims];
+                break;
             }
-            if (rows == capacity)
+        }
+        if (dims <= 0)
+            throw FileError.Line(file, Math.Max(1, probe.LineNumber), "the file holds no rows of numbers");
+
+        var handle = (stream as FileStream)?.SafeFileHandle;
+        LineChunks.Chunk[] chunks;
+        if (handle is not null)
+            chunks = LineChunks.Split(handle, start, stream.Length, 1);
+        else
+        {
+            stream.Position = start;
+            chunks = [new LineChunks.Chunk(start, stream.Length - start, 1, Tokens.CountLines(stream))];
+        }
+        long slots = chunks.Sum(c => c.Lines);
+        if (slots * dims > Array.MaxLength)
+            FileError.ThrowTooLarge(file, "line 1", slots, dims);
+        float[]? single = keepFloat64 ? null : GC.AllocateUninitializedArray<float>((int)(slots * dims));
+        double[]? wide = keepFloat64 ? GC.AllocateUninitializedArray<double>((int)(slots * dims)) : null;
+        var filled = new bool[slots];
+        var failures = new (long Line, Exception Error)?[chunks.Length];
+        Parallel.For(0, chunks.Length, c =>
+        {
+            var chunk = chunks[c];
+            Stream source = handle is not null ? new RegionStream(handle, chunk.Offset, chunk.Length) : Positioned(stream, chunk.Offset);
+            var reader = new LineReader(source, 64 * 1024);
+            long line = chunk.FirstLine;
+            try
             {
-                capacity *= 2;
-                if (wide is not null) Array.Resize(ref wide, checked((int)(capacity * dims)));
-                else Array.Resize(ref single, checked((int)(capacity * dims)));
+                while (reader.TryReadLine(out var raw))
+                {
+                    line = chunk.FirstLine + reader.LineNumber - 1;
+                    var text = Uncomment(raw);
+                    if (text.Trim(" \t\r"u8).IsEmpty)
+                        continue;
+                    int slot = (int)(line - 1);
+                    if (wide is not null)
+                        ParseRow(text, line, file, delimiter, dims, wide.AsSpan(slot * dims, dims));
+                    else
+                        ParseRow(text, line, file, delimiter, dims, single!.AsSpan(slot * dims, dims));
+                    filled[slot] = true;
+                }
             }
-            int column = 0, pos = 0;
-            while (NextField(line, delimiter, ref pos, out var token, out bool more))
+            catch (InputException e)
             {
-                if (column == dims)
-                    throw FileError.Line(file, reader.LineNumber, $"{CountFields(line, delimiter)} values, expected {dims} as on the first row");
+                failures[c] = (line, e);
+            }
+        });
+        if (failures.Where(f => f is not null).OrderBy(f => f!.Value.Line).FirstOrDefault() is { } failure)
+            ExceptionDispatchInfo.Capture(failure.Error).Throw();
+
+        int rows = 0;
+        for (int slot = 0; slot < slots; slot++)
+        {
+            if (!filled[slot])
+                continue;
+            if (rows != slot)
+            {
                 if (wide is not null)
-                {
-                    if (!Tokens.TryParseDouble(token, out double value))
-                        throw FileError.Line(file, reader.LineNumber, column + 1, $"expected a number, found '{Tokens.Show(token)}'");
-                    if (!double.IsFinite(value))
-                        throw FileError.Line(file, reader.LineNumber, column + 1, $"'{Tokens.Show(token)}' is not a finite float64 value");
-                    wide[(long)rows * dims + column] = value;
-                }
+                    wide.AsSpan(slot * dims, dims).CopyTo(wide.AsSpan(rows * dims, dims));
                 else
-                {
-                    if (!Tokens.TryParseFloat(token, out float value))
-                        throw FileError.Line(file, reader.LineNumber, column + 1, $"expected a number, found '{Tokens.Show(token)}'");
-                    if (!float.IsFinite(value))
-                        throw FileError.Line(file, reader.LineNumber, column + 1, $"'{Tokens.Show(token)}' is not a finite float32 value");
-                    single![(long)rows * dims + column] = value;
-                }
-                column++;
-                if (!more)
-                    break;
+                    single.AsSpan(slot * dims, dims).CopyTo(single.AsSpan(rows * dims, dims));
             }
-            if (column != dims)
-                throw FileError.Line(file, reader.LineNumber, $"{column} values, expected {dims} as on the first row");
             rows++;
         }
-        if (rows == 0)
-            throw FileError.Line(file, Math.Max(1, reader.LineNumber), "the file holds no rows of numbers");
         return wide is not null ? EmbeddingMatrix.Wrap(wide, rows, dims, null) : EmbeddingMatrix.Wrap(single!, rows, dims, null);
+    }
+
+    static Stream Positioned(Stream stream, long offset)
+    {
+        stream.Position = offset;
+        return stream;
+    }
+
+    static ReadOnlySpan<byte> Uncomment(ReadOnlySpan<byte> line)
+    {
+        int hash = line.IndexOf((byte)'#');
+        return hash >= 0 ? line[..hash] : line;
+    }
+
+    static void ParseRow(ReadOnlySpan<byte> line, long number, string file, char delimiter, int dims, Span<double> row)
+    {
+        int column = 0, pos = 0;
+        while (NextField(line, delimiter, ref pos, out var token, out bool more))
+        {
+            if (column == dims)
+                throw FileError.Line(file, number, $"{CountFields(line, delimiter)} values, expected {dims} as on the first row");
+            if (!Tokens.TryParseDouble(token, out double value))
+                throw FileError.Line(file, number, column + 1, $"expected a number, found '{Tokens.Show(token)}'");
+            if (!double.IsFinite(value))
+                throw FileError.Line(file, number, column + 1, $"'{Tokens.Show(token)}' is not a finite float64 value");
+            row[column++] = value;
+            if (!more)
+                break;
+        }
+        if (column != dims)
+            throw FileError.Line(file, number, $"{column} values, expected {dims} as on the first row");
+    }
+
+    static void ParseRow(ReadOnlySpan<byte> line, long number, string file, char delimiter, int dims, Span<float> row)
+    {
+        int column = 0, pos = 0;
+        while (NextField(line, delimiter, ref pos, out var token, out bool more))
+        {
+            if (column == dims)
+                throw FileError.Line(file, number, $"{CountFields(line, delimiter)} values, expected {dims} as on the first row");
+            if (!Tokens.TryParseFloat(token, out float value))
+                throw FileError.Line(file, number, column + 1, $"expected a number, found '{Tokens.Show(token)}'");
+            if (!float.IsFinite(value))
+                throw FileError.Line(file, number, column + 1, $"'{Tokens.Show(token)}' is not a finite float32 value");
+            row[column++] = value;
+            if (!more)
+                break;
+        }
+        if (column != dims)
+            throw FileError.Line(file, number, $"{column} values, expected {dims} as on the first row");
     }
 
     static int CountFields(ReadOnlySpan<byte> line, char delimiter)

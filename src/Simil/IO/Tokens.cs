@@ -83,7 +83,7 @@ static class Tokens
     public static long CountLines(Stream stream)
     {
         long start = stream.Position, lines = 0;
-        var buffer = new byte[1 << 20];
+        var buffer = new byte[64 * 1024];
         int read, last = '\n';
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {

@@ -5,21 +5,27 @@ namespace Simil.IO;
 /// <summary>
 /// word2vec binary: a text header <c>count dimensions\n</c>, then for each vector its key, one
 /// space and <c>dimensions</c> little-endian float32 values, with or without a newline after the
-/// record (both exist in the wild; a newline before a key is skipped). The declared size is checked
-/// against the file's length before the array is allocated.
+/// record (both exist in the wild; newlines before a key are skipped). Records are parsed from a
+/// 1 MiB window straight into the matrix, so memory holds the vectors once; a declared size far
+/// beyond the file's length is refused before anything is allocated.
 /// </summary>
 static class Word2VecBinaryReader
 {
+    const int MaxKeyBytes = 4096;
+
     public static EmbeddingMatrix Read(Stream stream, string file, List<string> warnings)
     {
         long fileLength = stream.CanSeek ? stream.Length - stream.Position : -1;
-        var input = new BufferedStream(stream, 1 << 20);
-        long offset = 0;
+        var window = new Window(stream, 1 << 20);
 
-        var header = ReadUntil(input, (byte)'\n', file, ref offset, 64, "the header");
-        var text = System.Text.Encoding.ASCII.GetString(header).Trim();
-        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2 || !long.TryParse(parts[0], out long declared) || !int.TryParse(parts[1], out int dims) || declared < 0 || dims <= 0)
+        int headerEnd = window.Find((byte)'\n', 64);
+        if (headerEnd < 0)
+            throw FileError.Byte(file, 0, "expected a header 'count dimensions' on the first line");
+        var header = window.Take(headerEnd + 1)[..^1];
+        int pos = 0;
+        if (!Tokens.Next(header, ref pos, out int s0, out int l0) || !Tokens.Next(header, ref pos, out int s1, out int l1)
+            || Tokens.Next(header, ref pos, out _, out _)
+            || !long.TryParse(header.Slice(s0, l0), out long declared) || !int.TryParse(header.Slice(s1, l1), out int dims) || declared < 0 || dims <= 0)
             throw FileError.Byte(file, 0, $"expected a header 'count dimensions' (two positive integers), found '{Tokens.Show(header)}'");
         long recordMinimum = 2 + 4L * dims;   // a one-byte key, the space, the values
         // A claim far beyond the file's size is a wrong header: refuse it before allocating. A
@@ -29,71 +35,115 @@ static class Word2VecBinaryReader
         if (declared * dims > Array.MaxLength)
             FileError.ThrowTooLarge(file, "byte 0", declared, dims);
         if (declared == 0)
-            throw FileError.Byte(file, offset, "the file holds no vectors");
+            throw FileError.Byte(file, window.Offset, "the file holds no vectors");
 
-        var data = new float[declared * dims];
-        var keys = new List<string>((int)Math.Min(declared, 1 << 20));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var data = GC.AllocateUninitializedArray<float>((int)(declared * dims));
+        var keys = new string[declared];
+        var seen = new HashSet<string>((int)Math.Min(declared, 1 << 24), StringComparer.Ordinal);
         int rows = 0, duplicates = 0;
         string? firstDuplicate = null;
+        int recordBytes = 4 * dims;
         for (long record = 0; record < declared; record++)
         {
-            long keyOffset = offset;
-            var keyBytes = ReadUntil(input, (byte)' ', file, ref offset, 4096, $"the key of vector {record + 1}");
-            int skip = 0;
-            while (skip < keyBytes.Length && keyBytes[skip] == (byte)'\n')
-                skip++;
-            if (skip == keyBytes.Length)
+            while (window.Peek() == (byte)'\n')
+                window.Take(1);
+            long keyOffset = window.Offset;
+            int space = window.Find((byte)' ', MaxKeyBytes);
+            if (space < 0)
+                throw window.AtEnd
+                    ? FileError.Byte(file, window.Offset + window.Available, $"the file ends before vector {record + 1} of the {declared} the header declares (truncated)")
+                    : FileError.Byte(file, keyOffset, $"the key of vector {record + 1} is longer than {MaxKeyBytes} bytes; this is not word2vec binary data");
+            if (space == 0)
                 throw FileError.Byte(file, keyOffset, $"vector {record + 1} has an empty key");
-            var key = Tokens.Key(keyBytes.AsSpan(skip), file, $"byte {keyOffset + skip}");
-            var row = data.AsSpan(rows * dims, dims);
-            var bytes = MemoryMarshal.AsBytes(row);
-            int got = input.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (got < bytes.Length)
-                throw FileError.Byte(file, offset + got, $"the file ends inside vector {record + 1} ('{key}'): {bytes.Length - got} of its {bytes.Length} bytes are missing (truncated)");
-            if (!BitConverter.IsLittleEndian)
-                System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(row), MemoryMarshal.Cast<float, int>(row));
-            for (int c = 0; c < dims; c++)
-                if (!float.IsFinite(row[c]))
-                    throw FileError.Byte(file, offset + 4L * c, $"vector {record + 1} ('{key}'), value {c + 1}: {Tokens.Message(row[c])} is not a valid vector value");
-            offset += bytes.Length;
+            var key = Tokens.Key(window.Take(space + 1)[..^1], file, $"byte {keyOffset}");
+            if (!window.Ensure(recordBytes))
+                throw FileError.Byte(file, window.Offset + window.Available, $"the file ends inside vector {record + 1} ('{key}'): {recordBytes - window.Available} of its {recordBytes} bytes are missing (truncated)");
+            var values = MemoryMarshal.Cast<byte, float>(window.Take(recordBytes));
             if (!seen.Add(key))
             {
                 duplicates++;
                 firstDuplicate ??= key;
                 continue;
             }
-            keys.Add(key);
-            rows++;
+            var row = data.AsSpan(rows * dims, dims);
+            values.CopyTo(row);
+            if (!BitConverter.IsLittleEndian)
+                System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(row), MemoryMarshal.Cast<float, int>(row));
+            keys[rows++] = key;
         }
         // What follows the last record may only be line ends.
-        int next;
-        while ((next = input.ReadByte()) >= 0)
+        while (window.Ensure(1))
         {
-            if (next is not ((byte)'\n' or (byte)'\r'))
-                throw FileError.Byte(file, offset, $"data follows the {declared} vectors the header declares");
-            offset++;
+            if (window.Peek() is not ((byte)'\n' or (byte)'\r'))
+                throw FileError.Byte(file, window.Offset, $"data follows the {declared} vectors the header declares");
+            window.Take(1);
         }
+        // One vectorised pass for NaN and infinity; the message names the vector and its key.
+        int bad = FiniteCheck.FirstNonFinite(data.AsSpan(0, rows * dims));
+        if (bad >= 0)
+            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(data[bad])} is not a valid vector value");
         if (duplicates > 0)
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}')");
-        return EmbeddingMatrix.Wrap(data, rows, dims, [.. keys]);
+        if (rows < keys.Length)
+            Array.Resize(ref keys, rows);
+        return EmbeddingMatrix.Wrap(data, rows, dims, keys);
     }
 
-    static byte[] ReadUntil(Stream input, byte end, string file, ref long offset, int limit, string what)
+    /// <summary>A sliding window over the stream: look ahead, then take bytes from the front.</summary>
+    sealed class Window(Stream stream, int size)
     {
-        var bytes = new List<byte>(32);
-        long start = offset;
-        while (true)
+        byte[] _buffer = new byte[size];
+        int _start, _end;
+        bool _eof;
+
+        /// <summary>File offset of the first byte not yet taken.</summary>
+        public long Offset { get; private set; }
+
+        public int Available => _end - _start;
+
+        public bool AtEnd => _eof && _start == _end;
+
+        /// <summary>Makes at least <paramref name="count"/> bytes available; false when the stream ends first.</summary>
+        public bool Ensure(int count)
         {
-            int b = input.ReadByte();
-            if (b < 0)
-                throw FileError.Byte(file, offset, $"the file ends inside {what} (truncated)");
-            offset++;
-            if (b == end)
-                return [.. bytes];
-            if (bytes.Count == limit)
-                throw FileError.Byte(file, start, $"{what} is longer than {limit} bytes; this is not word2vec binary data");
-            bytes.Add((byte)b);
+            while (_end - _start < count && !_eof)
+            {
+                if (_start > 0)
+                {
+                    Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                    _end -= _start;
+                    _start = 0;
+                }
+                if (_end + count > _buffer.Length && count > _buffer.Length - _end)
+                    Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, count));
+                int read = stream.Read(_buffer, _end, _buffer.Length - _end);
+                if (read == 0)
+                    _eof = true;
+                _end += read;
+            }
+            return _end - _start >= count;
+        }
+
+        public int Peek() => Ensure(1) ? _buffer[_start] : -1;
+
+        /// <summary>The index (from the front) of <paramref name="value"/> within <paramref name="limit"/> bytes; -1 if absent.</summary>
+        public int Find(byte value, int limit)
+        {
+            int found;
+            while ((found = _buffer.AsSpan(_start, Math.Min(_end - _start, limit)).IndexOf(value)) < 0)
+            {
+                if (_end - _start >= limit || !Ensure(_end - _start + 1))
+                    return -1;
+            }
+            return found;
+        }
+
+        public ReadOnlySpan<byte> Take(int count)
+        {
+            var taken = _buffer.AsSpan(_start, count);
+            _start += count;
+            Offset += count;
+            return taken;
         }
     }
 }

@@ -6,8 +6,9 @@ namespace Simil.Kernels;
 /// <summary>
 /// All dot products of the rows of A (M×K) with the rows of B (N×K): <c>C = A·Bᵀ</c>, row-major,
 /// with AVX-512. B is packed once into panels of <see cref="NR"/> rows laid out k-major; each
-/// thread packs blocks of <see cref="MC"/> rows of A into panels of <see cref="MR"/> and runs an
-/// 8×32 register tile (16 accumulators) over them with FMA and broadcast loads.
+/// thread packs blocks of <see cref="MC"/> rows of A into panels of <see cref="MR"/>; for each B
+/// panel, one k-chunk at a time (16 KB, kept in L1), an 8×32 register tile (16 accumulators, FMA
+/// with broadcast loads) passes every A panel of the block over it.
 /// <para>
 /// Accuracy: float32 accumulators take at most <see cref="KChunk"/> steps, then fold into a
 /// float64 tile; each result is rounded to float32 once. Edges are zero-padded in the packs, and
@@ -38,24 +39,42 @@ static unsafe class DotGemm
         fixed (float* pc = c)
         {
             float* aPtr = pa, cPtr = pc;
-            Parallel.For(0, blocks, () => GC.AllocateUninitializedArray<float>(MC * k, pinned: true), (block, _, packedA) =>
+            Parallel.For(0, blocks, () => new Scratch(k), (block, _, scratch) =>
             {
                 int i0 = block * MC, rows = Math.Min(MC, m - i0);
-                PackA(aPtr + (long)i0 * k, rows, k, packedA);
-                fixed (float* pA = packedA)
+                int aPanels = (rows + MR - 1) / MR;
+                PackA(aPtr + (long)i0 * k, rows, k, scratch.PackedA);
+                fixed (float* pA = scratch.PackedA)
                 fixed (float* pB = packedB)
+                fixed (double* tiles = scratch.Tiles)
                 {
-                    double* tile = stackalloc double[MR * NR];
                     for (int p = 0; p < panels; p++)
                     {
                         int j0 = p * NR, cols = Math.Min(NR, n - j0);
-                        for (int r = 0; r < rows; r += MR)
-                            Kernel(pA + (long)r * k, pB + (long)p * NR * k, k, tile, cPtr + (long)(i0 + r) * n + j0, n, Math.Min(MR, rows - r), cols);
+                        float* bPanel = pB + (long)p * NR * k;
+                        new Span<double>(tiles, aPanels * MR * NR).Clear();
+                        // One k-chunk of the B panel (KChunk × 32 floats, 16 KB) stays in L1 while
+                        // every A panel of the block passes over it.
+                        for (int k0 = 0; k0 < k; k0 += KChunk)
+                        {
+                            int length = Math.Min(KChunk, k - k0);
+                            for (int r = 0; r < aPanels; r++)
+                                Kernel(pA + (long)r * MR * k + k0 * MR, bPanel + k0 * NR, length, tiles + r * MR * NR);
+                        }
+                        for (int r = 0; r < aPanels; r++)
+                            Store(tiles + r * MR * NR, cPtr + (long)(i0 + r * MR) * n + j0, n, Math.Min(MR, rows - r * MR), cols);
                     }
                 }
-                return packedA;
+                return scratch;
             }, _ => { });
         }
+    }
+
+    /// <summary>A thread's packed block of A and the float64 tiles of one B panel against it.</summary>
+    sealed class Scratch(int k)
+    {
+        public float[] PackedA { get; } = GC.AllocateUninitializedArray<float>(MC * k, pinned: true);
+        public double[] Tiles { get; } = GC.AllocateUninitializedArray<double>(MC * NR, pinned: true);
     }
 
     /// <summary>Panel p holds rows p·NR … p·NR+31 of B, k-major: packed[p][k][j], zero past the last row.</summary>
@@ -102,38 +121,37 @@ static unsafe class DotGemm
         }
     }
 
-    /// <summary>One 8×32 tile of C over the whole of K.</summary>
+    /// <summary>One 8×32 tile over one k-chunk (at most <see cref="KChunk"/> steps), added into its float64 tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel(float* a, float* b, int k, double* tile, float* c, int ldc, int rows, int cols)
+    static void Kernel(float* a, float* b, int length, double* tile)
     {
-        new Span<double>(tile, MR * NR).Clear();
-        for (int k0 = 0; k0 < k; k0 += KChunk)
+        var c00 = Vector512<float>.Zero; var c01 = c00; var c10 = c00; var c11 = c00;
+        var c20 = c00; var c21 = c00; var c30 = c00; var c31 = c00;
+        var c40 = c00; var c41 = c00; var c50 = c00; var c51 = c00;
+        var c60 = c00; var c61 = c00; var c70 = c00; var c71 = c00;
+        float* end = a + length * MR;
+        for (; a < end; a += MR, b += NR)
         {
-            int k1 = Math.Min(k, k0 + KChunk);
-            var c00 = Vector512<float>.Zero; var c01 = c00; var c10 = c00; var c11 = c00;
-            var c20 = c00; var c21 = c00; var c30 = c00; var c31 = c00;
-            var c40 = c00; var c41 = c00; var c50 = c00; var c51 = c00;
-            var c60 = c00; var c61 = c00; var c70 = c00; var c71 = c00;
-            float* ap = a + k0 * MR;
-            float* bp = b + k0 * NR;
-            for (int kk = k0; kk < k1; kk++, ap += MR, bp += NR)
-            {
-                var b0 = Vector512.Load(bp);
-                var b1 = Vector512.Load(bp + 16);
-                var x = Vector512.Create(ap[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-                x = Vector512.Create(ap[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-                x = Vector512.Create(ap[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-                x = Vector512.Create(ap[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-                x = Vector512.Create(ap[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-                x = Vector512.Create(ap[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-                x = Vector512.Create(ap[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-                x = Vector512.Create(ap[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            }
-            Fold(tile + 0 * NR, c00, c01); Fold(tile + 1 * NR, c10, c11);
-            Fold(tile + 2 * NR, c20, c21); Fold(tile + 3 * NR, c30, c31);
-            Fold(tile + 4 * NR, c40, c41); Fold(tile + 5 * NR, c50, c51);
-            Fold(tile + 6 * NR, c60, c61); Fold(tile + 7 * NR, c70, c71);
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
+        Fold(tile + 0 * NR, c00, c01); Fold(tile + 1 * NR, c10, c11);
+        Fold(tile + 2 * NR, c20, c21); Fold(tile + 3 * NR, c30, c31);
+        Fold(tile + 4 * NR, c40, c41); Fold(tile + 5 * NR, c50, c51);
+        Fold(tile + 6 * NR, c60, c61); Fold(tile + 7 * NR, c70, c71);
+    }
+
+    /// <summary>Rounds a float64 tile once to float32 into C, only its valid part at the edges.</summary>
+    static void Store(double* tile, float* c, int ldc, int rows, int cols)
+    {
         if (rows == MR && cols == NR)
         {
             for (int i = 0; i < MR; i++)
@@ -143,13 +161,11 @@ static unsafe class DotGemm
                 for (int j = 0; j < NR; j += 16)
                     Vector512.Store(Vector512.Narrow(Vector512.Load(t + j), Vector512.Load(t + j + 8)), dst + j);
             }
+            return;
         }
-        else
-        {
-            for (int i = 0; i < rows; i++)
-                for (int j = 0; j < cols; j++)
-                    c[(long)i * ldc + j] = (float)tile[i * NR + j];
-        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                c[(long)i * ldc + j] = (float)tile[i * NR + j];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -53,6 +53,7 @@ public sealed class ReaderTests
     [InlineData("2 3\na 1 2 3\nb 4 5 6\n", VectorFileFormat.Word2VecText)]
     [InlineData("2 3\na 1 2 3 \nb 4 5 6 \n", VectorFileFormat.Word2VecText)]
     [InlineData("a 1 2 3\nb 4 5 6\n", VectorFileFormat.GloVe)]
+    [InlineData("2 3\n\na 1 2 3\n\nb 4 5 6", VectorFileFormat.Word2VecText)]
     [InlineData("{\"id\":\"a\",\"vector\":[1,2,3]}\n{\"id\":\"b\",\"vector\":[4,5,6]}\n", VectorFileFormat.JsonLines)]
     public void Text_formats_are_sniffed_and_read(string text, VectorFileFormat format)
     {
@@ -122,4 +123,41 @@ public sealed class ReaderTests
 
     internal static VectorFileContent Read(string text, string name, VectorReadOptions? options = null) =>
         VectorFile.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), name, options);
+}
+
+/// <summary>Large files are parsed in parallel chunks; the result and the line numbers must not change.</summary>
+public sealed class ChunkedReadTests
+{
+    [Fact]
+    public void A_large_word2vec_file_reads_the_same_as_a_small_one_and_errors_keep_their_line()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"simil-{Guid.NewGuid():N}.vec");
+        try
+        {
+            var random = new Random(8);
+            int rows = 40_000, dims = 25;
+            var data = new float[rows * dims];
+            for (int i = 0; i < data.Length; i++) data[i] = (float)random.NextDouble();
+            var keys = Enumerable.Range(0, rows).Select(i => $"w{i}").ToArray();
+            keys[30_000] = "w5";   // a duplicate deep in a later chunk
+            VectorFileWriter.Write(path, EmbeddingMatrix.Create(data, dims, keys), VectorFileFormat.Word2VecText);
+            var content = VectorFile.Read(path);
+            var m = content.Vectors!;
+            Assert.Equal(rows - 1, m.Count);
+            Assert.Equal(data.AsSpan(0, 30_000 * dims).ToArray(), m.Data[..(30_000 * dims)].ToArray());
+            Assert.Equal(data.AsSpan(30_001 * dims).ToArray(), m.Data[(30_000 * dims)..].ToArray());
+            Assert.Equal("w30001", m.Keys![30_000]);
+            Assert.Contains("'w5' on line 30002", Assert.Single(content.Warnings), StringComparison.Ordinal);
+
+            var lines = File.ReadAllLines(path);
+            lines[35_001] = "broken 1 2 x";
+            File.WriteAllLines(path, lines);
+            var e = Assert.Throws<InputException>(() => VectorFile.Read(path));
+            Assert.Contains("line 35002", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
