@@ -47,13 +47,7 @@ public static partial class Similarity
             fixed (float* r = result)
             {
                 float* rp = r;
-                Parallel.For(0, a.Count, i =>
-                {
-                    var row = new Span<float>(rp + (long)i * n, n);
-                    double na = normsA[i];
-                    for (int j = 0; j < n; j++)
-                        row[j] = Finish(metric, row[j], na, normsB[j], a[i], b[j]);
-                });
+                Parallel.For(0, a.Count, i => FinishRow(metric, new Span<float>(rp + (long)i * n, n), normsA[i], normsB, a[i], b));
             }
         }
     }
@@ -171,24 +165,43 @@ public static partial class Similarity
         return norms;
     }
 
-    /// <summary>Turns a dot product into the metric's value, in float64.</summary>
-    static float Finish(Metric metric, float dot, double na, double nb, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    /// <summary>Turns one row of dot products into the metric's values, in float64, with one tight loop per metric.</summary>
+    static void FinishRow(Metric metric, Span<float> row, double na, double[] normsB, ReadOnlySpan<float> x, EmbeddingMatrix b)
     {
         switch (metric)
         {
             case Metric.NegativeDot:
-                return -dot;
-            case Metric.Cosine:
-                return (float)CosineKernel.FromSums(dot, na, nb);
-            case Metric.CosineDistance:
-                return (float)(1.0 - CosineKernel.FromSums(dot, na, nb));
+                for (int j = 0; j < row.Length; j++)
+                    row[j] = -row[j];
+                return;
+            case Metric.Cosine or Metric.CosineDistance:
+            {
+                // A zero vector is orthogonal to everything: its inverse norm is taken as 0.
+                double invA = na == 0 ? 0 : 1 / Math.Sqrt(na);
+                bool distance = metric == Metric.CosineDistance;
+                for (int j = 0; j < row.Length; j++)
+                {
+                    double nb = normsB[j];
+                    double cosine = nb == 0 ? 0 : Math.Clamp(row[j] * invA / Math.Sqrt(nb), -1.0, 1.0);
+                    row[j] = (float)(distance ? 1 - cosine : cosine);
+                }
+                return;
+            }
             default:
-                double l2sq = na + nb - 2.0 * dot;
-                // Where l2sq is small beside the norms the expansion has lost digits: recompute from the differences.
-                if (l2sq < 0.25 * (na + nb))
-                    l2sq = Reduce.Run<L2SquaredOperator>(x, y);
-                l2sq = Math.Max(0, l2sq);
-                return (float)(metric == Metric.L2 ? Math.Sqrt(l2sq) : l2sq);
+            {
+                bool root = metric == Metric.L2;
+                for (int j = 0; j < row.Length; j++)
+                {
+                    double sum = na + normsB[j];
+                    double l2sq = sum - 2.0 * row[j];
+                    // Where l2sq is small beside the norms the expansion has lost digits: recompute from the differences.
+                    if (l2sq < 0.25 * sum)
+                        l2sq = Reduce.Run<L2SquaredOperator>(x, b[j]);
+                    l2sq = Math.Max(0, l2sq);
+                    row[j] = (float)(root ? Math.Sqrt(l2sq) : l2sq);
+                }
+                return;
+            }
         }
     }
 }

@@ -26,10 +26,9 @@ static class HeatmapPlot
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = $"{metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer)";
 
-        plot.Axes.Bottom.TickGenerator = Ticks(columnKeys, columns, fromTop: false);
+        // Rows carry their keys, numbered; columns carry the numbers (as in the table output).
+        plot.Axes.Bottom.TickGenerator = Ticks(null, columns, fromTop: false);
         plot.Axes.Left.TickGenerator = Ticks(rowKeys, rows, fromTop: true);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 60;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.SetLimits(0, columns, 0, rows);
         plot.Title($"{metric.Name()}, {rows} × {columns}");
 
@@ -49,11 +48,12 @@ static class HeatmapPlot
     {
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         bool labelled = keys is not null && count <= MaxLabels;
-        int step = labelled ? 1 : Math.Max(1, count / 10);
+        int step = count <= MaxLabels ? 1 : Math.Max(1, count / 10);
         for (int i = 0; i < count; i += step)
         {
             double position = fromTop ? count - i - 0.5 : i + 0.5;
-            ticks.AddMajor(position, labelled ? MatrixRenderer.Label(keys, i) : i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var number = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ticks.AddMajor(position, labelled ? $"{number}. {MatrixRenderer.Label(keys, i)}" : number);
         }
         return ticks;
     }

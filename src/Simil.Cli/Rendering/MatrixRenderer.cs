@@ -10,7 +10,15 @@ namespace Simil.Cli.Rendering;
 static class MatrixRenderer
 {
     const int TableRows = 20;
-    const int TableColumns = 8;
+    const int TableColumns = 12;
+    const int LabelWidth = 24;
+
+    /// <summary>Four significant digits in at most 7 characters, so columns keep their width.</summary>
+    static string Format(double value)
+    {
+        var text = value.ToString(Math.Abs(value) is >= 1e-3 and < 1e4 or 0 ? "0.####" : "0.##e0", CultureInfo.InvariantCulture);
+        return text.Length <= 7 ? text : value.ToString("0.#e0", CultureInfo.InvariantCulture);
+    }
 
     public static void Write(string format, string? path, EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {
@@ -46,16 +54,21 @@ static class MatrixRenderer
 
     static void WriteTable(EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {
-        int rows = Math.Min(result.Count, TableRows), columns = Math.Min(result.Dimensions, TableColumns);
+        // As many columns as fit the terminal (80 when output is redirected): 9 characters each.
+        int width = AnsiConsole.Console.Profile.Width;
+        int rows = Math.Min(result.Count, TableRows), columns = Math.Clamp((width - LabelWidth - 8) / 9, 1, Math.Min(result.Dimensions, TableColumns));
+        // Long keys (sentences) label the rows, numbered; the columns then show the numbers.
+        bool shortKeys = columnKeys is not null && columnKeys.Take(columns).All(k => k.Length <= 10);
         var table = new Table { Border = TableBorder.Rounded };
-        table.AddColumn("");
+        table.AddColumn(new TableColumn("").NoWrap());
         for (int j = 0; j < columns; j++)
-            table.AddColumn(new TableColumn(Markup.Escape(Label(columnKeys, j))).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(shortKeys ? columnKeys![j] : (j + 1).ToString(CultureInfo.InvariantCulture))).RightAligned().NoWrap());
         for (int i = 0; i < rows; i++)
         {
-            var cells = new List<string> { Markup.Escape(Label(rowKeys, i)) };
+            var label = $"{i + 1}. {Label(rowKeys, i)}";
+            var cells = new List<string> { Markup.Escape(label.Length <= LabelWidth ? label : label[..(LabelWidth - 1)] + "…") };
             for (int j = 0; j < columns; j++)
-                cells.Add(Value(result, i, j).ToString("G6", CultureInfo.InvariantCulture));
+                cells.Add(Format(Value(result, i, j)));
             table.AddRow(cells.ToArray());
         }
         var console = AnsiConsole.Console;

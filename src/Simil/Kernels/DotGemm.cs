@@ -39,7 +39,9 @@ static unsafe class DotGemm
         fixed (float* pc = c)
         {
             float* aPtr = pa, cPtr = pc;
-            Parallel.For(0, blocks, () => new Scratch(k), (block, _, scratch) =>
+            // One worker per core: more would share a core's L2 between two A blocks.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            Parallel.For(0, blocks, options, () => new Scratch(k), (block, _, scratch) =>
             {
                 int i0 = block * MC, rows = Math.Min(MC, m - i0);
                 int aPanels = (rows + MR - 1) / MR;
