@@ -18,7 +18,7 @@ static class CompareRenderer
             .AddColumn("closer when");
         foreach (var (metric, score) in comparison.Scores)
             table.AddRow(metric.Name(), Format(score), metric.HigherIsCloser() ? "higher" : "lower");
-        console.WriteLine($"{Describe(a)} vs {Describe(b)} · {source} · {comparison.Dimensions} dimensions");
+        Console.Out.WriteLine($"{Describe(a)} vs {Describe(b)} · {source} · {comparison.Dimensions} dimensions");
         console.Write(table);
         if (comparison.Notes.Count > 0)
         {

@@ -72,7 +72,7 @@ static class MatrixRenderer
             table.AddRow(cells.ToArray());
         }
         var console = AnsiConsole.Console;
-        console.WriteLine($"{metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer), {result.Count:N0} × {result.Dimensions:N0}");
+        Console.Out.WriteLine($"{metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer), {result.Count:N0} × {result.Dimensions:N0}");
         console.Write(table);
         if (rows < result.Count || columns < result.Dimensions)
             console.WriteLine($"showing {rows} of {result.Count:N0} rows and {columns} of {result.Dimensions:N0} columns; --format csv|tsv|json|npy|txt or --out FILE gives all");
