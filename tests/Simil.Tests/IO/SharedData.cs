@@ -2,9 +2,11 @@ using System.Runtime.CompilerServices;
 
 namespace Simil.Tests.IO;
 
-/// <summary>Paths of the public test data in ../shared/data.</summary>
+/// <summary>Paths of the public test data in ../shared/data (beside the repository).</summary>
 static class SharedData
 {
-    public static string Path(string relative, [CallerFilePath] string source = "") =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(source)!, "..", "..", "..", "..", "shared", "data", relative));
+    public static string Path(string relative) => System.IO.Path.Combine(Root(), relative);
+
+    static string Root([CallerFilePath] string self = "") =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(self)!, "..", "..", "..", "..", "shared", "data"));
 }

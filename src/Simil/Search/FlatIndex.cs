@@ -1,0 +1,90 @@
+using Simil.Search;
+
+namespace Simil;
+
+/// <summary>
+/// Exact k-nearest-neighbour search over an <see cref="EmbeddingMatrix"/>: every row is scored
+/// with the one-to-one kernel, so every reported score is bit for bit what
+/// <see cref="Similarity.Compute(Metric, ReadOnlySpan{float}, ReadOnlySpan{float})"/> gives, and
+/// the neighbours are the true top-k of those scores (best first; equal scores in row order).
+/// </summary>
+/// <remarks>
+/// One query streams the corpus once, keeping the top k on the fly (no score array), with the rows
+/// split across cores for large corpora. A batch of queries runs its queries in parallel.
+/// </remarks>
+public sealed class FlatIndex
+{
+    /// <summary>Below this many rows one core scans the whole corpus.</summary>
+    const int ParallelRows = 16_384;
+
+    readonly EmbeddingMatrix _corpus;
+    readonly Metric _metric;
+
+    /// <summary>Creates an index over <paramref name="corpus"/> (not copied) for <paramref name="metric"/>.</summary>
+    public FlatIndex(EmbeddingMatrix corpus, Metric metric)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        _ = metric.Name();   // validates the metric
+        _corpus = corpus;
+        _metric = metric;
+    }
+
+    /// <summary>The indexed rows.</summary>
+    public EmbeddingMatrix Corpus => _corpus;
+
+    /// <summary>The metric that ranks neighbours.</summary>
+    public Metric Metric => _metric;
+
+    /// <summary>The <paramref name="k"/> best rows for <paramref name="query"/>, best first; all rows when k exceeds them.</summary>
+    /// <exception cref="ArgumentException">The query's length differs from the corpus's dimensions.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is negative.</exception>
+    public Neighbor[] Search(ReadOnlySpan<float> query, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (_corpus.Count > 0 && query.Length != _corpus.Dimensions)
+            Throw.LengthMismatch(query.Length, _corpus.Dimensions);
+        k = Math.Min(k, _corpus.Count);
+        if (k == 0)
+            return [];
+        bool higher = _metric.HigherIsCloser();
+        int rows = _corpus.Count;
+        if (rows < ParallelRows)
+            return Scan(query, 0, rows, k, higher).ToSortedArray();
+
+        int parts = Math.Min(Environment.ProcessorCount, rows / (ParallelRows / 2));
+        var heaps = new TopK[parts];
+        var copy = query.ToArray();
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+        {
+            int from = (int)((long)rows * p / parts), to = (int)((long)rows * (p + 1) / parts);
+            heaps[p] = Scan(copy, from, to, k, higher);
+        });
+        for (int p = 1; p < parts; p++)
+            heaps[0].Merge(heaps[p]);
+        return heaps[0].ToSortedArray();
+    }
+
+    /// <summary>The <paramref name="k"/> best rows for each row of <paramref name="queries"/>.</summary>
+    /// <exception cref="ArgumentException">The queries' dimensions differ from the corpus's.</exception>
+    public Neighbor[][] Search(EmbeddingMatrix queries, int k)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (_corpus.Count > 0 && queries.Count > 0 && queries.Dimensions != _corpus.Dimensions)
+            Throw.LengthMismatch(queries.Dimensions, _corpus.Dimensions);
+        var results = new Neighbor[queries.Count][];
+        int kk = Math.Min(k, _corpus.Count);
+        bool higher = _metric.HigherIsCloser();
+        Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            q => results[q] = kk == 0 ? [] : Scan(queries[q], 0, _corpus.Count, kk, higher).ToSortedArray());
+        return results;
+    }
+
+    TopK Scan(ReadOnlySpan<float> query, int from, int to, int k, bool higher)
+    {
+        var top = new TopK(k, higher);
+        for (int i = from; i < to; i++)
+            top.Add(Similarity.Compute(_metric, _corpus[i], query), i);
+        return top;
+    }
+}

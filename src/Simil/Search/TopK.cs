@@ -1,0 +1,105 @@
+namespace Simil.Search;
+
+/// <summary>
+/// The best k (score, index) pairs seen so far, in a binary heap whose root is the worst kept.
+/// "Better" follows the metric's orientation; equal scores prefer the lower index, and NaN is
+/// worse than everything, so the result is the true top-k of a full sort.
+/// </summary>
+sealed class TopK
+{
+    readonly float[] _scores;
+    readonly int[] _indices;
+    readonly bool _higherIsBetter;
+    int _count;
+
+    public TopK(int k, bool higherIsBetter)
+    {
+        _scores = new float[k];
+        _indices = new int[k];
+        _higherIsBetter = higherIsBetter;
+    }
+
+    public int Count => _count;
+
+    /// <summary>True when (a, ia) ranks before (b, ib).</summary>
+    public bool Better(float a, int ia, float b, int ib)
+    {
+        if (float.IsNaN(a)) return false;
+        if (float.IsNaN(b)) return true;
+        if (a != b) return _higherIsBetter ? a > b : a < b;
+        return ia < ib;
+    }
+
+    /// <summary>Offers a candidate; kept if the heap is not full or it beats the worst kept.</summary>
+    public void Add(float score, int index)
+    {
+        int k = _scores.Length;
+        if (k == 0)
+            return;
+        if (_count < k)
+        {
+            int i = _count++;
+            _scores[i] = score;
+            _indices[i] = index;
+            SiftUp(i);
+        }
+        else if (Better(score, index, _scores[0], _indices[0]))
+        {
+            _scores[0] = score;
+            _indices[0] = index;
+            SiftDown(0);
+        }
+    }
+
+    /// <summary>Adds everything another heap kept.</summary>
+    public void Merge(TopK other)
+    {
+        for (int i = 0; i < other._count; i++)
+            Add(other._scores[i], other._indices[i]);
+    }
+
+    /// <summary>The kept pairs, best first.</summary>
+    public Neighbor[] ToSortedArray()
+    {
+        var result = new Neighbor[_count];
+        for (int i = 0; i < _count; i++)
+            result[i] = new Neighbor(_indices[i], _scores[i]);
+        Array.Sort(result, (x, y) => Better(x.Score, x.Index, y.Score, y.Index) ? -1 : Better(y.Score, y.Index, x.Score, x.Index) ? 1 : 0);
+        return result;
+    }
+
+    // The root holds the worst: a parent is never better than its children.
+    void SiftUp(int i)
+    {
+        while (i > 0)
+        {
+            int parent = (i - 1) / 2;
+            if (!Better(_scores[parent], _indices[parent], _scores[i], _indices[i]))
+                break;
+            Swap(i, parent);
+            i = parent;
+        }
+    }
+
+    void SiftDown(int i)
+    {
+        while (true)
+        {
+            int left = 2 * i + 1, right = left + 1, worst = i;
+            if (left < _count && Better(_scores[worst], _indices[worst], _scores[left], _indices[left]))
+                worst = left;
+            if (right < _count && Better(_scores[worst], _indices[worst], _scores[right], _indices[right]))
+                worst = right;
+            if (worst == i)
+                return;
+            Swap(i, worst);
+            i = worst;
+        }
+    }
+
+    void Swap(int a, int b)
+    {
+        (_scores[a], _scores[b]) = (_scores[b], _scores[a]);
+        (_indices[a], _indices[b]) = (_indices[b], _indices[a]);
+    }
+}
