@@ -7,5 +7,7 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     CompareCommand.Create(),
     EmbedCommand.Create(),
     MatrixCommand.Create(),
+    SearchCommand.Create(),
+    NeighborsCommand.Create(),
 };
 return Cli.Run(root, args);

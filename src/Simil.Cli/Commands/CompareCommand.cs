@@ -50,8 +50,8 @@ static class CompareCommand
         var metrics = ParseMetrics(metricText);
         if (vectorsFile is not null)
         {
-            var matrix = LoadKeyed(vectorsFile, inputFormat);
-            var found = PairComparison.Compare(Lookup(matrix, vectorsFile, a), Lookup(matrix, vectorsFile, b), metrics);
+            var matrix = KeyedVectors.LoadKeyed(vectorsFile, inputFormat);
+            var found = PairComparison.Compare(matrix[KeyedVectors.Row(matrix, vectorsFile, a)], matrix[KeyedVectors.Row(matrix, vectorsFile, b)], metrics);
             Render(a, b, vectorsFile, found, json);
             return Cli.Ok;
         }
@@ -86,27 +86,6 @@ static class CompareCommand
             CompareRenderer.WriteJson(Console.Out, a, b, source, comparison);
         else
             CompareRenderer.WriteTable(a, b, source, comparison);
-    }
-
-    static EmbeddingMatrix LoadKeyed(string file, string? inputFormat)
-    {
-        var options = new VectorReadOptions { Format = inputFormat is null ? null : VectorFileFormats.Parse(inputFormat, "--input-format") };
-        var content = VectorFile.Read(file, options);
-        foreach (var warning in content.Warnings)
-            Console.Error.WriteLine($"simil: warning: {warning}");
-        if (content.Vectors is not { Keys: not null } matrix)
-            throw new InputException(file, $"holds {(content.Texts is not null ? "texts" : "vectors without keys")}; --vectors needs keyed vectors such as word2vec or GloVe");
-        return matrix;
-    }
-
-    static ReadOnlySpan<float> Lookup(EmbeddingMatrix matrix, string file, string key)
-    {
-        int row = matrix.IndexOf(key);
-        if (row >= 0)
-            return matrix[row];
-        var nearest = KeySuggestions.Nearest(matrix.Keys!, key);
-        throw new InputException(file, $"'{key}' is not among its {matrix.Count:N0} keys ({matrix.Dimensions} dimensions); " +
-            (nearest.Count > 0 ? $"nearest spellings: {string.Join(", ", nearest)}" : "no key is spelled like it"));
     }
 
     static Metric[] ParseMetrics(string text)

@@ -1,0 +1,40 @@
+using Simil.IO;
+
+namespace Simil.Cli.Commands;
+
+/// <summary>Loading a file of vectors for a command, and looking keys up in it with helpful errors.</summary>
+static class KeyedVectors
+{
+    public static VectorFileContent Load(string file, string? inputFormat, bool keepFloat64 = false)
+    {
+        var options = new VectorReadOptions
+        {
+            Format = inputFormat is null ? null : VectorFileFormats.Parse(inputFormat, "--input-format"),
+            KeepFloat64 = keepFloat64,
+        };
+        var content = VectorFile.Read(file, options);
+        foreach (var warning in content.Warnings)
+            Console.Error.WriteLine($"simil: warning: {warning}");
+        return content;
+    }
+
+    /// <summary>A file that must hold keyed vectors (word2vec, GloVe, fastText, JSON Lines with ids).</summary>
+    public static EmbeddingMatrix LoadKeyed(string file, string? inputFormat)
+    {
+        var content = Load(file, inputFormat);
+        if (content.Vectors is not { Keys: not null } matrix)
+            throw new InputException(file, $"holds {(content.Texts is not null ? "texts" : "vectors without keys")}; --vectors needs keyed vectors such as word2vec or GloVe");
+        return matrix;
+    }
+
+    /// <summary>The row of <paramref name="key"/>; a missing key names the file, its size and the nearest spellings.</summary>
+    public static int Row(EmbeddingMatrix matrix, string file, string key)
+    {
+        int row = matrix.IndexOf(key);
+        if (row >= 0)
+            return row;
+        var nearest = matrix.Keys is null ? [] : KeySuggestions.Nearest(matrix.Keys, key);
+        throw new InputException(file, $"'{key}' is not among its {matrix.Count:N0} keys ({matrix.Dimensions} dimensions); " +
+            (nearest.Count > 0 ? $"nearest spellings: {string.Join(", ", nearest)}" : "no key is spelled like it"));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Simil.Cli.Tests;
+
+public sealed class SearchCommandTests
+{
+    static string Shared(string relative, [CallerFilePath] string source = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "..", "shared", "data", relative));
+
+    [Fact]
+    public async Task Neighbors_of_war_match_gensim()
+    {
+        var r = await SimilProcess.RunAsync("neighbors", "war", "--vectors", Shared("gensim/euclidean_vectors.bin"), "-k", "5", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(["conflict", "administration", "terrorism", "call", "israel"], results.Select(x => x.GetProperty("key").GetString()));
+        Assert.Equal(0.93305397, results[0].GetProperty("score").GetDouble(), 1e-6);
+        Assert.Equal(1, results[0].GetProperty("rank").GetInt32());
+    }
+
+    [Fact]
+    public async Task Search_scores_equal_what_compare_gives()
+    {
+        var file = Shared("gensim/euclidean_vectors.bin");
+        var search = await SimilProcess.RunAsync("search", file, "--query", "war", "-k", "2", "--metric", "l2sq", "--json");
+        Assert.Equal(0, search.ExitCode);
+        using var doc = JsonDocument.Parse(search.Stdout);
+        var second = doc.RootElement.GetProperty("results")[1];
+        var compare = await SimilProcess.RunAsync("compare", "war", second.GetProperty("key").GetString()!, "--vectors", file, "--metric", "l2sq", "--json");
+        using var pair = JsonDocument.Parse(compare.Stdout);
+        Assert.Equal(pair.RootElement.GetProperty("scores").GetProperty("l2sq").GetSingle(), second.GetProperty("score").GetSingle());
+    }
+
+    [Fact]
+    public async Task A_file_of_queries_gives_one_json_line_each()
+    {
+        using var files = new TempFiles();
+        var corpus = files.Write("corpus.txt", "1 0\n0 1\n1 1\n");
+        var queries = files.Write("queries.txt", "1 0.1\n0.1 1\n");
+        var r = await SimilProcess.RunAsync("search", corpus, "--queries", queries, "-k", "1", "--metric", "dot", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.Equal(2, JsonDocument.Parse(line).RootElement.GetProperty("results")[0].GetProperty("index").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_missing_word_suggests_spellings()
+    {
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("neighbors", "warr", "--vectors", Shared("gensim/euclidean_vectors.bin")), 2);
+        Assert.Contains("nearest spellings: war", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_and_queries_together_are_refused()
+    {
+        using var files = new TempFiles();
+        var corpus = files.Write("corpus.txt", "1 0\n");
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", corpus, "--query", "[1,0]", "--queries", corpus), 2);
+        Assert.Contains("exactly one of --query and --queries", line, StringComparison.Ordinal);
+    }
+}
