@@ -103,3 +103,39 @@ public sealed class FlatIndexTests
         Assert.Throws<ArgumentOutOfRangeException>(() => index.Search([1f, 2, 3], -1));
     }
 }
+
+/// <summary>The packed many-query path against a full sort: exact neighbours and bit-equal scores.</summary>
+public sealed class BatchSearchTests
+{
+    [Theory]
+    [InlineData(Metric.Dot)]
+    [InlineData(Metric.Cosine)]
+    [InlineData(Metric.L2Squared)]
+    [InlineData(Metric.L2)]
+    [InlineData(Metric.CosineDistance)]
+    [InlineData(Metric.NegativeDot)]
+    public void Many_queries_get_the_exact_top_k(Metric metric)
+    {
+        var random = new Random((int)metric + 40);
+        int rows = 5_000, dims = 96, queries = 70;
+        var data = new float[rows * dims];
+        for (int i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
+        // Near-duplicates and exact duplicates of row 0 scattered through the corpus.
+        for (int r = 100; r < rows; r += 997)
+            for (int c = 0; c < dims; c++)
+                data[r * dims + c] = data[c] * (r % 2 == 0 ? 1 : 1 + 1e-7f * c);
+        var corpus = EmbeddingMatrix.Create(data, dims);
+        var q = new float[queries * dims];
+        for (int i = 0; i < q.Length; i++) q[i] = (float)(random.NextDouble() * 2 - 1);
+        corpus[0].CopyTo(q);   // query 0 sits on the duplicates
+        var batch = EmbeddingMatrix.Create(q, dims);
+        var results = new FlatIndex(corpus, metric).Search(batch, 12);
+        int sign = metric.HigherIsCloser() ? -1 : 1;
+        for (int i = 0; i < queries; i++)
+        {
+            var expected = Enumerable.Range(0, rows).Select(r => new Neighbor(r, Similarity.Compute(metric, corpus[r], batch[i])))
+                .OrderBy(n => sign * n.Score).ThenBy(n => n.Index).Take(12).ToArray();
+            Assert.Equal(expected, results[i]);
+        }
+    }
+}

@@ -75,10 +75,15 @@ public sealed class FlatIndex
         var results = new Neighbor[queries.Count][];
         int kk = Math.Min(k, _corpus.Count);
         bool higher = _metric.HigherIsCloser();
+        if (kk > 0 && queries.Count >= BatchQueries && _metric != Metric.L1 && !queries.IsFloat64 && !_corpus.IsFloat64 && Kernels.DotGemm.IsSupported)
+            return BatchSearch.Run(this, queries, kk);
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             q => results[q] = kk == 0 ? [] : Scan(queries[q], 0, _corpus.Count, kk, higher).ToSortedArray());
         return results;
     }
+
+    /// <summary>From this many queries on, a batch goes through the packed matrix kernel.</summary>
+    const int BatchQueries = 32;
 
     TopK Scan(ReadOnlySpan<float> query, int from, int to, int k, bool higher)
     {

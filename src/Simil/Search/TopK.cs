@@ -30,6 +30,18 @@ sealed class TopK
         return ia < ib;
     }
 
+    /// <summary>The worst score kept (the k-th best once full).</summary>
+    public float WorstScore => _count == 0 ? float.NaN : _scores[0];
+
+    /// <summary>True when <paramref name="score"/> is better than the worst kept, or within <paramref name="margin"/> of it.</summary>
+    public bool WithinMargin(float score, double margin)
+    {
+        if (_count == 0 || float.IsNaN(score))
+            return _count == 0;
+        double worst = _scores[0];
+        return _higherIsBetter ? score >= worst - margin : score <= worst + margin;
+    }
+
     /// <summary>Offers a candidate; kept if the heap is not full or it beats the worst kept.</summary>
     public void Add(float score, int index)
     {
