@@ -64,7 +64,7 @@ static class MatrixThroughput
     }
 
     /// <summary>GFLOP/s of float32 FMAs on every core at once: 12 independent accumulator chains per core.</summary>
-    static double FmaPeak()
+    internal static double FmaPeak()
     {
         const long Iterations = 50_000_000;
         int threads = Environment.ProcessorCount;

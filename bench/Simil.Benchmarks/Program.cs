@@ -3,6 +3,8 @@ using Simil.Benchmarks;
 
 if (args.Length > 0 && args[0] == "check")
     return PeerCheck.Run();
+if (args.Length > 0 && args[0] == "search")
+    return SearchThroughput.Run(FindRepository());
 if (args.Length > 0 && args[0] == "load")
     return LoadThroughput.Run(FindRepository());
 if (args.Length > 0 && args[0] == "matrix")

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Text;
+using Simil.IO;
+
+namespace Simil.Benchmarks;
+
+/// <summary>
+/// Issue 4's workloads against FAISS (IndexFlatIP/IndexFlatL2) and NumPy on the same data in the
+/// same run, beside the machine's limits measured in the same run:
+/// W1, one query over 1,000,000 × 384 float32, k = 10, in GB/s of corpus read;
+/// W2, 10,000 queries over 100,000 × 384, k = 10, in GFLOP/s (2·Q·N·D);
+/// and a loop over TensorPrimitives.Dot with a full sort (what an in-memory vector store does).
+/// </summary>
+static class SearchThroughput
+{
+    const int Dims = 384, K = 10, Runs = 5;
+
+    public static int Run(string repository)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var folder = Directory.CreateTempSubdirectory("simil-search-").FullName;
+        try
+        {
+            double peak = MatrixThroughput.FmaPeak();
+            var random = new Random(11);
+            var big = Random(random, 1_000_000);
+            var bigPath = Path.Combine(folder, "w1.npy");
+            VectorFileWriter.Write(bigPath, big, VectorFileFormat.Npy);
+            double bandwidth = ReadBandwidth(big);
+            var query = Random(random, 1);
+            var queryPath = Path.Combine(folder, "q1.npy");
+            VectorFileWriter.Write(queryPath, query, VectorFileFormat.Npy);
+            double gigabytes = big.Count * (double)Dims * 4 / 1e9;
+
+            var md = new StringBuilder();
+            md.AppendLine("# Exact search: W1 (one query, 1M × 384) and W2 (10,000 queries, 100,000 × 384)");
+            md.AppendLine();
+            md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- search`");
+            md.AppendLine(c, $"- Machine limits, same run: float32 FMA peak {peak:F0} GFLOP/s (all cores); streaming read {bandwidth:F1} GB/s (all cores, the W1 corpus).");
+            md.AppendLine(c, $"- Peers: Debian's python3-faiss and python3-numpy on OpenBLAS, `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset; same .npy files; median of {Runs} runs timed inside Python.");
+            md.AppendLine();
+            md.AppendLine("## W1: one query, 1,000,000 × 384, k = 10");
+            md.AppendLine();
+            md.AppendLine("| metric | engine | ms | GB/s | % of read bandwidth |");
+            md.AppendLine("|---|---|---:|---:|---:|");
+            foreach (var metric in new[] { Metric.Dot, Metric.L2Squared })
+            {
+                var index = new FlatIndex(big, metric);
+                double simil = Median(() => index.Search(query[0], K));
+                md.AppendLine(c, $"| {metric.Name()} | Simil FlatIndex | {simil * 1000:F1} | {gigabytes / simil:F1} | {100 * gigabytes / simil / bandwidth:F0}% |");
+                string faissIndex = metric == Metric.Dot ? "IndexFlatIP" : "IndexFlatL2";
+                double faiss = Python($"import faiss, numpy as np\nX = np.load({Json(bigPath)}); q = np.load({Json(queryPath)})\nix = faiss.{faissIndex}(X.shape[1]); ix.add(X)", "ix.search(q, 10)");
+                md.AppendLine(c, $"| {metric.Name()} | FAISS {faissIndex} | {faiss * 1000:F1} | {gigabytes / faiss:F1} | {100 * gigabytes / faiss / bandwidth:F0}% |");
+                string expr = metric == Metric.Dot ? "s = X @ q[0]; np.argpartition(-s, 10)[:10]" : "s = ((X - q[0]) ** 2).sum(1); np.argpartition(s, 10)[:10]";
+                double numpy = Python($"import numpy as np\nX = np.load({Json(bigPath)}); q = np.load({Json(queryPath)})", expr);
+                md.AppendLine(c, $"| {metric.Name()} | NumPy ({expr.Split(';')[0]}, argpartition) | {numpy * 1000:F1} | {gigabytes / numpy:F1} | {100 * gigabytes / numpy / bandwidth:F0}% |");
+                Console.WriteLine($"W1 {metric.Name()}: simil {simil * 1000:F1} ms, faiss {faiss * 1000:F1} ms, numpy {numpy * 1000:F1} ms");
+            }
+            big = null!;
+            GC.Collect();
+
+            var corpus = Random(random, 100_000);
+            var queries = Random(random, 10_000);
+            var corpusPath = Path.Combine(folder, "w2.npy");
+            var queriesPath = Path.Combine(folder, "q2.npy");
+            VectorFileWriter.Write(corpusPath, corpus, VectorFileFormat.Npy);
+            VectorFileWriter.Write(queriesPath, queries, VectorFileFormat.Npy);
+            double flops = 2.0 * queries.Count * corpus.Count * Dims;
+            md.AppendLine();
+            md.AppendLine("## W2: 10,000 queries, 100,000 × 384, k = 10");
+            md.AppendLine();
+            md.AppendLine("| metric | engine | s | GFLOP/s | % of FMA peak |");
+            md.AppendLine("|---|---|---:|---:|---:|");
+            foreach (var metric in new[] { Metric.Dot, Metric.L2Squared })
+            {
+                var index = new FlatIndex(corpus, metric);
+                double simil = Median(() => index.Search(queries, K), runs: 3);
+                md.AppendLine(c, $"| {metric.Name()} | Simil FlatIndex | {simil:F2} | {flops / simil / 1e9:F1} | {100 * flops / simil / 1e9 / peak:F0}% |");
+                string faissIndex = metric == Metric.Dot ? "IndexFlatIP" : "IndexFlatL2";
+                double faiss = Python($"import faiss, numpy as np\nX = np.load({Json(corpusPath)}); Q = np.load({Json(queriesPath)})\nix = faiss.{faissIndex}(X.shape[1]); ix.add(X)", "ix.search(Q, 10)", runs: 3);
+                md.AppendLine(c, $"| {metric.Name()} | FAISS {faissIndex} | {faiss:F2} | {flops / faiss / 1e9:F1} | {100 * flops / faiss / 1e9 / peak:F0}% |");
+                Console.WriteLine($"W2 {metric.Name()}: simil {simil:F2} s, faiss {faiss:F2} s");
+                if (metric == Metric.Dot)
+                {
+                    // The in-memory vector store's way: TensorPrimitives.Dot per row, then a full sort; 20 queries, scaled.
+                    const int Sample = 20;
+                    double loop = Median(() =>
+                    {
+                        var scores = new float[corpus.Count];
+                        var order = new int[corpus.Count];
+                        for (int q = 0; q < Sample; q++)
+                        {
+                            for (int r = 0; r < corpus.Count; r++)
+                            {
+                                scores[r] = -TensorPrimitives.Dot(corpus[r], queries[q]);
+                                order[r] = r;
+                            }
+                            Array.Sort(scores, order);
+                        }
+                    }, runs: 3) * queries.Count / Sample;
+                    md.AppendLine(c, $"| dot | TensorPrimitives.Dot loop + full sort (20 queries, scaled to 10,000) | {loop:F2} | {flops / loop / 1e9:F1} | {100 * flops / loop / 1e9 / peak:F0}% |");
+                    Console.WriteLine($"W2 TP loop: {loop:F2} s (scaled)");
+                }
+            }
+            File.WriteAllText(Path.Combine(repository, "bench", "results", "search.md"), md.ToString());
+            Console.Write(md);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    static EmbeddingMatrix Random(Random random, int rows)
+    {
+        var data = GC.AllocateUninitializedArray<float>(rows * Dims);
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (float)(random.NextDouble() * 2 - 1);
+        return EmbeddingMatrix.Create(data, Dims);
+    }
+
+    /// <summary>GB/s of summing the matrix's floats with 512-bit loads on every core.</summary>
+    static double ReadBandwidth(EmbeddingMatrix m)
+    {
+        double best = 0;
+        int parts = Environment.ProcessorCount;
+        for (int r = 0; r < Runs; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            var sums = new float[parts];
+            Parallel.For(0, parts, p =>
+            {
+                var data = m.Data;
+                int from = (int)((long)data.Length * p / parts), to = (int)((long)data.Length * (p + 1) / parts);
+                var acc = Vector512<float>.Zero;
+                int i = from;
+                for (; i + 16 <= to; i += 16)
+                    acc += Vector512.Create(data.Slice(i, 16));
+                sums[p] = Vector512.Sum(acc);
+            });
+            best = Math.Max(best, m.Data.Length * 4.0 / clock.Elapsed.TotalSeconds / 1e9);
+        }
+        return best;
+    }
+
+    static double Median(Action action, int runs = Runs)
+    {
+        action();
+        var times = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times[r] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+
+    static double Python(string setup, string timed, int runs = Runs)
+    {
+        var script = $"{setup}\nimport time\n{timed}\nts = []\nfor _ in range({runs}):\n    t = time.perf_counter()\n    {timed}\n    ts.append(time.perf_counter() - t)\nts.sort()\nprint(ts[len(ts) // 2])\n";
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.Environment.Remove("OPENBLAS_CORETYPE");
+        start.Environment.Remove("OPENBLAS_L2_SIZE");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(script);
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"python3 failed: {stderr.Result}");
+        return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+    }
+
+    static string Json(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+}
