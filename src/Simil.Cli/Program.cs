@@ -9,5 +9,6 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     MatrixCommand.Create(),
     SearchCommand.Create(),
     NeighborsCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return Cli.Run(root, args);
