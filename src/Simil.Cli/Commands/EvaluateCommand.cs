@@ -13,24 +13,35 @@ static class EvaluateCommand
 {
     public static Command Create()
     {
-        var pairs = new Argument<string>("PAIRS") { Description = "Pairs with human scores: the STS Benchmark layout, or word<TAB>word<TAB>score (WordSim-353, SimLex-999)." };
+        var pairs = new Argument<string?>("PAIRS") { Description = "Pairs with human scores: the STS Benchmark layout, or word<TAB>word<TAB>score (WordSim-353, SimLex-999).", Arity = ArgumentArity.ZeroOrOne };
+        var analogies = new Option<string?>("--analogies") { Description = "A Google analogy file (': section', then 'a b c d'): 3CosAdd accuracy per section and in total, as gensim's evaluate_word_analogies (needs --vectors)." };
         var vectors = new Option<string?>("--vectors") { Description = "Word vectors to look the pairs up in (case-insensitive, as gensim's evaluate_word_pairs)." };
         var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model ({MiniLmEmbeddingGenerator.ModelName})." };
         var metric = new Option<string>("--metric", "-m") { Description = "all (dot, cosine, l2sq) or a comma-separated list.", DefaultValueFactory = _ => "all" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var command = new Command("evaluate", "How well each measure follows human similarity judgements: Pearson and Spearman, distances negated so higher is better for all.")
         {
-            pairs, vectors, model, metric, json,
+            pairs, vectors, model, metric, analogies, json,
         };
-        command.SetAction((parse, token) => Task.FromResult(Run(parse.GetValue(pairs)!, parse.GetValue(vectors), parse.GetValue(model),
-            parse.GetValue(metric)!, parse.GetValue(json), token)));
+        command.SetAction((parse, token) => Task.FromResult(Run(parse.GetValue(pairs), parse.GetValue(vectors), parse.GetValue(model),
+            parse.GetValue(metric)!, parse.GetValue(analogies), parse.GetValue(json), token)));
         return command;
     }
 
-    static int Run(string pairsFile, string? vectorsFile, string? model, string metricText, bool json, CancellationToken token)
+    static int Run(string? pairsFile, string? vectorsFile, string? model, string metricText, string? analogies, bool json, CancellationToken token)
     {
         if ((vectorsFile is null) == (model is null))
             throw new InputException("give exactly one of --vectors FILE and --model NAME");
+        if (pairsFile is null && analogies is null)
+            throw new InputException("give a PAIRS file, --analogies FILE, or both");
+        if (analogies is not null && vectorsFile is null)
+            throw new InputException("--analogies needs --vectors FILE (word vectors)");
+        if (pairsFile is null)
+        {
+            var words = KeyedVectors.LoadKeyed(vectorsFile!, null);
+            WriteAnalogies(AnalogyEvaluation.Evaluate(words, analogies!), json, vectorsFile!, analogies!);
+            return Cli.Ok;
+        }
         var metrics = metricText.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
             ? MetricInfo.Primary
             : [.. metricText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => MetricInfo.TryParse(n, out var m)
@@ -58,7 +69,47 @@ static class EvaluateCommand
             WriteJson(result, source);
         else
             WriteTable(result, source, pairsFile);
+        if (analogies is not null)
+            WriteAnalogies(AnalogyEvaluation.Evaluate(KeyedVectors.LoadKeyed(vectorsFile!, null), analogies), json, vectorsFile!, analogies);
         return Cli.Ok;
+    }
+
+    static void WriteAnalogies(AnalogyEvaluation result, bool json, string vectorsFile, string analogiesFile)
+    {
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                w.WriteStartObject();
+                w.WriteString("analogies", analogiesFile);
+                w.WriteString("source", vectorsFile);
+                w.WriteNumber("accuracy", result.Accuracy);
+                w.WriteNumber("skipped", result.Skipped);
+                w.WriteStartArray("sections");
+                foreach (var s in result.Sections)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("section", s.Name);
+                    w.WriteNumber("correct", s.Correct);
+                    w.WriteNumber("incorrect", s.Incorrect);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            stdout.Write("\n"u8);
+            return;
+        }
+        Console.Out.WriteLine($"{analogiesFile} · {vectorsFile} · 3CosAdd · {result.Skipped:N0} questions skipped (out of vocabulary)");
+        var table = new Table { Border = TableBorder.Rounded }
+            .AddColumn("section").AddColumn(new TableColumn("correct").RightAligned()).AddColumn(new TableColumn("answered").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
+        foreach (var s in result.Sections)
+            table.AddRow(Markup.Escape(s.Name), s.Correct.ToString(CultureInfo.InvariantCulture), (s.Correct + s.Incorrect).ToString(CultureInfo.InvariantCulture),
+                double.IsNaN(s.Accuracy) ? "–" : s.Accuracy.ToString("P1", CultureInfo.InvariantCulture));
+        table.AddRow("[bold]total[/]", result.Sections.Sum(s => s.Correct).ToString(CultureInfo.InvariantCulture),
+            result.Sections.Sum(s => s.Correct + s.Incorrect).ToString(CultureInfo.InvariantCulture), result.Accuracy.ToString("P2", CultureInfo.InvariantCulture));
+        AnsiConsole.Console.Write(table);
     }
 
     static void WriteJson(PairEvaluation result, string source)
