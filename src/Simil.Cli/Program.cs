@@ -10,5 +10,6 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     SearchCommand.Create(),
     NeighborsCommand.Create(),
     EvaluateCommand.Create(),
+    ExplainCommand.Create(),
 };
 return Cli.Run(root, args);
