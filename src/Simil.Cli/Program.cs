@@ -11,5 +11,6 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     NeighborsCommand.Create(),
     EvaluateCommand.Create(),
     ExplainCommand.Create(),
+    AdviseCommand.Create(),
 };
 return Cli.Run(root, args);

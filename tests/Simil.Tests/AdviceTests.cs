@@ -99,3 +99,18 @@ public sealed class AdviceTests
         Assert.Equal(a.Agreements, b.Agreements);
     }
 }
+
+/// <summary>The shared word vectors: lengths vary and drive the dot product, but they are words.</summary>
+public sealed class AdviceOnWordVectorsTests
+{
+    [Fact]
+    public void Word_vectors_get_cosine_with_the_hub_figure_as_reason()
+    {
+        var vectors = Simil.IO.VectorFile.Read(IO.SharedData.Path("gensim/euclidean_vectors.bin")).Vectors!;
+        var advice = Advice.Analyze(vectors);
+        Assert.Equal(Metric.Cosine, advice.Recommended);
+        Assert.False(advice.Norms.UnitLength);
+        Assert.True(advice.DotHubCorrelation > 0.5);
+        Assert.Contains(advice.Reasons, r => r.Contains("words or texts", StringComparison.Ordinal));
+    }
+}

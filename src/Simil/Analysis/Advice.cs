@@ -26,8 +26,9 @@ public readonly record struct NeighbourAccuracy(Metric Metric, double Accuracy);
 /// Which measure fits a set of vectors, and why: measured on (a fixed-seed sample of) the data —
 /// lengths, agreement between the measures' top-k lists, whether length drives the dot product
 /// (hubs), and with labels, k-NN accuracy and class separation — then the rules: unit vectors →
-/// cosine computed as dot; labels with classes l2sq separates best → l2sq; lengths that drive the
-/// dot product → dot; else cosine. Every reason cites its figure.
+/// cosine computed as dot; labels with classes l2sq separates best → l2sq; keys that are words or
+/// texts (language, where meaning lies in direction) → cosine; lengths that drive the dot product
+/// → dot; else cosine. Every reason cites its figure.
 /// </summary>
 public sealed class Advice
 {
@@ -161,7 +162,9 @@ public sealed class Advice
             separation = wc == 0 || bc == 0 || within == 0 ? double.NaN : (between / bc) / (within / wc);
         }
 
-        var advice = Decide(normSummary, agreements, dotHubs, cosineHubs, accuracies, separation);
+        // Keys that are words or texts mark embeddings of language, where meaning lies in direction.
+        bool textKeys = vectors.Keys is { Count: > 0 } keys && keys.Count(k => k.Any(char.IsLetter)) >= 0.9 * keys.Count;
+        var advice = Decide(normSummary, agreements, dotHubs, cosineHubs, accuracies, separation, textKeys);
         return new Advice
         {
             SampleSize = n, Rows = vectors.Count, Seed = seed, Norms = normSummary, Agreements = agreements,
@@ -171,7 +174,7 @@ public sealed class Advice
     }
 
     static (Metric Metric, bool AsDot, string Confidence, List<string> Reasons) Decide(NormSummary norms, List<Agreement> agreements,
-        double dotHubs, double cosineHubs, List<NeighbourAccuracy> accuracies, double separation)
+        double dotHubs, double cosineHubs, List<NeighbourAccuracy> accuracies, double separation, bool textKeys)
     {
         var c = CultureInfo.InvariantCulture;
         var reasons = new List<string>();
@@ -203,6 +206,13 @@ public sealed class Advice
         }
         reasons.Add(string.Format(c, "Lengths vary (min {0:G4}, median {1:G4}, max {2:G4}, coefficient of variation {3:F2}), so the measures rank differently (dot–cosine top-{4} overlap {5:P0}, Kendall's τ {6:F2}).",
             norms.Min, norms.Median, norms.Max, norms.CoefficientOfVariation, K, dotCosine.Overlap, dotCosine.KendallTau));
+        if (textKeys)
+        {
+            reasons.Add(string.Format(c, "The keys are words or texts: in embeddings of language, length mostly reflects frequency, and it drives the dot product here (r = {0:F2} between a row's length and how often it is a top-{1} neighbour under dot, {2:F2} under cosine), filling dot's lists with the same long rows.",
+                dotHubs, K, cosineHubs));
+            reasons.Add("Rule: for similarity of meaning, compare directions → cosine (normalise the vectors once and it becomes the cheaper dot product).");
+            return (Metric.Cosine, false, dotHubs >= 0.5 ? "high" : "medium", reasons);
+        }
         if (dotHubs >= 0.5 && dotHubs - cosineHubs >= 0.3)
         {
             reasons.Add(string.Format(c, "Length drives the dot product: a row's length correlates with how often it is a top-{0} neighbour at r = {1:F2} under dot, {2:F2} under cosine.", K, dotHubs, cosineHubs));
