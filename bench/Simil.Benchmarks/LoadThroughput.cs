@@ -39,7 +39,7 @@ static class LoadThroughput
             md.AppendLine("# Load throughput: 50,000 × 300 float32 vectors");
             md.AppendLine();
             md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- load`");
-            md.AppendLine(c, $"- Best of {Runs} runs each, files in the page cache; MB/s is file bytes per second. Peers run in python3 (Debian's gensim and NumPy), timed inside the interpreter.");
+            md.AppendLine(c, $"- Median of {Runs} runs each, files in the page cache; MB/s is file bytes per second. Peers run in python3 (Debian's gensim and NumPy), timed inside the interpreter.");
             md.AppendLine("- Allocated: bytes Simil's reader allocated on all threads ÷ the vectors' own size (50,000 × 300 × 4 bytes), keys included; an upper bound on its peak memory.");
             md.AppendLine();
             md.AppendLine("| file | MB | cache read MB/s | Simil MB/s | peer | peer MB/s | Simil ÷ peer | Simil ÷ cache read | allocated |");
@@ -49,9 +49,9 @@ static class LoadThroughput
                 var path = Path.Combine(folder, name);
                 VectorFileWriter.Write(path, matrix, format);
                 double megabytes = new FileInfo(path).Length / 1e6;
-                double cache = Best(() => ReadBytes(path));
+                double cache = Median(() => ReadBytes(path));
                 long allocated = 0;
-                double simil = Best(() =>
+                double simil = Median(() =>
                 {
                     long before = GC.GetTotalAllocatedBytes(precise: true);
                     var m = VectorFile.Read(path, new VectorReadOptions { Format = format }).Vectors!;
@@ -73,17 +73,19 @@ static class LoadThroughput
         }
     }
 
-    static double Best(Action action)
+    /// <summary>The median of <see cref="Runs"/> timed runs, as the peers are timed.</summary>
+    static double Median(Action action)
     {
-        double best = double.MaxValue;
+        var times = new double[Runs];
         for (int r = 0; r < Runs; r++)
         {
             GC.Collect();
             var clock = Stopwatch.StartNew();
             action();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            times[r] = clock.Elapsed.TotalSeconds;
         }
-        return best;
+        Array.Sort(times);
+        return times[Runs / 2];
     }
 
     static void ReadBytes(string path)
@@ -93,23 +95,6 @@ static class LoadThroughput
         while (stream.Read(buffer, 0, buffer.Length) > 0) { }
     }
 
-    static double Python(string code, string path)
-    {
-        var script = $"import time\nP = {JsonString(path)}\nbest = 1e9\nfor _ in range({Runs}):\n    t = time.perf_counter()\n    {code}\n    best = min(best, time.perf_counter() - t)\nprint(best)\n";
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        // OpenBLAS as a user's machine runs it: the environment's overrides removed.
-        start.Environment.Remove("OPENBLAS_CORETYPE");
-        start.Environment.Remove("OPENBLAS_L2_SIZE");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"python3 failed: {error}");
-        return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
-    }
+    static double Python(string code, string path) => PythonPeer.Median($"P = {PythonPeer.Literal(path)}", code, Runs);
 
-    static string JsonString(string s) => System.Text.Json.JsonSerializer.Serialize(s);
 }

@@ -161,22 +161,7 @@ static class SearchThroughput
         return times[runs / 2];
     }
 
-    static double Python(string setup, string timed, int runs = Runs)
-    {
-        var script = $"{setup}\nimport time\n{timed}\nts = []\nfor _ in range({runs}):\n    t = time.perf_counter()\n    {timed}\n    ts.append(time.perf_counter() - t)\nts.sort()\nprint(ts[len(ts) // 2])\n";
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.Environment.Remove("OPENBLAS_CORETYPE");
-        start.Environment.Remove("OPENBLAS_L2_SIZE");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"python3 failed: {stderr.Result}");
-        return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
-    }
+    static double Python(string setup, string timed, int runs = Runs) => PythonPeer.Median(setup, timed, runs, warmUp: true);
 
-    static string Json(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+    static string Json(string s) => PythonPeer.Literal(s);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Simil.Cli.Tests;
@@ -6,8 +5,7 @@ namespace Simil.Cli.Tests;
 /// <summary><c>simil compare --vectors FILE A B</c> on the shared word vectors.</summary>
 public sealed class CompareVectorsTests
 {
-    static string Shared(string relative, [CallerFilePath] string source = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "..", "shared", "data", relative));
+    static string Shared(string relative) => SharedData.Path(relative);
 
     [Fact]
     public async Task Words_are_looked_up_in_the_file()

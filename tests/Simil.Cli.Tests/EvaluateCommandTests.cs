@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Simil.Cli.Tests;
@@ -6,8 +5,7 @@ namespace Simil.Cli.Tests;
 /// <summary>The two reference figures of issue 5: gensim's evaluate_word_pairs and MTEB's STS score.</summary>
 public sealed class EvaluateCommandTests
 {
-    static string Shared(string relative, [CallerFilePath] string source = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "..", "shared", "data", relative));
+    static string Shared(string relative) => SharedData.Path(relative);
 
     [Fact]
     public async Task Wordsim_on_the_gensim_test_vectors_gives_what_gensim_reports()

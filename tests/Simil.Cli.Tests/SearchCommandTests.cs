@@ -1,12 +1,10 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Simil.Cli.Tests;
 
 public sealed class SearchCommandTests
 {
-    static string Shared(string relative, [CallerFilePath] string source = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "..", "shared", "data", relative));
+    static string Shared(string relative) => SharedData.Path(relative);
 
     [Fact]
     public async Task Neighbors_of_war_match_gensim()

@@ -53,9 +53,7 @@ static class AdviseCommand
         }
         else
         {
-            var content = KeyedVectors.Load(file, inputFormat);
-            vectors = content.Vectors ?? Rendering.Progress.Run($"embedding {content.Texts!.Count:N0} texts", content.Texts!.Count, "texts",
-                p => generator.EmbedMatrix(content.Texts!, p, token));
+            vectors = KeyedVectors.LoadOrEmbed(file, inputFormat, () => generator, token);
             if (labelsFile is not null)
             {
                 labels = [.. File.ReadAllLines(labelsFile).Where(l => l.Trim().Length > 0)];

@@ -33,9 +33,7 @@ static class ExplainCommand
     {
         if (k <= 0)
             throw new InputException($"-k: {k} must be positive");
-        var content = KeyedVectors.Load(corpusFile, inputFormat);
-        var corpus = content.Vectors ?? Rendering.Progress.Run($"embedding {content.Texts!.Count:N0} texts", content.Texts!.Count, "texts",
-            progress => generator.EmbedMatrix(content.Texts!, progress, token));
+        var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, () => generator, token);
         float[] vector = VectorLiteral.IsLiteral(query) ? VectorLiteral.Parse(query, "--query")
             : corpus.IndexOf(query) is int row and >= 0 ? corpus[row].ToArray()
             : corpus.Dimensions == MiniLmEmbeddingGenerator.Dimensions ? generator.EmbedMatrix([query], null, token)[0].ToArray()

@@ -18,6 +18,19 @@ static class KeyedVectors
         return content;
     }
 
+    /// <summary>The file's vectors, or its texts embedded by the model (with a progress bar on a terminal).</summary>
+    public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator,
+        CancellationToken token, bool keepFloat64 = false) => VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
+
+    /// <summary>The content's vectors, or its texts embedded by the model.</summary>
+    public static EmbeddingMatrix VectorsOf(VectorFileContent content, Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    {
+        if (content.Vectors is { } vectors)
+            return vectors;
+        var texts = content.Texts!;
+        return Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts", progress => generator().EmbedMatrix(texts, progress, token));
+    }
+
     /// <summary>A file that must hold keyed vectors (word2vec, GloVe, fastText, JSON Lines with ids).</summary>
     public static EmbeddingMatrix LoadKeyed(string file, string? inputFormat)
     {

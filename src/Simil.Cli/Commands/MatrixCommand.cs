@@ -62,13 +62,9 @@ static class MatrixCommand
 
     static int Run(Request request, Metric metric, string precision, string format, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
     {
-        var options = new VectorReadOptions
-        {
-            Format = request.InputFormat is null ? null : VectorFileFormats.Parse(request.InputFormat, "--input-format"),
-            KeepFloat64 = precision != "f32",
-        };
-        var left = Load(request.A, options, generator, token);
-        var right = request.B is null ? left : Load(request.B, options, generator, token);
+        bool keepFloat64 = precision != "f32";
+        var left = KeyedVectors.LoadOrEmbed(request.A, request.InputFormat, generator, token, keepFloat64);
+        var right = request.B is null ? left : KeyedVectors.LoadOrEmbed(request.B, request.InputFormat, generator, token, keepFloat64);
         if (left.Dimensions != right.Dimensions)
             throw new InputException($"{request.A} has {left.Dimensions} dimensions but {request.B} has {right.Dimensions}; both must have the same");
 
@@ -102,17 +98,5 @@ static class MatrixCommand
             ".txt" => "txt",
             _ => throw new InputException($"--out: cannot tell the format from '{Path.GetFileName(request.Out)}'; give --format"),
         };
-    }
-
-    static EmbeddingMatrix Load(string path, VectorReadOptions options, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
-    {
-        var content = VectorFile.Read(path, options);
-        foreach (var warning in content.Warnings)
-            Console.Error.WriteLine($"simil: warning: {warning}");
-        if (content.Vectors is { } vectors)
-            return vectors;
-        var texts = content.Texts!;
-        return Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts",
-            progress => generator().EmbedMatrix(texts, progress, token));
     }
 }

@@ -50,7 +50,7 @@ static class SearchCommand
             throw new InputException($"--metric: unknown metric '{metricName}'; valid metrics: {MetricInfo.ValidNames}");
         ModelOption.Check(model);
 
-        var corpus = Vectors(KeyedVectors.Load(corpusFile, inputFormat), generator, token);
+        var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, generator, token);
         var index = new FlatIndex(corpus, metric);
         if (query is not null)
         {
@@ -58,22 +58,13 @@ static class SearchCommand
             SearchRenderer.Write(json, query, metric, index.Search(vector, k), corpus.Keys);
             return Cli.Ok;
         }
-        var content = KeyedVectors.Load(queriesFile!, inputFormat);
-        var batch = Vectors(content, generator, token);
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, inputFormat, generator, token);
         if (batch.Dimensions != corpus.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {corpusFile} has {corpus.Dimensions}");
         var results = index.Search(batch, k);
         for (int q = 0; q < results.Length; q++)
             SearchRenderer.Write(json, batch.Keys?[q] ?? q.ToString(System.Globalization.CultureInfo.InvariantCulture), metric, results[q], corpus.Keys);
         return Cli.Ok;
-    }
-
-    static EmbeddingMatrix Vectors(VectorFileContent content, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
-    {
-        if (content.Vectors is { } vectors)
-            return vectors;
-        var texts = content.Texts!;
-        return Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts", progress => generator().EmbedMatrix(texts, progress, token));
     }
 
     /// <summary>A literal vector, else a key of the corpus, else a text for the model.</summary>

@@ -57,15 +57,7 @@ public sealed class AnalogyEvaluation
         var restricted = limit == vectors.Count ? vectors : EmbeddingMatrix.Create(vectors.Data[..(limit * vectors.Dimensions)], vectors.Dimensions, [.. keys.Take(limit)]);
         var index = new FlatIndex(restricted, Metric.Cosine);
 
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
-        }
+        var lines = TextFile.ReadLines(path);
         var sections = new List<AnalogySection>();
         string? name = null;
         int correct = 0, incorrect = 0, skipped = 0;

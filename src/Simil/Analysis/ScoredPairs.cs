@@ -22,15 +22,7 @@ public static class ScoredPairs
     public static IReadOnlyList<ScoredPair> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
-        }
+        var lines = TextFile.ReadLines(path);
         var pairs = new List<ScoredPair>();
         for (int i = 0; i < lines.Length; i++)
         {
