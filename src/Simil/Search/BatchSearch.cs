@@ -60,13 +60,7 @@ static class BatchSearch
             {
                 int cn = Math.Min(CorpusBlock, rows - c0);
                 DotGemm.Run(queryData, qn, corpus.Data.Slice(c0 * dims, cn * dims), cn, dims, scratch.AsSpan(0, qn * cn));
-                Parallel.For(0, qn, options, q =>
-                {
-                    var state = states[q];
-                    var row = scratch.AsSpan(q * cn, cn);
-                    for (int j = 0; j < cn; j++)
-                        state.Offer(Derive(metric, row[j], state.Norm, corpusNorms[c0 + j]), c0 + j);
-                });
+                Parallel.For(0, qn, options, q => states[q].OfferBlock(metric, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), c0));
             }
             Parallel.For(0, qn, options, q => results[q0 + q] = states[q].Finish(metric, queries[q0 + q], corpus));
         }
@@ -83,6 +77,20 @@ static class BatchSearch
         _ => (float)Math.Max(0, queryNorm + rowNorm - 2.0 * dot),
     };
 
+    /// <summary>
+    /// A cheap bound first: once the heap is full, a row whose raw dot product cannot reach within
+    /// 2ε of the k-th best is skipped without deriving its score (dot, neg-dot, l2sq, l2: the same
+    /// arithmetic as the derived score, without its rounding to float32; cosine is always derived).
+    /// </summary>
+    static bool Skippable(Metric metric, float dot, double cut, double queryNorm, double rowNorm) => metric switch
+    {
+        Metric.Dot => dot < cut,
+        Metric.NegativeDot => -dot > cut,
+        Metric.L2Squared => queryNorm + rowNorm - 2.0 * dot > cut,
+        Metric.L2 => cut >= 0 && queryNorm + rowNorm - 2.0 * dot > cut * cut,
+        _ => false,
+    };
+
     /// <summary>One query's top k by derived score, and the rows close enough to the k-th to need an exact score.</summary>
     sealed class State(int k, bool higher, double norm, double epsilon)
     {
@@ -94,8 +102,22 @@ static class BatchSearch
         {
             // A row within 2ε of the current k-th best might still belong to the exact top k.
             if (_top.Count < k || _top.WithinMargin(score, 2 * epsilon))
+            {
                 _candidates.Add((score, row));
-            _top.Add(score, row);
+                _top.Add(score, row);
+            }
+        }
+
+        /// <summary>Offers one block of dot products (row j of the block is corpus row first + j).</summary>
+        public void OfferBlock(Metric metric, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first)
+        {
+            for (int j = 0; j < dots.Length; j++)
+            {
+                // The bar a candidate must reach: the k-th best widened by 2ε (only once the heap is full).
+                if (_top.Count == k && Skippable(metric, dots[j], higher ? _top.WorstScore - 2 * epsilon : _top.WorstScore + 2 * epsilon, Norm, rowNorms[j]))
+                    continue;
+                Offer(Derive(metric, dots[j], Norm, rowNorms[j]), first + j);
+            }
         }
 
         public Neighbor[] Finish(Metric metric, ReadOnlySpan<float> query, EmbeddingMatrix corpus)
