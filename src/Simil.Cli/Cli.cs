@@ -29,6 +29,14 @@ static class Cli
         {
             return Fail(BadInput, e.Message);
         }
+        catch (FileNotFoundException e)
+        {
+            return Fail(BadInput, $"{e.FileName}: no such file");
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            return Fail(BadInput, e.Message);
+        }
         catch (OperationCanceledException)
         {
             return Fail(Failure, "cancelled");

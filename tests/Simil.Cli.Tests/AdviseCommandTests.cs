@@ -41,4 +41,13 @@ public sealed class AdviseCommandTests
         Assert.Contains("moves", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("the dot product favours long vectors", r.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_missing_labels_file_is_bad_input()
+    {
+        using var files = new TempFiles();
+        var vectors = files.Write("v.txt", "1 0\n0 1\n1 1\n");
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("advise", vectors, "--labels", files.Path("none.txt")), 2);
+        Assert.Contains("none.txt: no such file", line, StringComparison.Ordinal);
+    }
 }

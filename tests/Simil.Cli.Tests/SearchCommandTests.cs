@@ -59,4 +59,11 @@ public sealed class SearchCommandTests
         var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", corpus, "--query", "[1,0]", "--queries", corpus), 2);
         Assert.Contains("exactly one of --query and --queries", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_query_of_the_wrong_length_is_bad_input()
+    {
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", Shared("gensim/euclidean_vectors.bin"), "--query", "[1, 2]"), 2);
+        Assert.Contains("--query has 2 dimensions but", line, StringComparison.Ordinal);
+    }
 }

@@ -65,7 +65,7 @@ static class AdviseCommand
             throw new InputException(file, "advice needs at least 3 rows");
         var advice = Advice.Analyze(vectors, labels, sample);
         if (plot is not null)
-            Rendering.AdvicePlot.Save(plot, advice, vectors, sample);
+            Rendering.AdvicePlot.Save(plot, advice, vectors);
         if (json)
             WriteJson(advice);
         else

@@ -47,7 +47,7 @@ static class CompareCommand
 
     static int Run(string a, string b, string metricText, string? vectorsFile, string? inputFormat, string model, bool json)
     {
-        var metrics = ParseMetrics(metricText);
+        var metrics = MetricList.Parse(metricText);
         if (vectorsFile is not null)
         {
             var matrix = KeyedVectors.LoadKeyed(vectorsFile, inputFormat);
@@ -86,17 +86,5 @@ static class CompareCommand
             CompareRenderer.WriteJson(Console.Out, a, b, source, comparison);
         else
             CompareRenderer.WriteTable(a, b, source, comparison);
-    }
-
-    static Metric[] ParseMetrics(string text)
-    {
-        if (string.Equals(text.Trim(), "all", StringComparison.OrdinalIgnoreCase))
-            return [.. MetricInfo.Primary];
-        var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (names.Length == 0)
-            throw new InputException($"--metric: no metric given; use all or one of {MetricInfo.ValidNames}");
-        return [.. names.Select(name => MetricInfo.TryParse(name, out var m)
-            ? m
-            : throw new InputException($"--metric: unknown metric '{name}'; valid metrics: all, {MetricInfo.ValidNames}")).Distinct()];
     }
 }

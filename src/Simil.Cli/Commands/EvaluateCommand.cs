@@ -42,10 +42,7 @@ static class EvaluateCommand
             WriteAnalogies(AnalogyEvaluation.Evaluate(words, analogies!), json, vectorsFile!, analogies!);
             return Cli.Ok;
         }
-        var metrics = metricText.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
-            ? MetricInfo.Primary
-            : [.. metricText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => MetricInfo.TryParse(n, out var m)
-                ? m : throw new InputException($"--metric: unknown metric '{n}'; valid metrics: all, {MetricInfo.ValidNames}"))];
+        var metrics = MetricList.Parse(metricText);
         var pairs = ScoredPairs.Read(pairsFile);
         Func<string, float[]?> lookup;
         string source;

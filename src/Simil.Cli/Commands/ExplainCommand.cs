@@ -34,12 +34,7 @@ static class ExplainCommand
         if (k <= 0)
             throw new InputException($"-k: {k} must be positive");
         var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, () => generator, token);
-        float[] vector = VectorLiteral.IsLiteral(query) ? VectorLiteral.Parse(query, "--query")
-            : corpus.IndexOf(query) is int row and >= 0 ? corpus[row].ToArray()
-            : corpus.Dimensions == MiniLmEmbeddingGenerator.Dimensions ? generator.EmbedMatrix([query], null, token)[0].ToArray()
-            : corpus[KeyedVectors.Row(corpus, corpusFile, query)].ToArray();
-        if (vector.Length != corpus.Dimensions)
-            throw new InputException($"--query has {vector.Length} dimensions but {corpusFile} has {corpus.Dimensions}");
+        var vector = KeyedVectors.QueryVector(query, corpus, corpusFile, () => generator, token);
         var result = RankComparison.Explain(corpus, vector, k);
 
         Console.Out.WriteLine($"{query} · top {k} under dot, cosine and l2sq · query length {result.QueryNorm:G4}");

@@ -50,4 +50,26 @@ static class KeyedVectors
         throw new InputException(file, $"'{key}' is not among its {matrix.Count:N0} keys ({matrix.Dimensions} dimensions); " +
             (nearest.Count > 0 ? $"nearest spellings: {string.Join(", ", nearest)}" : "no key is spelled like it"));
     }
+
+    /// <summary>
+    /// A query given on the command line: a literal vector, else a key of the corpus, else a text
+    /// for the model (only where the corpus has the model's dimensions; otherwise the missing key
+    /// is reported with near spellings). A query of the wrong length is bad input.
+    /// </summary>
+    public static float[] QueryVector(string query, EmbeddingMatrix corpus, string corpusFile,
+        Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    {
+        float[] vector;
+        if (VectorLiteral.IsLiteral(query))
+            vector = VectorLiteral.Parse(query, "--query");
+        else if (corpus.IndexOf(query) is int row and >= 0)
+            vector = corpus[row].ToArray();
+        else if (corpus.Dimensions == Simil.Embeddings.MiniLmEmbeddingGenerator.Dimensions)
+            vector = generator().EmbedMatrix([query], null, token)[0].ToArray();
+        else
+            vector = corpus[Row(corpus, corpusFile, query)].ToArray();
+        if (vector.Length != corpus.Dimensions)
+            throw new InputException($"--query has {vector.Length} dimensions but {corpusFile} has {corpus.Dimensions}");
+        return vector;
+    }
 }

@@ -54,7 +54,7 @@ static class SearchCommand
         var index = new FlatIndex(corpus, metric);
         if (query is not null)
         {
-            var vector = QueryVector(query, corpus, corpusFile, generator, token);
+            var vector = KeyedVectors.QueryVector(query, corpus, corpusFile, generator, token);
             SearchRenderer.Write(json, query, metric, index.Search(vector, k), corpus.Keys);
             return Cli.Ok;
         }
@@ -65,21 +65,5 @@ static class SearchCommand
         for (int q = 0; q < results.Length; q++)
             SearchRenderer.Write(json, batch.Keys?[q] ?? q.ToString(System.Globalization.CultureInfo.InvariantCulture), metric, results[q], corpus.Keys);
         return Cli.Ok;
-    }
-
-    /// <summary>A literal vector, else a key of the corpus, else a text for the model.</summary>
-    static float[] QueryVector(string query, EmbeddingMatrix corpus, string corpusFile, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
-    {
-        if (VectorLiteral.IsLiteral(query))
-            return VectorLiteral.Parse(query, "--query");
-        int row = corpus.IndexOf(query);
-        if (row >= 0)
-            return corpus[row].ToArray();
-        if (corpus.Dimensions != MiniLmEmbeddingGenerator.Dimensions)
-        {
-            // Not a key, and the model's vectors would not fit this corpus: say what is missing.
-            KeyedVectors.Row(corpus, corpusFile, query);
-        }
-        return generator().EmbedMatrix([query], null, token)[0].ToArray();
     }
 }

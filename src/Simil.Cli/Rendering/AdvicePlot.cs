@@ -6,12 +6,11 @@ namespace Simil.Cli.Rendering;
 /// <summary>The evidence of an <see cref="Advice"/> as a picture: the length histogram and the agreement between the measures.</summary>
 static class AdvicePlot
 {
-    public static void Save(string path, Advice advice, EmbeddingMatrix vectors, int sample)
+    public static void Save(string path, Advice advice, EmbeddingMatrix vectors)
     {
         if (!string.Equals(Path.GetExtension(path), ".png", StringComparison.OrdinalIgnoreCase))
             throw new InputException($"--plot: '{path}' must be a .png file");
         // Every row's length (cheap); the agreement comes from the advice's sample.
-        _ = sample;
         var norms = Enumerable.Range(0, vectors.Count).Select(i => Math.Sqrt(Similarity.Dot(vectors[i], vectors[i]))).ToArray();
 
         var multi = new Multiplot();
