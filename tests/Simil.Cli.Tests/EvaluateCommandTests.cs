@@ -36,9 +36,26 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
-    public async Task A_source_must_be_given_once()
+    public async Task Vectors_and_a_model_together_are_refused()
     {
-        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv")), 2);
-        Assert.Contains("exactly one of --vectors FILE and --model NAME", line, StringComparison.Ordinal);
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv"),
+            "--vectors", Shared("gensim/euclidean_vectors.bin"), "--model", "all-MiniLM-L6-v2"), 2);
+        Assert.Contains("--vectors FILE or --model NAME, not both", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_vectors_the_default_model_embeds_the_texts()
+    {
+        // As compare, search and embed do: no --vectors and no --model means the local default model.
+        using var files = new TempFiles();
+        var pairs = files.Write("pairs.tsv", "king\tqueen\t8.6\ncup\tmug\t9.1\ntiger\tcat\t7.4\nstock\tjaguar\t0.9\nnoon\tstring\t0.5\n");
+        var byDefault = await SimilProcess.RunAsync("evaluate", pairs, "--json");
+        var named = await SimilProcess.RunAsync("evaluate", pairs, "--model", "all-MiniLM-L6-v2", "--json");
+        Assert.True(byDefault.ExitCode == 0, byDefault.Stderr);
+        using var doc = JsonDocument.Parse(byDefault.Stdout);
+        Assert.Equal("all-MiniLM-L6-v2", doc.RootElement.GetProperty("source").GetString());
+        Assert.Equal(5, doc.RootElement.GetProperty("pairs").GetInt32());
+        Assert.Equal(0, doc.RootElement.GetProperty("skipped").GetInt32());
+        Assert.Equal(named.Stdout, byDefault.Stdout);
     }
 }

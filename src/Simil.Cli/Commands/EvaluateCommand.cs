@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Simil.Cli.Commands;
 
-/// <summary><c>simil evaluate PAIRS (--model NAME | --vectors FILE)</c>: correlation with human similarity scores.</summary>
+/// <summary><c>simil evaluate PAIRS [--model NAME | --vectors FILE]</c>: correlation with human similarity scores (texts embedded by the local model unless --vectors).</summary>
 static class EvaluateCommand
 {
     public static Command Create()
@@ -16,7 +16,7 @@ static class EvaluateCommand
         var pairs = new Argument<string?>("PAIRS") { Description = "Pairs with human scores: the STS Benchmark layout, or word<TAB>word<TAB>score (WordSim-353, SimLex-999).", Arity = ArgumentArity.ZeroOrOne };
         var analogies = new Option<string?>("--analogies") { Description = "A Google analogy file (': section', then 'a b c d'): 3CosAdd accuracy per section and in total, as gensim's evaluate_word_analogies (needs --vectors)." };
         var vectors = new Option<string?>("--vectors") { Description = "Word vectors to look the pairs up in (case-insensitive, as gensim's evaluate_word_pairs)." };
-        var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model ({MiniLmEmbeddingGenerator.ModelName})." };
+        var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model; the default when --vectors is not given ({MiniLmEmbeddingGenerator.ModelName})." };
         var metric = new Option<string>("--metric", "-m") { Description = "all (dot, cosine, l2sq) or a comma-separated list.", DefaultValueFactory = _ => "all" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var command = new Command("evaluate", "How well each measure follows human similarity judgements: Pearson and Spearman, distances negated so higher is better for all.")
@@ -30,8 +30,9 @@ static class EvaluateCommand
 
     static int Run(string? pairsFile, string? vectorsFile, string? model, string metricText, string? analogies, bool json, CancellationToken token)
     {
-        if ((vectorsFile is null) == (model is null))
-            throw new InputException("give exactly one of --vectors FILE and --model NAME");
+        // As in every command that embeds texts: without --vectors, the model does (the local one by default).
+        if (vectorsFile is not null && model is not null)
+            throw new InputException("give --vectors FILE or --model NAME, not both");
         if (pairsFile is null && analogies is null)
             throw new InputException("give a PAIRS file, --analogies FILE, or both");
         if (analogies is not null && vectorsFile is null)
@@ -53,7 +54,7 @@ static class EvaluateCommand
         }
         else
         {
-            ModelOption.Check(model!);
+            ModelOption.Check(model ?? MiniLmEmbeddingGenerator.ModelName);
             var texts = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
             using var generator = new MiniLmEmbeddingGenerator();
             var embedded = Rendering.Progress.Run($"embedding {texts.Length:N0} texts", texts.Length, "texts", progress => generator.EmbedMatrix(texts, progress, token));

@@ -6,11 +6,12 @@ namespace Simil.Search;
 /// Many queries at once: blocks of queries × blocks of corpus rows go through the packed AVX-512
 /// matrix kernel (<see cref="DotGemm"/>); each score is derived from the dot product in float64
 /// (l2sq as <c>‖q‖² + ‖c‖² − 2q·c</c>, clamped at 0; cosine over the norms) and fed to a per-query
-/// top-k. The derived scores can differ from the one-to-one kernel's by a bounded error ε, so
-/// every row within 2ε of the k-th best is kept as a candidate, rescored with the one-to-one
-/// kernel, and the top k chosen from those exact scores: reported scores are bit for bit what
-/// <see cref="Similarity.Compute(Metric, ReadOnlySpan{float}, ReadOnlySpan{float})"/> gives and
-/// the neighbours are the true top k, near-duplicates and ties included.
+/// top-k. A derived score differs from the one-to-one kernel's by at most a proven ε, so every row
+/// within 2ε of the k-th best is kept as a candidate, rescored with the one-to-one kernel, and the
+/// top k chosen from those exact scores: reported scores are bit for bit what
+/// <see cref="Similarity.Compute(Metric, ReadOnlySpan{float}, ReadOnlySpan{float})"/> gives and the
+/// neighbours are the true top k, near-duplicates and ties included. The argument, bound by bound,
+/// is in docs/ARCHITECTURE.md ("Why the batch path is exact").
 /// </summary>
 static class BatchSearch
 {
@@ -18,21 +19,50 @@ static class BatchSearch
     const int CorpusBlock = 4096;
 
     /// <summary>
-    /// The bound on |derived − exact| relative to ‖q‖·max‖c‖ (dot family) or absolute (cosine):
-    /// both the matrix kernel and the one-to-one kernel are within 1e-6·Σ|qᵢcᵢ| of the truth; four
-    /// times that covers the l2sq expansion and the float32 roundings, with room to spare.
+    /// ε relative to <c>‖q‖·max‖c‖</c> (dot, neg-dot), to <c>(‖q‖ + max‖c‖)²</c> (l2sq, and l2 ranked in
+    /// l2sq's units) or absolute (cosine, cosine distance). The worst cases add up to 8.9e-6, 9.2e-6
+    /// and 1.33e-5: the matrix kernel's float32 chains of 128 FMAs (γ₁₂₈ = 7.63e-6), the one-to-one
+    /// kernels' chains of at most 19 (dot, l2sq: γ₁₉ = 1.13e-6) or 34 (cosine: γ₃₄ = 2.03e-6) roundings,
+    /// and a few float32 roundings (2⁻²⁴ each).
     /// </summary>
-    const double RelativeError = 8e-6;
+    const double RelativeError = 2e-5;
+
+    /// <summary>
+    /// Squared norms outside [<see cref="TinyNorm"/>, <see cref="HugeNorm"/>] (for the dot family, only
+    /// above <see cref="HugeNorm"/>), and NaN, make a row or query irregular: the bounds above assume no
+    /// float32 overflow and, for cosine, no underflow that dominates a norm. Irregular rows are always
+    /// rescored; an irregular query takes the one-query path.
+    /// </summary>
+    static readonly double HugeNorm = Math.ScaleB(1, 60);
+    static readonly double TinyNorm = Math.ScaleB(1, -60);
 
     public static Neighbor[][] Run(FlatIndex index, EmbeddingMatrix queries, int k)
     {
         var corpus = index.Corpus;
         var metric = index.Metric;
+        // l2 = √l2sq ranks exactly as l2sq does, but √ is not Lipschitz at 0: an error bound in l2's
+        // units does not exist near duplicates. So l2 is ranked in l2sq's units and rescored as l2.
+        var ranking = metric == Metric.L2 ? Metric.L2Squared : metric;
+        bool cosine = ranking is Metric.Cosine or Metric.CosineDistance;
         bool higher = metric.HigherIsCloser();
         int dims = corpus.Dimensions, rows = corpus.Count;
+
+        // Irregular rows get NaN as their norm: the block loop passes them by, and Finish rescores them all.
         var corpusNorms = new double[rows];
-        Parallel.For(0, rows, i => corpusNorms[i] = Similarity.Dot(corpus[i], corpus[i]));
-        double maxNorm = Math.Sqrt(corpusNorms.Max());
+        Parallel.For(0, rows, i =>
+        {
+            double norm = Similarity.Dot(corpus[i], corpus[i]);
+            corpusNorms[i] = Regular(norm, cosine) ? norm : double.NaN;
+        });
+        int[] irregular = [.. Enumerable.Range(0, rows).Where(i => double.IsNaN(corpusNorms[i]))];
+        double maxNorm = 0;
+        foreach (double norm in corpusNorms)
+            if (norm > maxNorm)
+                maxNorm = norm;
+        // The largest length, from a norm that may be low by 1.2e-6 relative: widened to be safe.
+        double maxLength = Math.Sqrt(maxNorm) * (1 + 1e-5);
+        // Float32 roundings in the subnormal range are off by up to 2⁻¹⁵⁰ each, whatever the scale.
+        double absolute = (dims + 64) * Math.ScaleB(1, -140);
 
         var results = new Neighbor[queries.Count][];
         var scratch = GC.AllocateUninitializedArray<float>(QueryBlock * CorpusBlock);
@@ -41,18 +71,18 @@ static class BatchSearch
         {
             int qn = Math.Min(QueryBlock, queries.Count - q0);
             var queryData = queries.Data.Slice(q0 * dims, qn * dims);
-            var states = new State[qn];
+            var states = new State?[qn];
             for (int q = 0; q < qn; q++)
             {
                 double norm = Similarity.Dot(queries[q0 + q], queries[q0 + q]);
+                if (!Regular(norm, cosine))
+                    continue;   // answered by the one-query path below
                 double length = Math.Sqrt(norm);
-                double epsilon = metric switch
+                double epsilon = ranking switch
                 {
-                    Metric.Cosine or Metric.CosineDistance => RelativeError,
-                    // l2sq's own rounding is relative to l2sq ≤ (‖q‖ + ‖c‖)²; l2 = √l2sq moves less.
-                    Metric.L2Squared => RelativeError * (length + maxNorm) * (length + maxNorm),
-                    Metric.L2 => RelativeError * (length + maxNorm),
-                    _ => RelativeError * length * maxNorm,
+                    Metric.Cosine or Metric.CosineDistance => RelativeError + (dims + 64) * Math.ScaleB(1, -80),
+                    Metric.L2Squared => RelativeError * (length + maxLength) * (length + maxLength) + absolute,
+                    _ => RelativeError * length * maxLength + absolute,
                 };
                 states[q] = new State(k, higher, norm, epsilon);
             }
@@ -60,34 +90,37 @@ static class BatchSearch
             {
                 int cn = Math.Min(CorpusBlock, rows - c0);
                 DotGemm.Run(queryData, qn, corpus.Data.Slice(c0 * dims, cn * dims), cn, dims, scratch.AsSpan(0, qn * cn));
-                Parallel.For(0, qn, options, q => states[q].OfferBlock(metric, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), c0));
+                Parallel.For(0, qn, options, q => states[q]?.OfferBlock(ranking, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), c0));
             }
-            Parallel.For(0, qn, options, q => results[q0 + q] = states[q].Finish(metric, queries[q0 + q], corpus));
+            Parallel.For(0, qn, options, q => results[q0 + q] = states[q] is { } state
+                ? state.Finish(metric, queries[q0 + q], corpus, irregular)
+                : index.Search(queries[q0 + q], k));
         }
         return results;
     }
 
-    static float Derive(Metric metric, float dot, double queryNorm, double rowNorm) => metric switch
+    /// <summary>Whether a squared norm is inside the range where the error bounds hold (false for NaN).</summary>
+    static bool Regular(double norm, bool cosine) => norm <= HugeNorm && (!cosine || norm >= TinyNorm);
+
+    static float Derive(Metric ranking, float dot, double queryNorm, double rowNorm) => ranking switch
     {
         Metric.Dot => dot,
         Metric.NegativeDot => -dot,
         Metric.Cosine => (float)CosineKernel.FromSums(dot, queryNorm, rowNorm),
         Metric.CosineDistance => (float)(1 - CosineKernel.FromSums(dot, queryNorm, rowNorm)),
-        Metric.L2 => (float)Math.Sqrt(Math.Max(0, queryNorm + rowNorm - 2.0 * dot)),
         _ => (float)Math.Max(0, queryNorm + rowNorm - 2.0 * dot),
     };
 
     /// <summary>
-    /// A cheap bound first: once the heap is full, a row whose raw dot product cannot reach within
-    /// 2ε of the k-th best is skipped without deriving its score (dot, neg-dot, l2sq, l2: the same
-    /// arithmetic as the derived score, without its rounding to float32; cosine is always derived).
+    /// A cheap test first: once the heap is full, a row whose score, derived without its final
+    /// rounding to float32, is worse than the k-th best widened by 2ε is skipped (dot, neg-dot, l2sq;
+    /// cosine is always derived). The unrounded score obeys the same bound ε.
     /// </summary>
-    static bool Skippable(Metric metric, float dot, double cut, double queryNorm, double rowNorm) => metric switch
+    static bool Skippable(Metric ranking, float dot, double cut, double queryNorm, double rowNorm) => ranking switch
     {
         Metric.Dot => dot < cut,
         Metric.NegativeDot => -dot > cut,
         Metric.L2Squared => queryNorm + rowNorm - 2.0 * dot > cut,
-        Metric.L2 => cut >= 0 && queryNorm + rowNorm - 2.0 * dot > cut * cut,
         _ => false,
     };
 
@@ -96,9 +129,8 @@ static class BatchSearch
     {
         readonly TopK _top = new(k, higher);
         readonly List<(float Score, int Row)> _candidates = [];
-        public double Norm { get; } = norm;
 
-        public void Offer(float score, int row)
+        void Offer(float score, int row)
         {
             // A row within 2ε of the current k-th best might still belong to the exact top k.
             if (_top.Count < k || _top.WithinMargin(score, 2 * epsilon))
@@ -108,25 +140,30 @@ static class BatchSearch
             }
         }
 
-        /// <summary>Offers one block of dot products (row j of the block is corpus row first + j).</summary>
-        public void OfferBlock(Metric metric, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first)
+        /// <summary>Offers one block of dot products (row j of the block is corpus row first + j; NaN norm: irregular, passed by).</summary>
+        public void OfferBlock(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first)
         {
             for (int j = 0; j < dots.Length; j++)
             {
-                // The bar a candidate must reach: the k-th best widened by 2ε (only once the heap is full).
-                if (_top.Count == k && Skippable(metric, dots[j], higher ? _top.WorstScore - 2 * epsilon : _top.WorstScore + 2 * epsilon, Norm, rowNorms[j]))
+                double rowNorm = rowNorms[j];
+                if (double.IsNaN(rowNorm))
                     continue;
-                Offer(Derive(metric, dots[j], Norm, rowNorms[j]), first + j);
+                // The bar a candidate must reach: the k-th best widened by 2ε (only once the heap is full).
+                if (_top.Count == k && Skippable(ranking, dots[j], higher ? _top.WorstScore - 2 * epsilon : _top.WorstScore + 2 * epsilon, norm, rowNorm))
+                    continue;
+                Offer(Derive(ranking, dots[j], norm, rowNorm), first + j);
             }
         }
 
-        public Neighbor[] Finish(Metric metric, ReadOnlySpan<float> query, EmbeddingMatrix corpus)
+        /// <summary>The exact top k: candidates within 2ε of the final k-th best, and every irregular row, rescored one to one.</summary>
+        public Neighbor[] Finish(Metric metric, ReadOnlySpan<float> query, EmbeddingMatrix corpus, int[] irregular)
         {
             var exact = new TopK(k, higher);
-            double threshold = _top.WorstScore;
             foreach (var (score, row) in _candidates)
-                if (_top.Count < k || Math.Abs(score - threshold) <= 2 * epsilon || (higher ? score >= threshold : score <= threshold))
+                if (_top.Count < k || _top.WithinMargin(score, 2 * epsilon))
                     exact.Add(Similarity.Compute(metric, corpus[row], query), row);
+            foreach (int row in irregular)
+                exact.Add(Similarity.Compute(metric, corpus[row], query), row);
             return exact.ToSortedArray();
         }
     }

@@ -83,7 +83,7 @@ public sealed class FlatIndex
     }
 
     /// <summary>From this many queries on, a batch goes through the packed matrix kernel.</summary>
-    const int BatchQueries = 32;
+    internal const int BatchQueries = 32;
 
     TopK Scan(ReadOnlySpan<float> query, int from, int to, int k, bool higher)
     {

@@ -24,8 +24,11 @@ sealed class TopK
     /// <summary>True when (a, ia) ranks before (b, ib).</summary>
     public bool Better(float a, int ia, float b, int ib)
     {
-        if (float.IsNaN(a)) return false;
-        if (float.IsNaN(b)) return true;
+        // NaN (from overflowing inputs: ∞ − ∞, ∞ / ∞) is worse than every number; NaNs tie, so the
+        // lower index wins among them too, as a full sort would order them.
+        bool nanA = float.IsNaN(a), nanB = float.IsNaN(b);
+        if (nanA || nanB)
+            return nanA == nanB ? ia < ib : nanB;
         if (a != b) return _higherIsBetter ? a > b : a < b;
         return ia < ib;
     }
@@ -71,13 +74,36 @@ sealed class TopK
     }
 
     /// <summary>The kept pairs, best first.</summary>
+    /// <remarks>
+    /// Sorted as one 64-bit key per pair, with no comparer: the score mapped to an unsigned rank
+    /// (best lowest, NaN highest, −0 as +0) above the index, so equal scores keep row order.
+    /// </remarks>
     public Neighbor[] ToSortedArray()
     {
+        var keys = new ulong[_count];
+        var slots = new int[_count];
+        for (int i = 0; i < _count; i++)
+        {
+            keys[i] = (ulong)Rank(_scores[i]) << 32 | (uint)_indices[i];
+            slots[i] = i;
+        }
+        Array.Sort(keys, slots);
         var result = new Neighbor[_count];
         for (int i = 0; i < _count; i++)
-            result[i] = new Neighbor(_indices[i], _scores[i]);
-        Array.Sort(result, (x, y) => Better(x.Score, x.Index, y.Score, y.Index) ? -1 : Better(y.Score, y.Index, x.Score, x.Index) ? 1 : 0);
+            result[i] = new Neighbor(_indices[slots[i]], _scores[slots[i]]);
         return result;
+    }
+
+    /// <summary>An unsigned rank in the order of <see cref="Better"/> (lower is better); every NaN ranks last.</summary>
+    uint Rank(float score)
+    {
+        if (float.IsNaN(score))
+            return uint.MaxValue;
+        uint bits = score == 0 ? 0 : BitConverter.SingleToUInt32Bits(score);
+        // Floats as unsigned integers in ascending order: negatives inverted, positives above them.
+        uint ascending = (bits & 0x8000_0000) != 0 ? ~bits : bits | 0x8000_0000;
+        // The largest number, +∞, ranks 0xFF80_0000 at most, below NaN's rank.
+        return _higherIsBetter ? ~ascending : ascending;
     }
 
     // The root holds the worst: a parent is never better than its children.
