@@ -29,6 +29,11 @@ static class Cli
         {
             return Fail(BadInput, e.Message);
         }
+        catch (TypeInitializationException e) when (e.InnerException is InputException inner)
+        {
+            // Configuration read once per process (SIMIL_KERNEL) fails inside a static initializer.
+            return Fail(BadInput, inner.Message);
+        }
         catch (FileNotFoundException e)
         {
             return Fail(BadInput, $"{e.FileName}: no such file");

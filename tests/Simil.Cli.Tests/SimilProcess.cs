@@ -10,7 +10,10 @@ static class SimilProcess
 {
     static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "simil.dll");
 
-    public static async Task<RunResult> RunAsync(params string[] args)
+    public static Task<RunResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the tool with these environment variables set.</summary>
+    public static async Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +25,8 @@ static class SimilProcess
         start.ArgumentList.Add(s_dll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var token = TestContext.Current.CancellationToken;
         var stderr = process.StandardError.ReadToEndAsync(token);

@@ -54,7 +54,7 @@ public sealed class KernelPathTests
     [Fact]
     public void An_unknown_forced_path_is_an_error()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => KernelDispatch.Select("avx9000"));
+        var e = Assert.Throws<InputException>(() => KernelDispatch.Select("avx9000"));
         Assert.Contains("vector128", e.Message, StringComparison.Ordinal);
     }
 

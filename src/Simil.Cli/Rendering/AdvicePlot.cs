@@ -1,3 +1,4 @@
+using Simil.IO;
 using ScottPlot;
 using Simil.Analysis;
 
@@ -32,7 +33,7 @@ static class AdvicePlot
         agreement.YLabel("overlap");
         try
         {
-            multi.SavePng(path, 1100, 450);
+            AtomicFile.WriteFile(path, temporary => multi.SavePng(temporary, 1100, 450));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Simil.IO;
 using ScottPlot;
 
 namespace Simil.Cli.Rendering;
@@ -36,7 +37,7 @@ static class HeatmapPlot
         int width = Math.Max(500, columns * cell + 360), height = Math.Max(400, rows * cell + 260);
         try
         {
-            plot.SavePng(path, width, height);
+            AtomicFile.WriteFile(path, temporary => plot.SavePng(temporary, width, height));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

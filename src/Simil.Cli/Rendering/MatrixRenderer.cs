@@ -28,8 +28,13 @@ static class MatrixRenderer
                 WriteTable(result, rowKeys, columnKeys, metric);
                 return;
             case "json":
-                using (var stream = Open(path))
-                    WriteJson(stream, result, rowKeys, columnKeys, metric);
+                if (path is not null)
+                    AtomicFile.Write(path, stream => WriteJson(stream, result, rowKeys, columnKeys, metric));
+                else
+                {
+                    using var stdout = Console.OpenStandardOutput();
+                    WriteJson(stdout, result, rowKeys, columnKeys, metric);
+                }
                 return;
             default:
                 var fileFormat = format switch
@@ -49,8 +54,6 @@ static class MatrixRenderer
                 return;
         }
     }
-
-    static Stream Open(string? path) => path is null ? Console.OpenStandardOutput() : new FileStream(path, FileMode.Create, FileAccess.Write);
 
     static void WriteTable(EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {

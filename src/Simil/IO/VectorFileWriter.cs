@@ -33,19 +33,8 @@ public static class VectorFileWriter
     public static void Write(string path, EmbeddingMatrix matrix, VectorFileFormat format)
     {
         ArgumentNullException.ThrowIfNull(path);
-        // Write beside the target and move into place, so a failure never leaves half a file.
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                Write(stream, matrix, format);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+        ArgumentNullException.ThrowIfNull(matrix);
+        AtomicFile.Write(path, stream => Write(stream, matrix, format));
     }
 
     /// <summary>Writes <paramref name="matrix"/> to <paramref name="output"/> in <paramref name="format"/>.</summary>

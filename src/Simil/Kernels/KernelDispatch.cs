@@ -6,7 +6,8 @@ namespace Simil.Kernels;
 /// Chooses the kernel width once per process: the widest the hardware accelerates, or a narrower
 /// one named by the <c>SIMIL_KERNEL</c> environment variable (<c>scalar</c>, <c>vector128</c>,
 /// <c>vector256</c>, <c>vector512</c>) so that every path can be tested on one machine.
-/// A request wider than the hardware allows gets the widest available.
+/// A request wider than the hardware allows gets the widest available. An unknown name is bad
+/// input (<see cref="InputException"/>, inside the TypeInitializationException of the first kernel call).
 /// </summary>
 static class KernelDispatch
 {
@@ -32,8 +33,8 @@ static class KernelDispatch
         if (string.IsNullOrWhiteSpace(forced))
             return widest;
         if (!Enum.TryParse<KernelPath>(forced.Trim(), ignoreCase: true, out var requested) || !Enum.IsDefined(requested))
-            throw new InvalidOperationException(
-                $"{EnvironmentVariable}='{forced}' is not a kernel path; use scalar, vector128, vector256 or vector512");
+            throw new InputException(
+                $"{EnvironmentVariable}='{forced}' is not a kernel path; use scalar, vector128, vector256 or vector512 (or unset it)");
         return requested < widest ? requested : widest;
     }
 }
