@@ -80,7 +80,7 @@ static class AdviseCommand
         var figures = new Table { Border = TableBorder.Rounded }.AddColumn("measured").AddColumn("value");
         figures.AddRow("length min / median / max", string.Create(c, $"{a.Norms.Min:G4} / {a.Norms.Median:G4} / {a.Norms.Max:G4}"));
         figures.AddRow("length coefficient of variation", a.Norms.CoefficientOfVariation.ToString("F3", c));
-        figures.AddRow($"unit length (±{Advice.UnitTolerance})", a.Norms.UnitLength ? "yes" : "no");
+        figures.AddRow($"unit length (±{UnitLength.Tolerance})", a.Norms.UnitLength ? "yes" : "no");
         foreach (var g in a.Agreements)
             figures.AddRow($"{g.A.Name()} vs {g.B.Name()}: top-{Advice.K} overlap, Kendall τ", string.Create(c, $"{g.Overlap:P0}, {g.KendallTau:F2}"));
         figures.AddRow("length vs. being a neighbour: r under dot / cosine", string.Create(c, $"{a.DotHubCorrelation:F2} / {a.CosineHubCorrelation:F2}"));
@@ -119,7 +119,7 @@ static class AdviseCommand
             w.WriteNumber("max", a.Norms.Max);
             w.WriteNumber("cv", a.Norms.CoefficientOfVariation);
             w.WriteBoolean("unit", a.Norms.UnitLength);
-            w.WriteNumber("unitTolerance", Advice.UnitTolerance);
+            w.WriteNumber("unitTolerance", UnitLength.Tolerance);
             w.WriteEndObject();
             w.WriteStartArray("agreement");
             foreach (var g in a.Agreements)

@@ -7,7 +7,7 @@ namespace Simil.Analysis;
 /// <param name="Median">Median.</param>
 /// <param name="Max">Longest.</param>
 /// <param name="CoefficientOfVariation">Standard deviation ÷ mean.</param>
-/// <param name="UnitLength">True when every length is within <see cref="Advice.UnitTolerance"/> of 1.</param>
+/// <param name="UnitLength">True when every length is unit length (<see cref="Analysis.UnitLength"/>).</param>
 public readonly record struct NormSummary(double Min, double Median, double Max, double CoefficientOfVariation, bool UnitLength);
 
 /// <summary>How much two measures' top-k lists agree, over the sampled queries.</summary>
@@ -32,9 +32,6 @@ public readonly record struct NeighbourAccuracy(Metric Metric, double Accuracy);
 /// </summary>
 public sealed class Advice
 {
-    /// <summary>How far from 1 every length may be for the rows to count as unit length.</summary>
-    public const double UnitTolerance = 0.01;
-
     /// <summary>Neighbours per query in the agreement, hub and k-NN measurements.</summary>
     public const int K = 10;
 
@@ -101,7 +98,7 @@ public sealed class Advice
         var sorted = norms.Order().ToArray();
         double mean = norms.Average();
         double cv = mean == 0 ? 0 : Math.Sqrt(norms.Sum(x => (x - mean) * (x - mean)) / n) / mean;
-        var normSummary = new NormSummary(sorted[0], sorted[n / 2], sorted[^1], cv, norms.All(x => Math.Abs(x - 1) <= UnitTolerance));
+        var normSummary = new NormSummary(sorted[0], sorted[n / 2], sorted[^1], cv, norms.All(Analysis.UnitLength.Is));
 
         // Top k of every sampled row under each measure, the row itself left out.
         int k = Math.Min(K, n - 1);
@@ -182,7 +179,7 @@ public sealed class Advice
         if (norms.UnitLength)
         {
             reasons.Add(string.Format(c, "Every length is within {0} of 1 (min {1:F4}, max {2:F4}): on unit vectors cosine equals the dot product and l2sq = 2 − 2·cosine, so all three rank alike (dot–cosine top-{3} overlap {4:P0}).",
-                UnitTolerance, norms.Min, norms.Max, K, dotCosine.Overlap));
+                Analysis.UnitLength.Tolerance, norms.Min, norms.Max, K, dotCosine.Overlap));
             reasons.Add("Rule: normalised embeddings → cosine, computed as the dot product because it is identical and cheaper.");
             return (Metric.Cosine, true, "high", reasons);
         }

@@ -9,9 +9,6 @@ namespace Simil.Analysis;
 /// </summary>
 public sealed class PairComparison
 {
-    /// <summary>How far from 1 a norm may be for a vector to count as unit length.</summary>
-    public const double UnitTolerance = 1e-3;
-
     PairComparison(int dimensions, double normA, double normB, IReadOnlyList<MetricScore> scores, IReadOnlyList<string> notes)
     {
         Dimensions = dimensions;
@@ -52,10 +49,10 @@ public sealed class PairComparison
     /// <summary>Sentences on what the scores mean together, each backed by a figure.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    /// <summary>True when both vectors have length 1 within <see cref="UnitTolerance"/>.</summary>
+    /// <summary>True when both vectors have unit length (<see cref="UnitLength"/>).</summary>
     public bool BothUnitLength => IsUnit(NormA) && IsUnit(NormB);
 
-    static bool IsUnit(double norm) => Math.Abs(norm - 1) <= UnitTolerance;
+    static bool IsUnit(double norm) => UnitLength.Is(norm);
 
     static List<string> Explain(double normA, double normB, double cosine)
     {
