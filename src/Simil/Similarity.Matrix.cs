@@ -53,29 +53,26 @@ public static partial class Similarity
     }
 
     /// <summary>
-    /// All pairs as a new matrix: row i holds <c>metric(a[i], b[j])</c> for every j, with a's keys.
-    /// With <paramref name="float64"/> the values are computed and kept in float64.
+    /// All pairs as a <see cref="ScoreMatrix"/>: cell (i, j) is <c>metric(a[i], b[j])</c>, rows
+    /// labelled by a's keys and columns by b's, computed and kept in <paramref name="precision"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices have different dimensions, or the result would not fit one array.</exception>
-    public static EmbeddingMatrix Matrix(Metric metric, EmbeddingMatrix a, EmbeddingMatrix b, bool float64 = false)
+    public static ScoreMatrix Matrix(Metric metric, EmbeddingMatrix a, EmbeddingMatrix b, ScorePrecision precision = ScorePrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         long cells = (long)a.Count * b.Count;
         if (cells > Array.MaxLength)
             Throw.Argument(nameof(b), $"{a.Count} × {b.Count} = {cells} values do not fit one array");
-        string[]? keys = a.Keys?.ToArray();
-        if (b.Count == 0)
-            return EmbeddingMatrix.Wrap(Array.Empty<float>(), 0, 1, null);
-        if (float64)
+        if (precision == ScorePrecision.Float64)
         {
             var values = new double[cells];
             Matrix(metric, a, b, values.AsSpan());
-            return EmbeddingMatrix.Wrap(values, a.Count, b.Count, keys);
+            return ScoreMatrix.Wrap(metric, a.Count, b.Count, values, a.Keys, b.Keys);
         }
         var floats = new float[cells];
         Matrix(metric, a, b, floats.AsSpan());
-        return EmbeddingMatrix.Wrap(floats, a.Count, b.Count, keys);
+        return ScoreMatrix.Wrap(metric, a.Count, b.Count, floats, a.Keys, b.Keys);
     }
 
     /// <summary>All pairs in float64: <c>result[i · b.Count + j] = metric(a[i], b[j])</c>, each from the float64 kernels.</summary>

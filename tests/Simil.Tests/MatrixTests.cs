@@ -11,6 +11,8 @@ public sealed class MatrixTests
     public static TheoryData<int, int, int> Shapes() => new()
     {
         { 1, 1, 1 }, { 3, 5, 7 }, { 9, 33, 16 }, { 37, 45, 129 }, { 70, 31, 384 }, { 17, 65, 1023 }, { 8, 32, 300 },
+        // Past the packed kernel's 256-row block of A (and a partial second block), across two B panels.
+        { 300, 40, 24 }, { 513, 33, 8 },
     };
 
     static EmbeddingMatrix Random(Random random, int rows, int dims, bool nearDuplicates = false)
@@ -38,6 +40,39 @@ public sealed class MatrixTests
                 for (int j = 0; j < n; j++)
                     AssertCell(metric, a[i].ToArray(), b[j].ToArray(), result[i * n + j], $"{metric} [{i},{j}]");
         }
+    }
+
+    [Theory]
+    [InlineData(ScorePrecision.Float32)]
+    [InlineData(ScorePrecision.Float64)]
+    public void A_score_matrix_is_its_own_type_with_both_sets_of_keys(ScorePrecision precision)
+    {
+        var a = EmbeddingMatrix.Create([1f, 0, 0, 2, 3, 4], 2, ["x", "y", "z"]);
+        var b = EmbeddingMatrix.Create([1f, 1, 0.5f, -1], 2, ["p", "q"]);
+        var scores = Similarity.Matrix(Metric.Dot, a, b, precision);
+        Assert.Equal((3, 2), (scores.Rows, scores.Columns));
+        Assert.Equal(precision, scores.Precision);
+        Assert.Equal(Metric.Dot, scores.Metric);
+        Assert.Equal(["x", "y", "z"], scores.RowKeys!);
+        Assert.Equal(["p", "q"], scores.ColumnKeys!);
+        double[,] expected = { { 1, 0.5 }, { 2, -2 }, { 7, -2.5 } };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 2; j++)
+                Assert.Equal(expected[i, j], scores[i, j]);
+        if (precision == ScorePrecision.Float32)
+        {
+            Assert.Equal([7f, -2.5f], scores.Row(2).ToArray());
+            Assert.Throws<InvalidOperationException>(() => scores.Row64(0).Length);
+        }
+        else
+        {
+            Assert.Equal([7.0, -2.5], scores.Row64(2).ToArray());
+            Assert.Throws<InvalidOperationException>(() => scores.Row(0).Length);
+        }
+        var rows = scores.AsRows();
+        Assert.Equal((3, 2, precision == ScorePrecision.Float64), (rows.Count, rows.Dimensions, rows.IsFloat64));
+        Assert.Equal(["x", "y", "z"], rows.Keys!);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scores[3, 0]);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ static class MatrixCommand
         long cells = (long)left.Count * right.Count;
         if (cells > Array.MaxLength)
             throw new InputException($"{left.Count:N0} × {right.Count:N0} = {cells:N0} cells is more than one matrix can hold");
-        var result = Similarity.Matrix(metric, left, right, wide);
+        var result = Similarity.Matrix(metric, left, right, wide ? ScorePrecision.Float64 : ScorePrecision.Float32);
 
         if (request.Plot is not null)
             HeatmapPlot.Save(request.Plot, result, left.Keys, right.Keys, metric);

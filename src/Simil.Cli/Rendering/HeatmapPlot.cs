@@ -9,15 +9,15 @@ static class HeatmapPlot
     /// <summary>Rows and columns get their keys as labels up to this many; beyond it, row numbers.</summary>
     public const int MaxLabels = 50;
 
-    public static void Save(string path, EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    public static void Save(string path, ScoreMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {
         if (!string.Equals(Path.GetExtension(path), ".png", StringComparison.OrdinalIgnoreCase))
             throw new InputException($"--plot: '{path}' must be a .png file");
-        int rows = result.Count, columns = result.Dimensions;
+        int rows = result.Rows, columns = result.Columns;
         var data = new double[rows, columns];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++)
-                data[i, j] = result.IsFloat64 ? result.GetRow64(i)[j] : result[i][j];
+                data[i, j] = result[i, j];
 
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(data);

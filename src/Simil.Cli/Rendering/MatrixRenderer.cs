@@ -20,7 +20,7 @@ static class MatrixRenderer
         return text.Length <= 7 ? text : value.ToString("0.#e0", CultureInfo.InvariantCulture);
     }
 
-    public static void Write(string format, string? path, EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    public static void Write(string format, string? path, ScoreMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {
         switch (format)
         {
@@ -45,21 +45,21 @@ static class MatrixRenderer
                     _ => VectorFileFormat.Text,
                 };
                 if (path is not null)
-                    VectorFileWriter.Write(path, result, fileFormat);
+                    VectorFileWriter.Write(path, result.AsRows(), fileFormat);
                 else
                 {
                     using var stdout = Console.OpenStandardOutput();
-                    VectorFileWriter.Write(stdout, result, fileFormat);
+                    VectorFileWriter.Write(stdout, result.AsRows(), fileFormat);
                 }
                 return;
         }
     }
 
-    static void WriteTable(EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    static void WriteTable(ScoreMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {
         // As many columns as fit the terminal (80 when output is redirected): 9 characters each.
         int width = AnsiConsole.Console.Profile.Width;
-        int rows = Math.Min(result.Count, TableRows), columns = Math.Clamp((width - LabelWidth - 8) / 9, 1, Math.Min(result.Dimensions, TableColumns));
+        int rows = Math.Min(result.Rows, TableRows), columns = Math.Clamp((width - LabelWidth - 8) / 9, 1, Math.Min(result.Columns, TableColumns));
         // Long keys (sentences) label the rows, numbered; the columns then show the numbers.
         bool shortKeys = columnKeys is not null && columnKeys.Take(columns).All(k => k.Length <= 10);
         var table = new Table { Border = TableBorder.Rounded };
@@ -71,33 +71,33 @@ static class MatrixRenderer
             var label = $"{i + 1}. {Label(rowKeys, i)}";
             var cells = new List<string> { Markup.Escape(label.Length <= LabelWidth ? label : label[..(LabelWidth - 1)] + "…") };
             for (int j = 0; j < columns; j++)
-                cells.Add(Format(Value(result, i, j)));
+                cells.Add(Format(result[i, j]));
             table.AddRow(cells.ToArray());
         }
         var console = AnsiConsole.Console;
-        Console.Out.WriteLine($"{metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer), {result.Count:N0} × {result.Dimensions:N0}");
+        Console.Out.WriteLine($"{metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer), {result.Rows:N0} × {result.Columns:N0}");
         console.Write(table);
-        if (rows < result.Count || columns < result.Dimensions)
-            console.WriteLine($"showing {rows} of {result.Count:N0} rows and {columns} of {result.Dimensions:N0} columns; --format csv|tsv|json|npy|txt or --out FILE gives all");
+        if (rows < result.Rows || columns < result.Columns)
+            console.WriteLine($"showing {rows} of {result.Rows:N0} rows and {columns} of {result.Columns:N0} columns; --format csv|tsv|json|npy|txt or --out FILE gives all");
     }
 
-    static void WriteJson(Stream output, EmbeddingMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
+    static void WriteJson(Stream output, ScoreMatrix result, IReadOnlyList<string>? rowKeys, IReadOnlyList<string>? columnKeys, Metric metric)
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("metric", metric.Name());
-        w.WriteNumber("rows", result.Count);
-        w.WriteNumber("columns", result.Dimensions);
+        w.WriteNumber("rows", result.Rows);
+        w.WriteNumber("columns", result.Columns);
         WriteKeys(w, "rowKeys", rowKeys);
         WriteKeys(w, "columnKeys", columnKeys);
         w.WriteStartArray("values");
-        for (int i = 0; i < result.Count; i++)
+        for (int i = 0; i < result.Rows; i++)
         {
             w.WriteStartArray();
-            if (result.IsFloat64)
-                foreach (var v in result.GetRow64(i)) w.WriteNumberValue(v);
+            if (result.Precision == ScorePrecision.Float64)
+                foreach (var v in result.Row64(i)) w.WriteNumberValue(v);
             else
-                foreach (var v in result[i]) w.WriteNumberValue(v);
+                foreach (var v in result.Row(i)) w.WriteNumberValue(v);
             w.WriteEndArray();
         }
         w.WriteEndArray();
@@ -118,8 +118,6 @@ static class MatrixRenderer
             w.WriteStringValue(key);
         w.WriteEndArray();
     }
-
-    static double Value(EmbeddingMatrix m, int i, int j) => m.IsFloat64 ? m.GetRow64(i)[j] : m[i][j];
 
     internal static string Label(IReadOnlyList<string>? keys, int index)
     {

@@ -36,8 +36,15 @@ static class BatchSearch
     static readonly double HugeNorm = Math.ScaleB(1, 60);
     static readonly double TinyNorm = Math.ScaleB(1, -60);
 
+    /// <summary>How many batches this thread has sent through the packed kernel (tests check that it ran).</summary>
+    [ThreadStatic]
+    static long t_runs;
+
+    public static long RunsOnThisThread => t_runs;
+
     public static Neighbor[][] Run(FlatIndex index, EmbeddingMatrix queries, int k)
     {
+        t_runs++;
         var corpus = index.Corpus;
         var metric = index.Metric;
         // l2 = √l2sq ranks exactly as l2sq does, but √ is not Lipschitz at 0: an error bound in l2's
