@@ -22,12 +22,20 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The length of every embedding.</summary>
     public const int Dimensions = 384;
 
+    /// <summary>The model's name (<see cref="ModelName"/>), as <see cref="EmbeddingModels"/> lists it.</summary>
+    public string Name => ModelName;
+
     readonly Lazy<MiniLmModel> _model = new(() => new MiniLmModel(), LazyThreadSafetyMode.ExecutionAndPublication);
     readonly Lock _gate = new();
     readonly EmbeddingGeneratorMetadata _metadata = new("simil-local", defaultModelId: ModelName, defaultModelDimensions: Dimensions);
     bool _disposed;
 
-    /// <summary>Embeds <paramref name="values"/>, one embedding per value, in order.</summary>
+    /// <summary>
+    /// Embeds <paramref name="values"/>, one embedding per value, in order. The model runs on the
+    /// CPU: the work is queued to the thread pool, so the calling thread is free until it finishes,
+    /// and <paramref name="cancellationToken"/> stops it between batches. <see cref="Embed"/> is the
+    /// synchronous form.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its items is null.</exception>
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -36,12 +44,15 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         var texts = values.ToArray();
         foreach (var text in texts)
             ArgumentNullException.ThrowIfNull(text, nameof(values));
-        var vectors = Embed(texts, cancellationToken);
-        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
-        var created = DateTimeOffset.UtcNow;
-        foreach (var v in vectors)
-            result.Add(new Embedding<float>(v) { ModelId = ModelName, CreatedAt = created });
-        return Task.FromResult(result);
+        return Task.Run(() =>
+        {
+            var vectors = Embed(texts, cancellationToken);
+            var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
+            var created = DateTimeOffset.UtcNow;
+            foreach (var v in vectors)
+                result.Add(new Embedding<float>(v) { ModelId = ModelName, CreatedAt = created });
+            return result;
+        }, cancellationToken);
     }
 
     /// <summary>Embeds <paramref name="texts"/> synchronously: one 384-float unit vector per text, in order.</summary>

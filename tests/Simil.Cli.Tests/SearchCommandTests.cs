@@ -52,6 +52,23 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public async Task A_query_that_is_no_key_is_a_text_and_must_fit_the_corpus()
+    {
+        // Not a literal, not a key: a text. Word vectors of 10 dimensions cannot hold the model's 384,
+        // so the error says both what it is not (a key, with spellings) and why the text cannot be compared.
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", Shared("gensim/euclidean_vectors.bin"), "--query", "warr"), 2);
+        Assert.Contains("'warr' is not among its 2,747 keys (nearest spellings: war", line, StringComparison.Ordinal);
+        Assert.Contains("as a text all-MiniLM-L6-v2 would give 384 dimensions, not its 10", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_refused_with_the_known_ones()
+    {
+        var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", Shared("gensim/euclidean_vectors.bin"), "--query", "war", "--model", "gpt-9"), 2);
+        Assert.Contains("--model: unknown model 'gpt-9'; available: all-MiniLM-L6-v2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Query_and_queries_together_are_refused()
     {
         using var files = new TempFiles();

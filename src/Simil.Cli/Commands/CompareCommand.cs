@@ -69,11 +69,10 @@ static class CompareCommand
         }
         else
         {
-            ModelOption.Check(model);
-            using var generator = new MiniLmEmbeddingGenerator();
+            using var generator = EmbeddingModels.Create(model);
             var vectors = generator.Embed([a, b]);
             (va, vb) = (vectors[0], vectors[1]);
-            source = MiniLmEmbeddingGenerator.ModelName;
+            source = generator.Name;
         }
 
         Render(a, b, source, PairComparison.Compare(va, vb, metrics), json);

@@ -30,7 +30,7 @@ static class EmbedCommand
 
     static int Run(string input, string output, string? formatName, string? inputFormat, string model, CancellationToken token)
     {
-        ModelOption.Check(model);
+        _ = EmbeddingModels.Dimensions(model);   // an unknown model is bad input before any file is read
         var format = formatName is not null ? VectorFileFormats.Parse(formatName, "--format")
             : output == "-" ? VectorFileFormat.JsonLines
             : VectorFileWriter.FromExtension(output) ?? throw new InputException("--out", $"cannot tell the format from '{Path.GetFileName(output)}'; give --format");
@@ -44,7 +44,7 @@ static class EmbedCommand
         var content = VectorFile.Read(input, options);
         var texts = content.Texts ?? throw new InputException(input, "holds vectors, not texts to embed");
 
-        using var generator = new MiniLmEmbeddingGenerator();
+        using var generator = EmbeddingModels.Create(model);
         var clock = Stopwatch.StartNew();
         var matrix = Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts",
             progress => generator.EmbedMatrix(texts, progress, token));

@@ -16,7 +16,7 @@ static class EvaluateCommand
         var pairs = new Argument<string?>("PAIRS") { Description = "Pairs with human scores: the STS Benchmark layout, or word<TAB>word<TAB>score (WordSim-353, SimLex-999).", Arity = ArgumentArity.ZeroOrOne };
         var analogies = new Option<string?>("--analogies") { Description = "A Google analogy file (': section', then 'a b c d'): 3CosAdd accuracy per section and in total, as gensim's evaluate_word_analogies (needs --vectors)." };
         var vectors = new Option<string?>("--vectors") { Description = "Word vectors to look the pairs up in (case-insensitive, as gensim's evaluate_word_pairs)." };
-        var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model; the default when --vectors is not given ({MiniLmEmbeddingGenerator.ModelName})." };
+        var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model; the default when --vectors is not given ({EmbeddingModels.Default})." };
         var metric = new Option<string>("--metric", "-m") { Description = "all (dot, cosine, l2sq) or a comma-separated list.", DefaultValueFactory = _ => "all" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var command = new Command("evaluate", "How well each measure follows human similarity judgements: Pearson and Spearman, distances negated so higher is better for all.")
@@ -54,13 +54,12 @@ static class EvaluateCommand
         }
         else
         {
-            ModelOption.Check(model ?? MiniLmEmbeddingGenerator.ModelName);
             var texts = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
-            using var generator = new MiniLmEmbeddingGenerator();
+            using var generator = EmbeddingModels.Create(model ?? EmbeddingModels.Default);
             var embedded = Rendering.Progress.Run($"embedding {texts.Length:N0} texts", texts.Length, "texts", progress => generator.EmbedMatrix(texts, progress, token));
             var rows = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
             lookup = text => embedded[rows[text]].ToArray();
-            source = MiniLmEmbeddingGenerator.ModelName;
+            source = generator.Name;
         }
         var result = PairEvaluation.Evaluate(pairs, lookup, metrics);
         if (json)

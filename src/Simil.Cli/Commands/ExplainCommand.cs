@@ -23,7 +23,7 @@ static class ExplainCommand
         command.SetAction((parse, token) =>
         {
             // Cheap to create: the model loads on first use, only if a text needs embedding.
-            using var generator = new MiniLmEmbeddingGenerator();
+            using var generator = EmbeddingModels.Create(EmbeddingModels.Default);
             return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query)!, parse.GetValue(k), parse.GetValue(inputFormat), generator, token));
         });
         return command;

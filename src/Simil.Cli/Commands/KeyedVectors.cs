@@ -53,8 +53,9 @@ static class KeyedVectors
 
     /// <summary>
     /// A query given on the command line: a literal vector, else a key of the corpus, else a text
-    /// for the model (only where the corpus has the model's dimensions; otherwise the missing key
-    /// is reported with near spellings). A query of the wrong length is bad input.
+    /// for the model. A text must embed into the corpus's space: where the model gives another
+    /// number of dimensions, the query is reported as a missing key (with near spellings) and as a
+    /// text that cannot be compared. A literal of the wrong length is bad input.
     /// </summary>
     public static float[] QueryVector(string query, EmbeddingMatrix corpus, string corpusFile,
         Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator, CancellationToken token)
@@ -64,10 +65,19 @@ static class KeyedVectors
             vector = VectorLiteral.Parse(query, "--query");
         else if (corpus.IndexOf(query) is int row and >= 0)
             vector = corpus[row].ToArray();
-        else if (corpus.Dimensions == Simil.Embeddings.MiniLmEmbeddingGenerator.Dimensions)
-            vector = generator().EmbedMatrix([query], null, token)[0].ToArray();
         else
-            vector = corpus[Row(corpus, corpusFile, query)].ToArray();
+        {
+            var model = generator();
+            int dimensions = Simil.Embeddings.EmbeddingModels.Dimensions(model.Name);
+            if (dimensions != corpus.Dimensions)
+            {
+                var nearest = corpus.Keys is null ? [] : KeySuggestions.Nearest(corpus.Keys, query);
+                throw new InputException(corpusFile, $"'{query}' is not among its {corpus.Count:N0} keys" +
+                    (nearest.Count > 0 ? $" (nearest spellings: {string.Join(", ", nearest)})" : "") +
+                    $", and as a text {model.Name} would give {dimensions} dimensions, not its {corpus.Dimensions}");
+            }
+            vector = model.EmbedMatrix([query], null, token)[0].ToArray();
+        }
         if (vector.Length != corpus.Dimensions)
             throw new InputException($"--query has {vector.Length} dimensions but {corpusFile} has {corpus.Dimensions}");
         return vector;

@@ -47,12 +47,12 @@ static class MatrixCommand
             _ => throw new InputException($"--precision: '{request.Precision}' is not auto, f32 or f64"),
         };
         string format = ChooseFormat(request);
-        ModelOption.Check(request.Model);
+        _ = EmbeddingModels.Dimensions(request.Model);   // an unknown model is bad input before any file is read
 
         MiniLmEmbeddingGenerator? model = null;
         try
         {
-            return Run(request, metric, precision, format, () => model ??= new MiniLmEmbeddingGenerator(), token);
+            return Run(request, metric, precision, format, () => model ??= EmbeddingModels.Create(request.Model), token);
         }
         finally
         {

@@ -29,7 +29,7 @@ static class SearchCommand
             {
                 return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
                     parse.GetValue(metric)!, parse.GetValue(json), parse.GetValue(inputFormat), parse.GetValue(model)!,
-                    () => generator ??= new MiniLmEmbeddingGenerator(), token));
+                    () => generator ??= EmbeddingModels.Create(parse.GetValue(model)!), token));
             }
             finally
             {
@@ -48,7 +48,7 @@ static class SearchCommand
             throw new InputException($"-k: {k} is negative");
         if (!MetricInfo.TryParse(metricName, out var metric))
             throw new InputException($"--metric: unknown metric '{metricName}'; valid metrics: {MetricInfo.ValidNames}");
-        ModelOption.Check(model);
+        _ = EmbeddingModels.Dimensions(model);   // an unknown model is bad input before any file is read
 
         var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, generator, token);
         var index = new FlatIndex(corpus, metric);
