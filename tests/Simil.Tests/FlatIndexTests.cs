@@ -148,4 +148,31 @@ public sealed class BatchSearchTests
             Assert.Equal(expected, results[i]);
         }
     }
+
+    [Theory]
+    [InlineData(Metric.Dot)]
+    [InlineData(Metric.Cosine)]
+    [InlineData(Metric.L2)]
+    public void Ten_thousand_tied_rows_keep_the_candidate_list_bounded_and_exact(Metric metric)
+    {
+        // Every row a copy of one of two vectors (with tiny noise on some): every row stays within
+        // the margin, so the bounded candidate list must compact and rescore as it goes.
+        var random = new Random(12);
+        int rows = 10_000, dims = 24;
+        var baseRow = Enumerable.Range(0, dims).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var data = new float[rows * dims];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < dims; c++)
+                data[r * dims + c] = baseRow[c] * (r % 3 == 0 ? 1 : 1 + 1e-7f * (float)(random.NextDouble() - 0.5));
+        var corpus = EmbeddingMatrix.Create(data, dims);
+        var queries = new float[40 * dims];
+        for (int q = 0; q < 40; q++)
+            baseRow.CopyTo(queries.AsSpan(q * dims));
+        var batch = EmbeddingMatrix.Create(queries, dims);
+        var results = new FlatIndex(corpus, metric).Search(batch, 7);
+        int sign = metric.HigherIsCloser() ? -1 : 1;
+        var expected = Enumerable.Range(0, rows).Select(r => new Neighbor(r, Similarity.Compute(metric, corpus[r], batch[0])))
+            .OrderBy(n => sign * n.Score).ThenBy(n => n.Index).Take(7).ToArray();
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
 }

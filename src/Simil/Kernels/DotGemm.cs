@@ -30,24 +30,32 @@ static unsafe class DotGemm
     {
         if (m == 0 || n == 0)
             return;
-        int panels = (n + NR - 1) / NR;
-        var packedB = GC.AllocateUninitializedArray<float>(checked(panels * NR * k), pinned: true);
-        fixed (float* pb = b)
-            PackB(pb, n, k, packedB);
+        using var packed = PackedRows.Pack(b, n, k);
+        Run(a, m, packed, c);
+    }
+
+    /// <summary><paramref name="c"/>[i·N + j] = a[i]·b[j], with B packed beforehand (and reusable for other A).</summary>
+    public static void Run(ReadOnlySpan<float> a, int m, PackedRows b, Span<float> c)
+    {
+        int n = b.Rows, k = b.Dimensions;
+        if (m == 0 || n == 0)
+            return;
+        int panels = b.Panels;
         int blocks = (m + MC - 1) / MC;
         fixed (float* pa = a)
         fixed (float* pc = c)
         {
-            float* aPtr = pa, cPtr = pc;
+            float* aPtr = pa, cPtr = pc, pB = b.Pointer;
             // One worker per core: more would share a core's L2 between two A blocks.
             var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-            Parallel.For(0, blocks, options, () => new Scratch(k), (block, _, scratch) =>
+            Parallel.For(0, blocks, options, block =>
             {
+                // Each thread keeps its packed A block and tiles for the life of the process: no allocation per call.
+                var scratch = Scratch.ForThisThread(k);
                 int i0 = block * MC, rows = Math.Min(MC, m - i0);
                 int aPanels = (rows + MR - 1) / MR;
                 PackA(aPtr + (long)i0 * k, rows, k, scratch.PackedA);
                 fixed (float* pA = scratch.PackedA)
-                fixed (float* pB = packedB)
                 fixed (double* tiles = scratch.Tiles)
                 {
                     for (int p = 0; p < panels; p++)
@@ -67,39 +75,91 @@ static unsafe class DotGemm
                             Store(tiles + r * MR * NR, cPtr + (long)(i0 + r * MR) * n + j0, n, Math.Min(MR, rows - r * MR), cols);
                     }
                 }
-                return scratch;
-            }, _ => { });
+            });
         }
     }
 
-    /// <summary>A thread's packed block of A and the float64 tiles of one B panel against it.</summary>
-    sealed class Scratch(int k)
+    /// <summary>A thread's packed block of A and the float64 tiles of one B panel against it, kept for the thread's life.</summary>
+    sealed class Scratch
     {
-        public float[] PackedA { get; } = GC.AllocateUninitializedArray<float>(MC * k, pinned: true);
-        public double[] Tiles { get; } = GC.AllocateUninitializedArray<double>(MC * NR, pinned: true);
+        [ThreadStatic]
+        static Scratch? t_scratch;
+
+        Scratch(int k)
+        {
+            Dimensions = k;
+            PackedA = GC.AllocateUninitializedArray<float>(MC * k, pinned: true);
+            Tiles = GC.AllocateUninitializedArray<double>(MC * NR, pinned: true);
+        }
+
+        public int Dimensions { get; }
+        public float[] PackedA { get; }
+        public double[] Tiles { get; }
+
+        /// <summary>This thread's scratch, made once (and again only for wider rows than it has seen).</summary>
+        public static Scratch ForThisThread(int k) =>
+            t_scratch is { } s && s.Dimensions >= k ? s : t_scratch = new Scratch(k);
     }
 
-    /// <summary>Panel p holds rows p·NR … p·NR+31 of B, k-major: packed[p][k][j], zero past the last row.</summary>
-    static void PackB(float* b, int n, int k, float[] packed)
+    /// <summary>
+    /// Rows of B packed once into panels of <see cref="NR"/> rows laid out k-major (zero past the last
+    /// row), in 64-byte-aligned native memory, so that many products can reuse them.
+    /// </summary>
+    public sealed class PackedRows : IDisposable
     {
-        int panels = (n + NR - 1) / NR;
-        Parallel.For(0, panels, p =>
+        float* _data;
+
+        PackedRows(int rows, int dimensions)
         {
-            var dst = packed.AsSpan(p * NR * k, NR * k);
-            for (int j = 0; j < NR; j++)
+            Rows = rows;
+            Dimensions = dimensions;
+            Panels = (rows + NR - 1) / NR;
+            _data = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)Bytes(rows, dimensions), 64);
+        }
+
+        /// <summary>The bytes a packing of <paramref name="rows"/> rows of <paramref name="dimensions"/> takes.</summary>
+        public static long Bytes(int rows, int dimensions) => Math.Max(1L, (rows + NR - 1) / NR) * NR * dimensions * sizeof(float);
+
+        public int Rows { get; }
+        public int Dimensions { get; }
+        public int Panels { get; }
+        public float* Pointer => _data != null ? _data : throw new ObjectDisposedException(nameof(PackedRows));
+
+        /// <summary>Packs the <paramref name="n"/> rows of <paramref name="b"/> (each <paramref name="k"/> long).</summary>
+        public static PackedRows Pack(ReadOnlySpan<float> b, int n, int k)
+        {
+            var packed = new PackedRows(n, k);
+            fixed (float* pb = b)
             {
-                int row = p * NR + j;
-                if (row < n)
-                {
-                    float* src = b + (long)row * k;
-                    for (int kk = 0; kk < k; kk++)
-                        dst[kk * NR + j] = src[kk];
-                }
-                else
-                    for (int kk = 0; kk < k; kk++)
-                        dst[kk * NR + j] = 0;
+                float* src = pb, dst = packed._data;
+                Parallel.For(0, packed.Panels, p => PackPanel(src, n, k, p, dst + (long)p * NR * k));
             }
-        });
+            return packed;
+        }
+
+        public void Dispose()
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(_data);
+            _data = null;
+        }
+    }
+
+    /// <summary>Panel p holds rows p·NR … p·NR+31 of B, k-major: packed[k][j], zero past the last row.</summary>
+    static void PackPanel(float* b, int n, int k, int p, float* dst)
+    {
+        for (int j = 0; j < NR; j++)
+        {
+            int row = p * NR + j;
+            if (row < n)
+            {
+                float* src = b + (long)row * k;
+                for (int kk = 0; kk < k; kk++)
+                    dst[kk * NR + j] = src[kk];
+            }
+            else
+                for (int kk = 0; kk < k; kk++)
+                    dst[kk * NR + j] = 0;
+        }
     }
 
     /// <summary>Panels of MR rows of A, k-major: packed[r/MR][k][r%MR], zero past the last row.</summary>

@@ -72,8 +72,35 @@ static class BatchSearch
         double absolute = (dims + 64) * Math.ScaleB(1, -140);
 
         var results = new Neighbor[queries.Count][];
-        var scratch = GC.AllocateUninitializedArray<float>(QueryBlock * CorpusBlock);
+        var scratch = GC.AllocateUninitializedArray<float>(Math.Min(QueryBlock, queries.Count) * Math.Min(CorpusBlock, rows));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        // Each 4,096-row corpus block is packed for the matrix kernel once per search, not once per
+        // block of queries, while the packed copy fits the memory budget; past it, once per use.
+        int corpusBlocks = (rows + CorpusBlock - 1) / CorpusBlock;
+        bool keepPacked = queries.Count > QueryBlock && DotGemm.PackedRows.Bytes(rows, dims) <= PackedBudget();
+        var packed = new DotGemm.PackedRows?[corpusBlocks];
+        try
+        {
+            Search(index, queries, k, ranking, cosine, higher, corpusNorms, irregular, maxLength, absolute, results, scratch, options, packed, keepPacked);
+        }
+        finally
+        {
+            foreach (var block in packed)
+                block?.Dispose();
+        }
+        return results;
+    }
+
+    /// <summary>A quarter of the memory this process may use, at most 1 GiB, for the corpus packed once per search.</summary>
+    static long PackedBudget() => Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+
+    static void Search(FlatIndex index, EmbeddingMatrix queries, int k, Metric ranking, bool cosine, bool higher, double[] corpusNorms,
+        int[] irregular, double maxLength, double absolute, Neighbor[][] results, float[] scratch, ParallelOptions options,
+        DotGemm.PackedRows?[] packed, bool keepPacked)
+    {
+        var corpus = index.Corpus;
+        var metric = index.Metric;
+        int dims = corpus.Dimensions, rows = corpus.Count;
         for (int q0 = 0; q0 < queries.Count; q0 += QueryBlock)
         {
             int qn = Math.Min(QueryBlock, queries.Count - q0);
@@ -91,19 +118,24 @@ static class BatchSearch
                     Metric.L2Squared => RelativeError * (length + maxLength) * (length + maxLength) + absolute,
                     _ => RelativeError * length * maxLength + absolute,
                 };
-                states[q] = new State(k, higher, norm, epsilon);
+                states[q] = new State(k, higher, norm, epsilon, metric, corpus, queries, q0 + q);
             }
             for (int c0 = 0; c0 < rows; c0 += CorpusBlock)
             {
-                int cn = Math.Min(CorpusBlock, rows - c0);
-                DotGemm.Run(queryData, qn, corpus.Data.Slice(c0 * dims, cn * dims), cn, dims, scratch.AsSpan(0, qn * cn));
+                int cn = Math.Min(CorpusBlock, rows - c0), block = c0 / CorpusBlock;
+                packed[block] ??= DotGemm.PackedRows.Pack(corpus.Data.Slice(c0 * dims, cn * dims), cn, dims);
+                DotGemm.Run(queryData, qn, packed[block]!, scratch.AsSpan(0, qn * cn));
+                if (!keepPacked)
+                {
+                    packed[block]!.Dispose();
+                    packed[block] = null;
+                }
                 Parallel.For(0, qn, options, q => states[q]?.OfferBlock(ranking, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), c0));
             }
             Parallel.For(0, qn, options, q => results[q0 + q] = states[q] is { } state
-                ? state.Finish(metric, queries[q0 + q], corpus, irregular)
+                ? state.Finish(irregular)
                 : index.Search(queries[q0 + q], k));
         }
-        return results;
     }
 
     /// <summary>Whether a squared norm is inside the range where the error bounds hold (false for NaN).</summary>
@@ -131,11 +163,17 @@ static class BatchSearch
         _ => false,
     };
 
-    /// <summary>One query's top k by derived score, and the rows close enough to the k-th to need an exact score.</summary>
-    sealed class State(int k, bool higher, double norm, double epsilon)
+    /// <summary>
+    /// One query's top k by derived score, and the rows close enough to the k-th to need an exact
+    /// score. The candidate list is bounded: when it fills, the rows that fell out of the margin are
+    /// dropped, and if most remain (many ties), they are rescored now into the exact top k.
+    /// </summary>
+    sealed class State(int k, bool higher, double norm, double epsilon, Metric metric, EmbeddingMatrix corpus, EmbeddingMatrix queries, int queryRow)
     {
         readonly TopK _top = new(k, higher);
+        readonly TopK _exact = new(k, higher);
         readonly List<(float Score, int Row)> _candidates = [];
+        readonly int _bound = Math.Max(4 * k, 4_096);
 
         void Offer(float score, int row)
         {
@@ -144,6 +182,26 @@ static class BatchSearch
             {
                 _candidates.Add((score, row));
                 _top.Add(score, row);
+                if (_candidates.Count >= _bound)
+                    Compact();
+            }
+        }
+
+        /// <summary>
+        /// Drops candidates no longer within 2ε of the k-th best (it only gets better); if half the
+        /// bound remains, rescores them all. Rescoring more rows than needed only widens the set the
+        /// exact top k is taken from, which is always safe.
+        /// </summary>
+        void Compact()
+        {
+            if (_top.Count == k)
+                _candidates.RemoveAll(c => !_top.WithinMargin(c.Score, 2 * epsilon));
+            if (_candidates.Count >= _bound / 2)
+            {
+                var query = queries[queryRow];
+                foreach (var (_, row) in _candidates)
+                    _exact.Add(Similarity.Compute(metric, corpus[row], query), row);
+                _candidates.Clear();
             }
         }
 
@@ -163,15 +221,15 @@ static class BatchSearch
         }
 
         /// <summary>The exact top k: candidates within 2ε of the final k-th best, and every irregular row, rescored one to one.</summary>
-        public Neighbor[] Finish(Metric metric, ReadOnlySpan<float> query, EmbeddingMatrix corpus, int[] irregular)
+        public Neighbor[] Finish(int[] irregular)
         {
-            var exact = new TopK(k, higher);
+            var query = queries[queryRow];
             foreach (var (score, row) in _candidates)
                 if (_top.Count < k || _top.WithinMargin(score, 2 * epsilon))
-                    exact.Add(Similarity.Compute(metric, corpus[row], query), row);
+                    _exact.Add(Similarity.Compute(metric, corpus[row], query), row);
             foreach (int row in irregular)
-                exact.Add(Similarity.Compute(metric, corpus[row], query), row);
-            return exact.ToSortedArray();
+                _exact.Add(Similarity.Compute(metric, corpus[row], query), row);
+            return _exact.ToSortedArray();
         }
     }
 }
