@@ -1,4 +1,5 @@
 using Simil.Kernels;
+using Simil.Search;
 
 namespace Simil;
 
@@ -168,37 +169,34 @@ public static partial class Similarity
         switch (metric)
         {
             case Metric.NegativeDot:
-                for (int j = 0; j < row.Length; j++)
-                    row[j] = -row[j];
+                FinishRow<MetricKernels.NegativeDot>(row, na, normsB);
                 return;
-            case Metric.Cosine or Metric.CosineDistance:
-            {
-                // A zero vector is orthogonal to everything: its inverse norm is taken as 0.
-                double invA = na == 0 ? 0 : 1 / Math.Sqrt(na);
-                bool distance = metric == Metric.CosineDistance;
-                for (int j = 0; j < row.Length; j++)
-                {
-                    double nb = normsB[j];
-                    double cosine = nb == 0 ? 0 : Math.Clamp(row[j] * invA / Math.Sqrt(nb), -1.0, 1.0);
-                    row[j] = (float)(distance ? 1 - cosine : cosine);
-                }
+            case Metric.Cosine:
+                FinishRow<MetricKernels.Cosine>(row, na, normsB);
                 return;
-            }
+            case Metric.CosineDistance:
+                FinishRow<MetricKernels.CosineDistance>(row, na, normsB);
+                return;
             default:
             {
                 bool root = metric == Metric.L2;
                 for (int j = 0; j < row.Length; j++)
                 {
-                    double sum = na + normsB[j];
-                    double l2sq = sum - 2.0 * row[j];
+                    double l2sq = MetricKernels.L2Squared.FromDot(row[j], na, normsB[j]);
                     // Where l2sq is small beside the norms the expansion has lost digits: recompute from the differences.
-                    if (l2sq < 0.25 * sum)
+                    if (l2sq < 0.25 * (na + normsB[j]))
                         l2sq = Reduce.Run<L2SquaredOperator>(x, b[j]);
-                    l2sq = Math.Max(0, l2sq);
                     row[j] = (float)(root ? Math.Sqrt(l2sq) : l2sq);
                 }
                 return;
             }
         }
+    }
+
+    /// <summary>One row of dot products to <typeparamref name="TMetric"/>'s scores, by the one shared dot-to-score step.</summary>
+    static void FinishRow<TMetric>(Span<float> row, double na, double[] normsB) where TMetric : struct, IMetricKernel
+    {
+        for (int j = 0; j < row.Length; j++)
+            row[j] = (float)TMetric.FromDot(row[j], na, normsB[j]);
     }
 }

@@ -141,28 +141,6 @@ static class BatchSearch
     /// <summary>Whether a squared norm is inside the range where the error bounds hold (false for NaN).</summary>
     static bool Regular(double norm, bool cosine) => norm <= HugeNorm && (!cosine || norm >= TinyNorm);
 
-    static float Derive(Metric ranking, float dot, double queryNorm, double rowNorm) => ranking switch
-    {
-        Metric.Dot => dot,
-        Metric.NegativeDot => -dot,
-        Metric.Cosine => (float)CosineKernel.FromSums(dot, queryNorm, rowNorm),
-        Metric.CosineDistance => (float)(1 - CosineKernel.FromSums(dot, queryNorm, rowNorm)),
-        _ => (float)Math.Max(0, queryNorm + rowNorm - 2.0 * dot),
-    };
-
-    /// <summary>
-    /// A cheap test first: once the heap is full, a row whose score, derived without its final
-    /// rounding to float32, is worse than the k-th best widened by 2ε is skipped (dot, neg-dot, l2sq;
-    /// cosine is always derived). The unrounded score obeys the same bound ε.
-    /// </summary>
-    static bool Skippable(Metric ranking, float dot, double cut, double queryNorm, double rowNorm) => ranking switch
-    {
-        Metric.Dot => dot < cut,
-        Metric.NegativeDot => -dot > cut,
-        Metric.L2Squared => queryNorm + rowNorm - 2.0 * dot > cut,
-        _ => false,
-    };
-
     /// <summary>
     /// One query's top k by derived score, and the rows close enough to the k-th to need an exact
     /// score. The candidate list is bounded: when it fills, the rows that fell out of the margin are
@@ -208,15 +186,33 @@ static class BatchSearch
         /// <summary>Offers one block of dot products (row j of the block is corpus row first + j; NaN norm: irregular, passed by).</summary>
         public void OfferBlock(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first)
         {
+            // The metric is chosen once per block; the loop over its rows is specialised for it.
+            switch (ranking)
+            {
+                case Metric.Dot: OfferBlock<MetricKernels.Dot>(dots, rowNorms, first); break;
+                case Metric.NegativeDot: OfferBlock<MetricKernels.NegativeDot>(dots, rowNorms, first); break;
+                case Metric.Cosine: OfferBlock<MetricKernels.Cosine>(dots, rowNorms, first); break;
+                case Metric.CosineDistance: OfferBlock<MetricKernels.CosineDistance>(dots, rowNorms, first); break;
+                default: OfferBlock<MetricKernels.L2Squared>(dots, rowNorms, first); break;
+            }
+        }
+
+        /// <summary>
+        /// Each row's score derived from its dot product in float64; once the heap is full, a row
+        /// worse than the k-th best widened by 2ε is passed by before it touches the heap (the
+        /// unrounded score obeys the same bound ε as the rounded one).
+        /// </summary>
+        void OfferBlock<TRank>(ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first) where TRank : struct, IMetricKernel
+        {
             for (int j = 0; j < dots.Length; j++)
             {
                 double rowNorm = rowNorms[j];
                 if (double.IsNaN(rowNorm))
                     continue;
-                // The bar a candidate must reach: the k-th best widened by 2ε (only once the heap is full).
-                if (_top.Count == k && Skippable(ranking, dots[j], higher ? _top.WorstScore - 2 * epsilon : _top.WorstScore + 2 * epsilon, norm, rowNorm))
+                double score = TRank.FromDot(dots[j], norm, rowNorm);
+                if (_top.Count == k && (higher ? score < _top.WorstScore - 2 * epsilon : score > _top.WorstScore + 2 * epsilon))
                     continue;
-                Offer(Derive(ranking, dots[j], norm, rowNorm), first + j);
+                Offer((float)score, first + j);
             }
         }
 

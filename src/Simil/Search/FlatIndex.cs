@@ -48,16 +48,16 @@ public sealed class FlatIndex
             return [];
         bool higher = _metric.HigherIsCloser();
         int rows = _corpus.Count;
+        var scorer = QueryScorer.Create(_metric, query);
         if (rows < ParallelRows)
-            return Scan(query, 0, rows, k, higher).ToSortedArray();
+            return Scan(scorer, 0, rows, k, higher).ToSortedArray();
 
         int parts = Math.Min(Environment.ProcessorCount, rows / (ParallelRows / 2));
         var heaps = new TopK[parts];
-        var copy = query.ToArray();
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
         {
             int from = (int)((long)rows * p / parts), to = (int)((long)rows * (p + 1) / parts);
-            heaps[p] = Scan(copy, from, to, k, higher);
+            heaps[p] = Scan(scorer, from, to, k, higher);
         });
         for (int p = 1; p < parts; p++)
             heaps[0].Merge(heaps[p]);
@@ -78,18 +78,18 @@ public sealed class FlatIndex
         if (kk > 0 && queries.Count >= BatchQueries && _metric != Metric.L1 && !queries.IsFloat64 && !_corpus.IsFloat64 && Kernels.DotGemm.IsSupported)
             return BatchSearch.Run(this, queries, kk);
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            q => results[q] = kk == 0 ? [] : Scan(queries[q], 0, _corpus.Count, kk, higher).ToSortedArray());
+            q => results[q] = kk == 0 ? [] : Scan(QueryScorer.Create(_metric, queries[q]), 0, _corpus.Count, kk, higher).ToSortedArray());
         return results;
     }
 
     /// <summary>From this many queries on, a batch goes through the packed matrix kernel.</summary>
     internal const int BatchQueries = 32;
 
-    TopK Scan(ReadOnlySpan<float> query, int from, int to, int k, bool higher)
+    /// <summary>Rows from … to − 1 through the query's scorer (the metric chosen once, not per row) into a new top k.</summary>
+    TopK Scan(QueryScorer scorer, int from, int to, int k, bool higher)
     {
         var top = new TopK(k, higher);
-        for (int i = from; i < to; i++)
-            top.Add(Similarity.Compute(_metric, _corpus[i], query), i);
+        scorer.Scan(_corpus, from, to, top);
         return top;
     }
 }

@@ -2,65 +2,67 @@ namespace Simil.Search;
 
 /// <summary>
 /// The best k (score, index) pairs seen so far, in a binary heap whose root is the worst kept.
-/// "Better" follows the metric's orientation; equal scores prefer the lower index, and NaN is
-/// worse than everything, so the result is the true top-k of a full sort.
+/// One comparator: scores are kept as <em>keys</em>, the score times a sign (−1 where higher is
+/// closer; negation is exact and undone on the way out), and a lower key is better. Equal keys
+/// prefer the lower index; NaN is worse than every number and NaNs tie, so the result is the true
+/// top-k of a full sort.
 /// </summary>
 sealed class TopK
 {
-    readonly float[] _scores;
+    readonly float[] _keys;
     readonly int[] _indices;
-    readonly bool _higherIsBetter;
+    readonly float _sign;
     int _count;
 
     public TopK(int k, bool higherIsBetter)
     {
-        _scores = new float[k];
+        _keys = new float[k];
         _indices = new int[k];
-        _higherIsBetter = higherIsBetter;
+        _sign = higherIsBetter ? -1f : 1f;
     }
 
     public int Count => _count;
 
-    /// <summary>True when (a, ia) ranks before (b, ib).</summary>
-    public bool Better(float a, int ia, float b, int ib)
+    /// <summary>True when key (a, ia) ranks before key (b, ib): lower first, NaN last, then lower index.</summary>
+    static bool Before(float a, int ia, float b, int ib)
     {
         // NaN (from overflowing inputs: ∞ − ∞, ∞ / ∞) is worse than every number; NaNs tie, so the
         // lower index wins among them too, as a full sort would order them.
         bool nanA = float.IsNaN(a), nanB = float.IsNaN(b);
         if (nanA || nanB)
             return nanA == nanB ? ia < ib : nanB;
-        if (a != b) return _higherIsBetter ? a > b : a < b;
+        if (a != b) return a < b;
         return ia < ib;
     }
 
     /// <summary>The worst score kept (the k-th best once full).</summary>
-    public float WorstScore => _count == 0 ? float.NaN : _scores[0];
+    public float WorstScore => _count == 0 ? float.NaN : _sign * _keys[0];
 
     /// <summary>True when <paramref name="score"/> is better than the worst kept, or within <paramref name="margin"/> of it.</summary>
     public bool WithinMargin(float score, double margin)
     {
         if (_count == 0 || float.IsNaN(score))
             return _count == 0;
-        double worst = _scores[0];
-        return _higherIsBetter ? score >= worst - margin : score <= worst + margin;
+        return (double)(_sign * score) <= _keys[0] + margin;
     }
 
     /// <summary>Offers a candidate; kept if the heap is not full or it beats the worst kept.</summary>
     public void Add(float score, int index)
     {
-        int k = _scores.Length;
+        int k = _keys.Length;
         if (k == 0)
             return;
+        float key = _sign * score;
         if (_count < k)
         {
             int i = _count++;
-            _scores[i] = score;
+            _keys[i] = key;
             _indices[i] = index;
             SiftUp(i);
         }
-        else if (Better(score, index, _scores[0], _indices[0]))
+        else if (Before(key, index, _keys[0], _indices[0]))
         {
-            _scores[0] = score;
+            _keys[0] = key;
             _indices[0] = index;
             SiftDown(0);
         }
@@ -70,49 +72,48 @@ sealed class TopK
     public void Merge(TopK other)
     {
         for (int i = 0; i < other._count; i++)
-            Add(other._scores[i], other._indices[i]);
+            Add(other._sign * other._keys[i], other._indices[i]);
     }
 
     /// <summary>The kept pairs, best first.</summary>
     /// <remarks>
-    /// Sorted as one 64-bit key per pair, with no comparer: the score mapped to an unsigned rank
-    /// (best lowest, NaN highest, −0 as +0) above the index, so equal scores keep row order.
+    /// Sorted as one 64-bit key per pair, with no comparer: the key mapped to an unsigned rank
+    /// (lowest first, NaN last, −0 as +0) above the index, so equal scores keep row order.
     /// </remarks>
     public Neighbor[] ToSortedArray()
     {
-        var keys = new ulong[_count];
+        var ranks = new ulong[_count];
         var slots = new int[_count];
         for (int i = 0; i < _count; i++)
         {
-            keys[i] = (ulong)Rank(_scores[i]) << 32 | (uint)_indices[i];
+            ranks[i] = (ulong)Rank(_keys[i]) << 32 | (uint)_indices[i];
             slots[i] = i;
         }
-        Array.Sort(keys, slots);
+        Array.Sort(ranks, slots);
         var result = new Neighbor[_count];
         for (int i = 0; i < _count; i++)
-            result[i] = new Neighbor(_indices[slots[i]], _scores[slots[i]]);
+            result[i] = new Neighbor(_indices[slots[i]], _sign * _keys[slots[i]]);
         return result;
     }
 
-    /// <summary>An unsigned rank in the order of <see cref="Better"/> (lower is better); every NaN ranks last.</summary>
-    uint Rank(float score)
+    /// <summary>A key as an unsigned integer in the same order (lower is better); every NaN ranks last.</summary>
+    static uint Rank(float key)
     {
-        if (float.IsNaN(score))
+        if (float.IsNaN(key))
             return uint.MaxValue;
-        uint bits = score == 0 ? 0 : BitConverter.SingleToUInt32Bits(score);
+        uint bits = key == 0 ? 0 : BitConverter.SingleToUInt32Bits(key);
         // Floats as unsigned integers in ascending order: negatives inverted, positives above them.
-        uint ascending = (bits & 0x8000_0000) != 0 ? ~bits : bits | 0x8000_0000;
-        // The largest number, +∞, ranks 0xFF80_0000 at most, below NaN's rank.
-        return _higherIsBetter ? ~ascending : ascending;
+        // The largest, +∞, ranks 0xFF80_0000, below NaN's rank.
+        return (bits & 0x8000_0000) != 0 ? ~bits : bits | 0x8000_0000;
     }
 
-    // The root holds the worst: a parent is never better than its children.
+    // The root holds the worst: a parent never ranks before its children.
     void SiftUp(int i)
     {
         while (i > 0)
         {
             int parent = (i - 1) / 2;
-            if (!Better(_scores[parent], _indices[parent], _scores[i], _indices[i]))
+            if (!Before(_keys[parent], _indices[parent], _keys[i], _indices[i]))
                 break;
             Swap(i, parent);
             i = parent;
@@ -124,9 +125,9 @@ sealed class TopK
         while (true)
         {
             int left = 2 * i + 1, right = left + 1, worst = i;
-            if (left < _count && Better(_scores[worst], _indices[worst], _scores[left], _indices[left]))
+            if (left < _count && Before(_keys[worst], _indices[worst], _keys[left], _indices[left]))
                 worst = left;
-            if (right < _count && Better(_scores[worst], _indices[worst], _scores[right], _indices[right]))
+            if (right < _count && Before(_keys[worst], _indices[worst], _keys[right], _indices[right]))
                 worst = right;
             if (worst == i)
                 return;
@@ -137,7 +138,7 @@ sealed class TopK
 
     void Swap(int a, int b)
     {
-        (_scores[a], _scores[b]) = (_scores[b], _scores[a]);
+        (_keys[a], _keys[b]) = (_keys[b], _keys[a]);
         (_indices[a], _indices[b]) = (_indices[b], _indices[a]);
     }
 }

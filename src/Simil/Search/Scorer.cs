@@ -1,0 +1,139 @@
+using Simil.Kernels;
+
+namespace Simil.Search;
+
+/// <summary>
+/// One metric as a type, so that loops over rows are specialised per metric (no switch per row):
+/// the one-to-one score (bit for bit <see cref="Similarity.Compute(Metric, ReadOnlySpan{float}, ReadOnlySpan{float})"/>)
+/// and the score from a dot product and two squared norms, in float64 — the one place that step is written.
+/// </summary>
+interface IMetricKernel
+{
+    /// <summary>The one-to-one score of a row against the query (the kernels are symmetric bit for bit).</summary>
+    static abstract float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query);
+
+    /// <summary>The score from <c>q·c</c>, <c>‖q‖²</c> and <c>‖c‖²</c>, in float64 (l2sq by the expansion, clamped at 0).</summary>
+    static abstract double FromDot(double dot, double queryNorm, double rowNorm);
+}
+
+/// <summary>The metrics as <see cref="IMetricKernel"/> types.</summary>
+static class MetricKernels
+{
+    public readonly struct Dot : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Reduce.Run<DotOperator>(row, query);
+        public static double FromDot(double dot, double queryNorm, double rowNorm) => dot;
+    }
+
+    public readonly struct NegativeDot : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => -(float)Reduce.Run<DotOperator>(row, query);
+        public static double FromDot(double dot, double queryNorm, double rowNorm) => -dot;
+    }
+
+    public readonly struct Cosine : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query)
+        {
+            var (dot, normA, normB) = CosineKernel.Sums(row, query);
+            return (float)CosineKernel.FromSums(dot, normA, normB);
+        }
+
+        public static double FromDot(double dot, double queryNorm, double rowNorm) => CosineKernel.FromSums(dot, queryNorm, rowNorm);
+    }
+
+    public readonly struct CosineDistance : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query)
+        {
+            var (dot, normA, normB) = CosineKernel.Sums(row, query);
+            return (float)(1.0 - CosineKernel.FromSums(dot, normA, normB));
+        }
+
+        public static double FromDot(double dot, double queryNorm, double rowNorm) => 1.0 - CosineKernel.FromSums(dot, queryNorm, rowNorm);
+    }
+
+    public readonly struct L2Squared : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Reduce.Run<L2SquaredOperator>(row, query);
+        public static double FromDot(double dot, double queryNorm, double rowNorm) => Math.Max(0, queryNorm + rowNorm - 2.0 * dot);
+    }
+
+    public readonly struct L2 : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Math.Sqrt(Reduce.Run<L2SquaredOperator>(row, query));
+        public static double FromDot(double dot, double queryNorm, double rowNorm) => Math.Sqrt(L2Squared.FromDot(dot, queryNorm, rowNorm));
+    }
+
+    public readonly struct L1 : IMetricKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Reduce.Run<L1Operator>(row, query);
+        public static double FromDot(double dot, double queryNorm, double rowNorm) =>
+            throw new NotSupportedException("l1 cannot be derived from a dot product");
+    }
+
+    /// <summary>The score from a dot product and squared norms under <paramref name="metric"/> (one switch, for callers outside a typed loop).</summary>
+    public static double FromDot(Metric metric, double dot, double queryNorm, double rowNorm) => metric switch
+    {
+        Metric.Dot => Dot.FromDot(dot, queryNorm, rowNorm),
+        Metric.NegativeDot => NegativeDot.FromDot(dot, queryNorm, rowNorm),
+        Metric.Cosine => Cosine.FromDot(dot, queryNorm, rowNorm),
+        Metric.CosineDistance => CosineDistance.FromDot(dot, queryNorm, rowNorm),
+        Metric.L2Squared => L2Squared.FromDot(dot, queryNorm, rowNorm),
+        Metric.L2 => L2.FromDot(dot, queryNorm, rowNorm),
+        _ => L1.FromDot(dot, queryNorm, rowNorm),
+    };
+}
+
+/// <summary>
+/// A metric bound to one query, as FAISS's distance computers and hnswlib's distance functions
+/// are: made once per query, then scoring rows with the one-to-one kernel. The metric is chosen
+/// once, in <see cref="Create"/>; every loop over rows is specialised for it.
+/// </summary>
+abstract class QueryScorer
+{
+    protected QueryScorer(float[] query) => Query = query;
+
+    /// <summary>The query (a copy, so that the scorer can cross threads).</summary>
+    public float[] Query { get; }
+
+    /// <summary>A scorer for <paramref name="metric"/> and <paramref name="query"/>.</summary>
+    public static QueryScorer Create(Metric metric, ReadOnlySpan<float> query) => metric switch
+    {
+        Metric.Dot => new Typed<MetricKernels.Dot>(query.ToArray()),
+        Metric.NegativeDot => new Typed<MetricKernels.NegativeDot>(query.ToArray()),
+        Metric.Cosine => new Typed<MetricKernels.Cosine>(query.ToArray()),
+        Metric.CosineDistance => new Typed<MetricKernels.CosineDistance>(query.ToArray()),
+        Metric.L2Squared => new Typed<MetricKernels.L2Squared>(query.ToArray()),
+        Metric.L2 => new Typed<MetricKernels.L2>(query.ToArray()),
+        Metric.L1 => new Typed<MetricKernels.L1>(query.ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not a metric"),
+    };
+
+    /// <summary>The one-to-one score of <paramref name="row"/>.</summary>
+    public abstract float Score(ReadOnlySpan<float> row);
+
+    /// <summary>Scores rows <paramref name="first"/> … <paramref name="first"/> + scores.Length − 1 of <paramref name="rows"/>.</summary>
+    public abstract void ScoreBlock(EmbeddingMatrix rows, int first, Span<float> scores);
+
+    /// <summary>Offers rows <paramref name="from"/> … <paramref name="to"/> − 1 to <paramref name="top"/>.</summary>
+    public abstract void Scan(EmbeddingMatrix rows, int from, int to, TopK top);
+
+    sealed class Typed<TMetric>(float[] query) : QueryScorer(query) where TMetric : struct, IMetricKernel
+    {
+        public override float Score(ReadOnlySpan<float> row) => TMetric.Score(row, Query);
+
+        public override void ScoreBlock(EmbeddingMatrix rows, int first, Span<float> scores)
+        {
+            for (int i = 0; i < scores.Length; i++)
+                scores[i] = TMetric.Score(rows[first + i], Query);
+        }
+
+        public override void Scan(EmbeddingMatrix rows, int from, int to, TopK top)
+        {
+            var query = Query.AsSpan();
+            for (int i = from; i < to; i++)
+                top.Add(TMetric.Score(rows[i], query), i);
+        }
+    }
+}
