@@ -77,7 +77,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
         var data = new float[texts.Count * Dimensions];
         _model.Value.Embed(texts, data, progress, cancellationToken);
-        return EmbeddingMatrix.Wrap(data, texts.Count, Dimensions, [.. texts]);
+        return EmbeddingMatrix.Over(new Simil.Storage.ArrayRows<float>(data, texts.Count, Dimensions), new Simil.Storage.KeyMap(texts));
     }
 
     /// <inheritdoc />

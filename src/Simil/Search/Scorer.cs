@@ -125,15 +125,35 @@ abstract class QueryScorer
 
         public override void ScoreBlock(EmbeddingMatrix rows, int first, Span<float> scores)
         {
+            var buffer = rows.IsFloat64 ? new float[rows.Dimensions] : null;
             for (int i = 0; i < scores.Length; i++)
-                scores[i] = TMetric.Score(rows[first + i], Query);
+                scores[i] = TMetric.Score(RowAsFloat32(rows, first + i, buffer), Query);
         }
 
         public override void Scan(EmbeddingMatrix rows, int from, int to, TopK top)
         {
             var query = Query.AsSpan();
+            if (rows.IsFloat64)
+            {
+                // Float64 rows are narrowed one at a time into one buffer: no float32 copy of the corpus.
+                var buffer = new float[rows.Dimensions];
+                for (int i = from; i < to; i++)
+                    top.Add(TMetric.Score(RowAsFloat32(rows, i, buffer), query), i);
+                return;
+            }
+            var storage = rows.Rows;
             for (int i = from; i < to; i++)
-                top.Add(TMetric.Score(rows[i], query), i);
+                top.Add(TMetric.Score(storage.Row<float>(i), query), i);
+        }
+
+        static ReadOnlySpan<float> RowAsFloat32(EmbeddingMatrix rows, int row, float[]? buffer)
+        {
+            if (buffer is null)
+                return rows.Rows.Row<float>(row);
+            var wide = rows.GetRow64(row);
+            for (int t = 0; t < buffer.Length; t++)
+                buffer[t] = (float)wide[t];
+            return buffer;
         }
     }
 }

@@ -1,0 +1,54 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Simil.Storage;
+
+/// <summary>
+/// Rows in a region of a memory-mapped file, read in place (the index file's vector section is
+/// one). The region is checked against the file's length before it is mapped.
+/// </summary>
+public sealed unsafe class MappedRows : VectorRows
+{
+    readonly MemoryMappedViewAccessor _view;
+    byte* _pointer;
+
+    MappedRows(MemoryMappedViewAccessor view, byte* pointer, ElementType elementType, int count, int dimensions, nint stride)
+        : base(elementType, count, dimensions, stride)
+    {
+        _view = view;
+        _pointer = pointer;
+    }
+
+    /// <summary>
+    /// Maps <paramref name="count"/> rows of <paramref name="dimensions"/> elements, <paramref name="stride"/>
+    /// elements apart, starting <paramref name="offset"/> bytes into <paramref name="file"/> (read-only).
+    /// </summary>
+    /// <exception cref="InputException">The region does not lie within the file's <paramref name="fileLength"/> bytes.</exception>
+    public static MappedRows Open(MemoryMappedFile file, string fileName, long fileLength, long offset,
+        ElementType elementType, int count, int dimensions, nint stride)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        int size = elementType.Size();
+        long bytes = count == 0 ? 0 : ((long)(count - 1) * stride + dimensions) * size;
+        if (offset < 0 || bytes < 0 || offset > fileLength || bytes > fileLength - offset)
+            throw new InputException(fileName, $"byte {offset}: {count} rows of {dimensions} {elementType} need {bytes} bytes, but the file has {fileLength - offset} after this offset");
+        var view = file.CreateViewAccessor(offset, Math.Max(1, bytes), MemoryMappedFileAccess.Read);
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        // The view starts at a page boundary; the region starts PointerOffset bytes into it.
+        return new MappedRows(view, pointer + view.PointerOffset, elementType, count, dimensions, stride);
+    }
+
+    /// <inheritdoc/>
+    protected override ref byte Start => ref *(_pointer != null ? _pointer : throw new ObjectDisposedException(nameof(MappedRows)));
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (_pointer == null)
+            return;
+        _pointer = null;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        if (disposing)
+            _view.Dispose();
+    }
+}

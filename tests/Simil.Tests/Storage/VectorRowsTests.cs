@@ -1,0 +1,107 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Simil.Storage;
+
+namespace Simil.Tests.Storage;
+
+/// <summary>One shape of rows over a managed array, native memory and a memory-mapped file region.</summary>
+public sealed class VectorRowsTests
+{
+    [Fact]
+    public void Array_rows_are_views_not_copies()
+    {
+        var array = new float[] { 1, 2, 3, 4, 5, 6, 99 };
+        using var rows = new ArrayRows<float>(array, 3, 2);
+        Assert.Equal((ElementType.Float32, 3, 2, (nint)2, true), (rows.ElementType, rows.Count, rows.Dimensions, rows.Stride, rows.IsContiguous));
+        Assert.Equal([5f, 6], rows.Row<float>(2).ToArray());
+        array[4] = 50;
+        Assert.Equal(50f, rows.Row<float>(2)[0]);
+        Assert.Equal(6, rows.All<float>().Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => rows.Row<float>(3).Length);
+        Assert.Throws<InvalidOperationException>(() => rows.Row<double>(0).Length);
+        Assert.Throws<ArgumentException>(() => new ArrayRows<float>(array, 4, 2));
+    }
+
+    [Fact]
+    public void Native_rows_are_aligned_written_in_place_and_freed()
+    {
+        var rows = new NativeRows(ElementType.Float64, 4, 3);
+        rows.WritableRow<double>(1)[2] = 7.5;
+        Assert.Equal([0, 0, 7.5], rows.Row<double>(1).ToArray());
+        unsafe { Assert.Equal(0, (long)Unsafe.AsPointer(ref MemoryMarshal.GetReference(rows.Row<double>(0))) % 64); }
+        rows.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => rows.Row<double>(0).Length);
+    }
+
+    [Fact]
+    public void Mapped_rows_read_a_file_region_in_place_with_a_stride()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"simil-mapped-{Guid.NewGuid():N}.bin");
+        try
+        {
+            // 100 bytes of header, then 3 rows of 2 floats with a stride of 4 (2 floats of padding).
+            var bytes = new byte[100 + 3 * 4 * sizeof(float)];
+            var floats = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(100));
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 2; c++)
+                    floats[r * 4 + c] = r * 10 + c;
+            File.WriteAllBytes(path, bytes);
+            using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            using (var rows = MappedRows.Open(file, path, bytes.Length, 100, ElementType.Float32, 3, 2, 4))
+            {
+                Assert.False(rows.IsContiguous);
+                Assert.Equal([20f, 21], rows.Row<float>(2).ToArray());
+                Assert.Throws<InvalidOperationException>(() => rows.All<float>().Length);
+            }
+            // A region past the end of the file is bad input that names the file and the byte.
+            var e = Assert.Throws<InputException>(() => MappedRows.Open(file, path, bytes.Length, 100, ElementType.Float32, 4, 2, 4));
+            Assert.Contains($"{path}: byte 100", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Keys_live_in_their_own_map()
+    {
+        var keys = new KeyMap(["a", "b", "a"]);
+        Assert.Equal((3, "b", 0, 1, -1), (keys.Count, keys[1], keys.IndexOf("a"), keys.IndexOf("b"), keys.IndexOf("c")));
+        var matrix = EmbeddingMatrix.Over(new ArrayRows<float>([1, 2, 3], 3, 1), keys);
+        Assert.Same(keys, matrix.KeyMap);
+        Assert.Equal(1, matrix.IndexOf("b"));
+        Assert.Throws<ArgumentException>(() => EmbeddingMatrix.Over(new ArrayRows<float>([1, 2], 2, 1), keys));
+    }
+
+    [Fact]
+    public void A_matrix_over_rows_shares_them()
+    {
+        var array = new float[] { 1, 2, 3, 4 };
+        var matrix = EmbeddingMatrix.Over(new ArrayRows<float>(array, 2, 2));
+        array[3] = 40;
+        Assert.Equal([3f, 40], matrix[1].ToArray());
+    }
+
+    [Fact]
+    public void Float64_data_gets_no_hidden_float32_copy()
+    {
+        int rows = 20_000, dims = 64;
+        var data = new double[rows * dims];
+        var random = new Random(1);
+        for (int i = 0; i < data.Length; i++)
+            data[i] = random.NextDouble() - 0.5;
+        var matrix = EmbeddingMatrix.Create(data, dims);
+        var index = new FlatIndex(matrix, Metric.Cosine);
+        var query = matrix[5].ToArray();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        Assert.Equal(5, index.Search(query, 3)[0].Index);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // A float32 copy of the corpus would be 5 MB (what the first search used to build and keep).
+        Assert.True(allocated < 1_000_000, $"{allocated:N0} bytes allocated by the first search");
+        // Each float32 view of a float64 row is converted afresh, not served from a cached copy.
+        Assert.False(Unsafe.AreSame(ref MemoryMarshal.GetReference(matrix[0]), ref MemoryMarshal.GetReference(matrix[0])));
+        Assert.Equal(matrix.ToFloat32()[7].ToArray(), matrix[7].ToArray());
+    }
+}
