@@ -13,17 +13,23 @@ static class CosineKernel
 {
     /// <summary>The three sums; the caller checked that the lengths are equal.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (double Dot, double NormA, double NormB) Sums(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    public static (double Dot, double NormA, double NormB) Sums(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
+        Sums<Float32Loader, float>(a, b);
+
+    /// <summary>The three sums over stored elements of type <typeparamref name="T"/>, brought into float32 lanes by <typeparamref name="TLoad"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Dot, double NormA, double NormB) Sums<TLoad, T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+        where TLoad : struct, IElementLoader<T> where T : unmanaged
     {
-        ref float ra = ref MemoryMarshal.GetReference(a);
-        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref T ra = ref MemoryMarshal.GetReference(a);
+        ref T rb = ref MemoryMarshal.GetReference(b);
         nuint n = (nuint)a.Length;
         return KernelDispatch.Active switch
         {
-            KernelPath.Vector512 => V512(ref ra, ref rb, n),
-            KernelPath.Vector256 => V256(ref ra, ref rb, n),
-            KernelPath.Vector128 => V128(ref ra, ref rb, n),
-            _ => Scalar(ref ra, ref rb, n),
+            KernelPath.Vector512 => V512<TLoad, T>(ref ra, ref rb, n),
+            KernelPath.Vector256 => V256<TLoad, T>(ref ra, ref rb, n),
+            KernelPath.Vector128 => V128<TLoad, T>(ref ra, ref rb, n),
+            _ => Scalar<TLoad, T>(ref ra, ref rb, n),
         };
     }
 
@@ -38,12 +44,12 @@ static class CosineKernel
         return Math.Clamp(dot / Math.Sqrt(normA * normB), -1.0, 1.0);
     }
 
-    internal static (double, double, double) Scalar(ref float a, ref float b, nuint n)
+    internal static (double, double, double) Scalar<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
     {
         double ab = 0, aa = 0, bb = 0;
         for (nuint i = 0; i < n; i++)
         {
-            double x = Unsafe.Add(ref a, i), y = Unsafe.Add(ref b, i);
+            double x = TLoad.Load(ref a, i), y = TLoad.Load(ref b, i);
             ab += x * y;
             aa += x * x;
             bb += y * y;
@@ -51,18 +57,18 @@ static class CosineKernel
         return (ab, aa, bb);
     }
 
-    internal static (double, double, double) V128(ref float a, ref float b, nuint n)
+    internal static (double, double, double) V128<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
     {
         const int W = 4;
         const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
-            return Scalar(ref a, ref b, n);
+            return Scalar<TLoad, T>(ref a, ref b, n);
         // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
         nuint tail = ((n - 1) % W) + 1;
         nuint m = n - tail;
         var mask = TailMask.Load128(tail);
-        var xe = Vector128.LoadUnsafe(ref a, n - W) & mask;
-        var ye = Vector128.LoadUnsafe(ref b, n - W) & mask;
+        var xe = TLoad.Load128(ref a, n - W) & mask;
+        var ye = TLoad.Load128(ref b, n - W) & mask;
         var ab1 = xe * ye; var aa1 = xe * xe; var bb1 = ye * ye;
         var ab = new Accumulator128();
         var aa = new Accumulator128();
@@ -73,8 +79,8 @@ static class CosineKernel
             var p0 = Vector128<float>.Zero; var p1 = p0; var q0 = p0; var q1 = p0; var r0 = p0; var r1 = p0;
             for (nuint j = i; j < i + Block; j += 2 * W)
             {
-                var x0 = Vector128.LoadUnsafe(ref a, j); var y0 = Vector128.LoadUnsafe(ref b, j);
-                var x1 = Vector128.LoadUnsafe(ref a, j + W); var y1 = Vector128.LoadUnsafe(ref b, j + W);
+                var x0 = TLoad.Load128(ref a, j); var y0 = TLoad.Load128(ref b, j);
+                var x1 = TLoad.Load128(ref a, j + W); var y1 = TLoad.Load128(ref b, j + W);
                 p0 = Vector128.MultiplyAddEstimate(x0, y0, p0); q0 = Vector128.MultiplyAddEstimate(x0, x0, q0); r0 = Vector128.MultiplyAddEstimate(y0, y0, r0);
                 p1 = Vector128.MultiplyAddEstimate(x1, y1, p1); q1 = Vector128.MultiplyAddEstimate(x1, x1, q1); r1 = Vector128.MultiplyAddEstimate(y1, y1, r1);
             }
@@ -83,32 +89,32 @@ static class CosineKernel
         var ab0 = Vector128<float>.Zero; var aa0 = ab0; var bb0 = ab0;
         for (; i + 2 * W <= m; i += 2 * W)
         {
-            var x0 = Vector128.LoadUnsafe(ref a, i); var y0 = Vector128.LoadUnsafe(ref b, i);
-            var x1 = Vector128.LoadUnsafe(ref a, i + W); var y1 = Vector128.LoadUnsafe(ref b, i + W);
+            var x0 = TLoad.Load128(ref a, i); var y0 = TLoad.Load128(ref b, i);
+            var x1 = TLoad.Load128(ref a, i + W); var y1 = TLoad.Load128(ref b, i + W);
             ab0 = Vector128.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector128.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector128.MultiplyAddEstimate(y0, y0, bb0);
             ab1 = Vector128.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector128.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector128.MultiplyAddEstimate(y1, y1, bb1);
         }
         if (i < m)
         {
-            var x = Vector128.LoadUnsafe(ref a, i); var y = Vector128.LoadUnsafe(ref b, i);
+            var x = TLoad.Load128(ref a, i); var y = TLoad.Load128(ref b, i);
             ab0 = Vector128.MultiplyAddEstimate(x, y, ab0); aa0 = Vector128.MultiplyAddEstimate(x, x, aa0); bb0 = Vector128.MultiplyAddEstimate(y, y, bb0);
         }
         ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
         return (ab.Sum(), aa.Sum(), bb.Sum());
     }
 
-    internal static (double, double, double) V256(ref float a, ref float b, nuint n)
+    internal static (double, double, double) V256<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
     {
         const int W = 8;
         const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
-            return V128(ref a, ref b, n);
+            return V128<TLoad, T>(ref a, ref b, n);
         // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
         nuint tail = ((n - 1) % W) + 1;
         nuint m = n - tail;
         var mask = TailMask.Load256(tail);
-        var xe = Vector256.LoadUnsafe(ref a, n - W) & mask;
-        var ye = Vector256.LoadUnsafe(ref b, n - W) & mask;
+        var xe = TLoad.Load256(ref a, n - W) & mask;
+        var ye = TLoad.Load256(ref b, n - W) & mask;
         var ab1 = xe * ye; var aa1 = xe * xe; var bb1 = ye * ye;
         var ab = new Accumulator256();
         var aa = new Accumulator256();
@@ -119,8 +125,8 @@ static class CosineKernel
             var p0 = Vector256<float>.Zero; var p1 = p0; var q0 = p0; var q1 = p0; var r0 = p0; var r1 = p0;
             for (nuint j = i; j < i + Block; j += 2 * W)
             {
-                var x0 = Vector256.LoadUnsafe(ref a, j); var y0 = Vector256.LoadUnsafe(ref b, j);
-                var x1 = Vector256.LoadUnsafe(ref a, j + W); var y1 = Vector256.LoadUnsafe(ref b, j + W);
+                var x0 = TLoad.Load256(ref a, j); var y0 = TLoad.Load256(ref b, j);
+                var x1 = TLoad.Load256(ref a, j + W); var y1 = TLoad.Load256(ref b, j + W);
                 p0 = Vector256.MultiplyAddEstimate(x0, y0, p0); q0 = Vector256.MultiplyAddEstimate(x0, x0, q0); r0 = Vector256.MultiplyAddEstimate(y0, y0, r0);
                 p1 = Vector256.MultiplyAddEstimate(x1, y1, p1); q1 = Vector256.MultiplyAddEstimate(x1, x1, q1); r1 = Vector256.MultiplyAddEstimate(y1, y1, r1);
             }
@@ -129,32 +135,32 @@ static class CosineKernel
         var ab0 = Vector256<float>.Zero; var aa0 = ab0; var bb0 = ab0;
         for (; i + 2 * W <= m; i += 2 * W)
         {
-            var x0 = Vector256.LoadUnsafe(ref a, i); var y0 = Vector256.LoadUnsafe(ref b, i);
-            var x1 = Vector256.LoadUnsafe(ref a, i + W); var y1 = Vector256.LoadUnsafe(ref b, i + W);
+            var x0 = TLoad.Load256(ref a, i); var y0 = TLoad.Load256(ref b, i);
+            var x1 = TLoad.Load256(ref a, i + W); var y1 = TLoad.Load256(ref b, i + W);
             ab0 = Vector256.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector256.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector256.MultiplyAddEstimate(y0, y0, bb0);
             ab1 = Vector256.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector256.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector256.MultiplyAddEstimate(y1, y1, bb1);
         }
         if (i < m)
         {
-            var x = Vector256.LoadUnsafe(ref a, i); var y = Vector256.LoadUnsafe(ref b, i);
+            var x = TLoad.Load256(ref a, i); var y = TLoad.Load256(ref b, i);
             ab0 = Vector256.MultiplyAddEstimate(x, y, ab0); aa0 = Vector256.MultiplyAddEstimate(x, x, aa0); bb0 = Vector256.MultiplyAddEstimate(y, y, bb0);
         }
         ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
         return (ab.Sum(), aa.Sum(), bb.Sum());
     }
 
-    internal static (double, double, double) V512(ref float a, ref float b, nuint n)
+    internal static (double, double, double) V512<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
     {
         const int W = 16;
         const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
-            return V256(ref a, ref b, n);
+            return V256<TLoad, T>(ref a, ref b, n);
         // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
         nuint tail = ((n - 1) % W) + 1;
         nuint m = n - tail;
         var mask = TailMask.Load512(tail);
-        var xe = Vector512.LoadUnsafe(ref a, n - W) & mask;
-        var ye = Vector512.LoadUnsafe(ref b, n - W) & mask;
+        var xe = TLoad.Load512(ref a, n - W) & mask;
+        var ye = TLoad.Load512(ref b, n - W) & mask;
         var ab1 = xe * ye; var aa1 = xe * xe; var bb1 = ye * ye;
         var ab = new Accumulator512();
         var aa = new Accumulator512();
@@ -165,8 +171,8 @@ static class CosineKernel
             var p0 = Vector512<float>.Zero; var p1 = p0; var q0 = p0; var q1 = p0; var r0 = p0; var r1 = p0;
             for (nuint j = i; j < i + Block; j += 2 * W)
             {
-                var x0 = Vector512.LoadUnsafe(ref a, j); var y0 = Vector512.LoadUnsafe(ref b, j);
-                var x1 = Vector512.LoadUnsafe(ref a, j + W); var y1 = Vector512.LoadUnsafe(ref b, j + W);
+                var x0 = TLoad.Load512(ref a, j); var y0 = TLoad.Load512(ref b, j);
+                var x1 = TLoad.Load512(ref a, j + W); var y1 = TLoad.Load512(ref b, j + W);
                 p0 = Vector512.MultiplyAddEstimate(x0, y0, p0); q0 = Vector512.MultiplyAddEstimate(x0, x0, q0); r0 = Vector512.MultiplyAddEstimate(y0, y0, r0);
                 p1 = Vector512.MultiplyAddEstimate(x1, y1, p1); q1 = Vector512.MultiplyAddEstimate(x1, x1, q1); r1 = Vector512.MultiplyAddEstimate(y1, y1, r1);
             }
@@ -175,14 +181,14 @@ static class CosineKernel
         var ab0 = Vector512<float>.Zero; var aa0 = ab0; var bb0 = ab0;
         for (; i + 2 * W <= m; i += 2 * W)
         {
-            var x0 = Vector512.LoadUnsafe(ref a, i); var y0 = Vector512.LoadUnsafe(ref b, i);
-            var x1 = Vector512.LoadUnsafe(ref a, i + W); var y1 = Vector512.LoadUnsafe(ref b, i + W);
+            var x0 = TLoad.Load512(ref a, i); var y0 = TLoad.Load512(ref b, i);
+            var x1 = TLoad.Load512(ref a, i + W); var y1 = TLoad.Load512(ref b, i + W);
             ab0 = Vector512.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector512.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector512.MultiplyAddEstimate(y0, y0, bb0);
             ab1 = Vector512.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector512.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector512.MultiplyAddEstimate(y1, y1, bb1);
         }
         if (i < m)
         {
-            var x = Vector512.LoadUnsafe(ref a, i); var y = Vector512.LoadUnsafe(ref b, i);
+            var x = TLoad.Load512(ref a, i); var y = TLoad.Load512(ref b, i);
             ab0 = Vector512.MultiplyAddEstimate(x, y, ab0); aa0 = Vector512.MultiplyAddEstimate(x, x, aa0); bb0 = Vector512.MultiplyAddEstimate(y, y, bb0);
         }
         ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
