@@ -17,6 +17,9 @@ public static partial class Similarity
     /// <summary>The SIMD width this process's kernels use (see <see cref="KernelPath"/>).</summary>
     public static KernelPath ActiveKernelPath => KernelDispatch.Active;
 
+    /// <summary>The CPU features this process's kernels may use (see <see cref="Simil.KernelCapabilities"/>).</summary>
+    public static KernelCapabilities KernelCapabilities => KernelDispatch.Capabilities;
+
     /// <summary>Scores <paramref name="a"/> against <paramref name="b"/> under <paramref name="metric"/>.</summary>
     /// <exception cref="ArgumentException">The vectors have different lengths.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is not defined.</exception>

@@ -31,6 +31,22 @@ public sealed class KernelAccuracyTests
         Assert.Equal(want, Similarity.ActiveKernelPath);
     }
 
+    [Fact]
+    public void Capabilities_never_exceed_the_path_that_runs()
+    {
+        var caps = Similarity.KernelCapabilities;
+        var path = Similarity.ActiveKernelPath;
+        Assert.Equal(path >= KernelPath.Vector512, caps.HasFlag(KernelCapabilities.Vector512));
+        Assert.Equal(path >= KernelPath.Vector256, caps.HasFlag(KernelCapabilities.Vector256));
+        Assert.Equal(path >= KernelPath.Vector128, caps.HasFlag(KernelCapabilities.Vector128));
+        if (path < KernelPath.Vector512)
+            Assert.Equal(KernelCapabilities.None, caps & (KernelCapabilities.Avx512BW | KernelCapabilities.Avx512Vbmi));
+        if (path < KernelPath.Vector256)
+            Assert.False(caps.HasFlag(KernelCapabilities.AvxVnni));
+        if (path == KernelPath.Scalar)
+            Assert.Equal(KernelCapabilities.None, caps);
+    }
+
     [Theory]
     [MemberData(nameof(Lengths))]
     public void Kernels_match_the_float64_reference(int length)

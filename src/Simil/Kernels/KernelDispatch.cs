@@ -20,6 +20,12 @@ static class KernelDispatch
     /// </summary>
     public static readonly KernelPath Active = Select(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
+    /// <summary>
+    /// The CPU features kernels may use: those detected, narrowed to <see cref="Active"/>. Also a
+    /// static readonly field, so a kernel's test of a feature folds to a constant.
+    /// </summary>
+    public static readonly KernelCapabilities Capabilities = CapabilityDetection.Narrow(CapabilityDetection.Detect(), Active);
+
     /// <summary>The widest path this hardware accelerates.</summary>
     public static KernelPath Widest =>
         Vector512.IsHardwareAccelerated ? KernelPath.Vector512
