@@ -1,3 +1,4 @@
+using Simil.Storage;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
@@ -9,7 +10,7 @@ namespace Simil.IO;
 /// </summary>
 static class FvecsReader
 {
-    public static EmbeddingMatrix Read(Stream stream, string file)
+    public static EmbeddingMatrix Read(Stream stream, string file, VectorSink sink)
     {
         Span<byte> prefix = stackalloc byte[4];
         if (stream.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) < 4)
@@ -32,7 +33,7 @@ static class FvecsReader
         if (rows * dims > Array.MaxLength)
             FileError.ThrowTooLarge(file, "byte 0", rows, dims);
 
-        var data = new float[rows * dims];
+        var data = sink.Reserve<float>(rows * dims);
         int count = 0;
         long offset = 4;
         while (true)
@@ -42,9 +43,9 @@ static class FvecsReader
                 if (stream.CanSeek)
                     break;
                 rows *= 2;
-                Array.Resize(ref data, checked((int)(rows * dims)));
+                data = sink.Grow<float>(rows * dims);
             }
-            var row = data.AsSpan((int)((long)count * dims), dims);
+            var row = data.Span.Slice((int)((long)count * dims), dims);
             var bytes = MemoryMarshal.AsBytes(row);
             int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             if (got < bytes.Length)
@@ -61,7 +62,7 @@ static class FvecsReader
                 throw FileError.Byte(file, offset, $"vector {count + 1} declares {d} dimensions, the first declared {dims}");
             offset += 4;
         }
-        FiniteCheck.Rows(data.AsSpan(0, count * dims), dims, file);
-        return EmbeddingMatrix.Wrap(data, count, dims, null);
+        FiniteCheck.Rows(data.Span[..(count * dims)], dims, file);
+        return sink.Complete<float>(count, dims, null);
     }
 }

@@ -1,3 +1,4 @@
+using Simil.Storage;
 using System.Text.Json;
 
 namespace Simil.IO;
@@ -10,11 +11,11 @@ namespace Simil.IO;
 /// </summary>
 static class JsonLinesReader
 {
-    public static (EmbeddingMatrix? Vectors, List<string>? Texts) Read(Stream stream, string file, List<string> warnings)
+    public static (EmbeddingMatrix? Vectors, List<string>? Texts) Read(Stream stream, string file, List<string> warnings, VectorSink sink)
     {
         long capacity = stream.CanSeek ? Tokens.CountLines(stream) : 1024;
         var reader = new LineReader(stream);
-        float[]? data = null;
+        Memory<float>? data = null;
         List<string>? keys = null;
         List<string>? texts = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -86,7 +87,7 @@ static class JsonLinesReader
                         throw FileError.Line(file, number, "the vector is empty");
                     if (capacity * dims > Array.MaxLength)
                         FileError.ThrowTooLarge(file, $"line {number}", capacity, dims);
-                    data = new float[capacity * dims];
+                    data = sink.Reserve<float>(capacity * dims);
                     keys = [];
                 }
                 if (values.Count != dims)
@@ -106,9 +107,9 @@ static class JsonLinesReader
                 if (rows == capacity)
                 {
                     capacity *= 2;
-                    Array.Resize(ref data, checked((int)(capacity * dims)));
+                    data = sink.Grow<float>(capacity * dims);
                 }
-                values.CopyTo(data!.AsSpan(rows * dims, dims));
+                values.CopyTo(data!.Value.Span.Slice(rows * dims, dims));
                 keys!.Add(key);
                 rows++;
             }
@@ -127,6 +128,6 @@ static class JsonLinesReader
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}')");
         if (data is null)
             return (null, texts);
-        return (EmbeddingMatrix.Wrap(data, rows, dims, missingKeys == rows + duplicates ? null : [.. keys!]), null);
+        return (sink.Complete<float>(rows, dims, missingKeys == rows + duplicates ? null : [.. keys!]), null);
     }
 }

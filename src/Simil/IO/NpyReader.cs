@@ -1,3 +1,4 @@
+using Simil.Storage;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -17,7 +18,7 @@ static unsafe partial class NpyReader
 
     public static bool LooksLike(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
 
-    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64)
+    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink)
     {
         var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
         int itemSize = dtype == 'f' ? 4 : 8;
@@ -33,24 +34,24 @@ static unsafe partial class NpyReader
         if (itemSize == 4)
         {
             // Every byte is overwritten by the read: no need to zero the array first.
-            var data = GC.AllocateUninitializedArray<float>(count * d);
-            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), file, dataOffset);
+            var data = sink.Reserve<float>((long)count * d);
+            ReadExactly(stream, MemoryMarshal.AsBytes(data.Span), file, dataOffset);
             if (bigEndian)
-                ReverseEndianness(MemoryMarshal.Cast<float, int>(data.AsSpan()));
-            FiniteCheck.Rows(data.AsSpan(), d, file);
-            return EmbeddingMatrix.Wrap(data, count, d, null);
+                ReverseEndianness(MemoryMarshal.Cast<float, int>(data.Span));
+            FiniteCheck.Rows(data.Span, d, file);
+            return sink.Complete<float>(count, d, null);
         }
         if (keepFloat64)
         {
-            var data = GC.AllocateUninitializedArray<double>(count * d);
-            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), file, dataOffset);
+            var data = sink.Reserve<double>((long)count * d);
+            ReadExactly(stream, MemoryMarshal.AsBytes(data.Span), file, dataOffset);
             if (bigEndian)
-                ReverseEndianness(MemoryMarshal.Cast<double, long>(data.AsSpan()));
-            FiniteCheck.Rows(data.AsSpan(), d, file);
-            return EmbeddingMatrix.Wrap(data, count, d, null);
+                ReverseEndianness(MemoryMarshal.Cast<double, long>(data.Span));
+            FiniteCheck.Rows(data.Span, d, file);
+            return sink.Complete<double>(count, d, null);
         }
         // float64 to float32 through a small buffer: memory holds the float32 result once.
-        var floats = GC.AllocateUninitializedArray<float>(count * d);
+        var floats = sink.Reserve<float>((long)count * d).Span;
         var chunk = new double[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
         for (int done = 0; done < floats.Length;)
         {
@@ -63,7 +64,7 @@ static unsafe partial class NpyReader
                 floats[done + i] = (float)chunk[i];
             done += n;
         }
-        return EmbeddingMatrix.Wrap(floats, count, d, null);
+        return sink.Complete<float>(count, d, null);
     }
 
     static (char Kind, bool BigEndian, long Rows, long Dims, long DataOffset) ReadHeader(Stream stream, string file)

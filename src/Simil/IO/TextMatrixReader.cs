@@ -1,3 +1,4 @@
+using Simil.Storage;
 using System.Runtime.ExceptionServices;
 
 namespace Simil.IO;
@@ -11,7 +12,7 @@ namespace Simil.IO;
 /// </summary>
 static class TextMatrixReader
 {
-    public static EmbeddingMatrix Read(Stream stream, string file, char delimiter, bool keepFloat64)
+    public static EmbeddingMatrix Read(Stream stream, string file, char delimiter, bool keepFloat64, VectorSink sink)
     {
         long start = stream.Position;
         // The first data line fixes the number of columns.
@@ -41,8 +42,8 @@ static class TextMatrixReader
         long slots = chunks.Sum(c => c.Lines);
         if (slots * dims > Array.MaxLength)
             FileError.ThrowTooLarge(file, "line 1", slots, dims);
-        float[]? single = keepFloat64 ? null : GC.AllocateUninitializedArray<float>((int)(slots * dims));
-        double[]? wide = keepFloat64 ? GC.AllocateUninitializedArray<double>((int)(slots * dims)) : null;
+        Memory<float> single = keepFloat64 ? default : sink.Reserve<float>(slots * dims);
+        Memory<double> wide = keepFloat64 ? sink.Reserve<double>(slots * dims) : default;
         var filled = new bool[slots];
         var failures = new (long Line, Exception Error)?[chunks.Length];
         Parallel.For(0, chunks.Length, c =>
@@ -60,10 +61,10 @@ static class TextMatrixReader
                     if (text.Trim(" \t\r"u8).IsEmpty)
                         continue;
                     int slot = (int)(line - 1);
-                    if (wide is not null)
-                        ParseRow(text, line, file, delimiter, dims, wide.AsSpan(slot * dims, dims));
+                    if (keepFloat64)
+                        ParseRow(text, line, file, delimiter, dims, wide.Span.Slice(slot * dims, dims));
                     else
-                        ParseRow(text, line, file, delimiter, dims, single!.AsSpan(slot * dims, dims));
+                        ParseRow(text, line, file, delimiter, dims, single.Span.Slice(slot * dims, dims));
                     filled[slot] = true;
                 }
             }
@@ -82,14 +83,14 @@ static class TextMatrixReader
                 continue;
             if (rows != slot)
             {
-                if (wide is not null)
-                    wide.AsSpan(slot * dims, dims).CopyTo(wide.AsSpan(rows * dims, dims));
+                if (keepFloat64)
+                    wide.Span.Slice(slot * dims, dims).CopyTo(wide.Span.Slice(rows * dims, dims));
                 else
-                    single.AsSpan(slot * dims, dims).CopyTo(single.AsSpan(rows * dims, dims));
+                    single.Span.Slice(slot * dims, dims).CopyTo(single.Span.Slice(rows * dims, dims));
             }
             rows++;
         }
-        return wide is not null ? EmbeddingMatrix.Wrap(wide, rows, dims, null) : EmbeddingMatrix.Wrap(single!, rows, dims, null);
+        return keepFloat64 ? sink.Complete<double>(rows, dims, null) : sink.Complete<float>(rows, dims, null);
     }
 
     static Stream Positioned(Stream stream, long offset)

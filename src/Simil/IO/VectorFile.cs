@@ -48,6 +48,7 @@ public static class VectorFile
 
         var format = options.Format ?? Sniff(stream, name);
         var warnings = new List<string>();
+        var sink = options.Sink ?? new Storage.ArraySink();
         try
         {
             EmbeddingMatrix? vectors = null;
@@ -55,31 +56,31 @@ public static class VectorFile
             switch (format)
             {
                 case VectorFileFormat.Npy:
-                    vectors = NpyReader.Read(stream, name, options.KeepFloat64);
+                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink);
                     break;
                 case VectorFileFormat.Text:
-                    vectors = TextMatrixReader.Read(stream, name, ' ', options.KeepFloat64);
+                    vectors = TextMatrixReader.Read(stream, name, ' ', options.KeepFloat64, sink);
                     break;
                 case VectorFileFormat.Csv:
-                    vectors = TextMatrixReader.Read(stream, name, ',', options.KeepFloat64);
+                    vectors = TextMatrixReader.Read(stream, name, ',', options.KeepFloat64, sink);
                     break;
                 case VectorFileFormat.Tsv:
-                    vectors = TextMatrixReader.Read(stream, name, '\t', options.KeepFloat64);
+                    vectors = TextMatrixReader.Read(stream, name, '\t', options.KeepFloat64, sink);
                     break;
                 case VectorFileFormat.Word2VecText:
-                    vectors = WordVectorTextReader.Read(stream, name, expectHeader: true, warnings);
+                    vectors = WordVectorTextReader.Read(stream, name, expectHeader: true, warnings, sink);
                     break;
                 case VectorFileFormat.GloVe:
-                    vectors = WordVectorTextReader.Read(stream, name, expectHeader: false, warnings);
+                    vectors = WordVectorTextReader.Read(stream, name, expectHeader: false, warnings, sink);
                     break;
                 case VectorFileFormat.Word2VecBinary:
-                    vectors = Word2VecBinaryReader.Read(stream, name, warnings);
+                    vectors = Word2VecBinaryReader.Read(stream, name, warnings, sink);
                     break;
                 case VectorFileFormat.Fvecs:
-                    vectors = FvecsReader.Read(stream, name);
+                    vectors = FvecsReader.Read(stream, name, sink);
                     break;
                 case VectorFileFormat.JsonLines:
-                    (vectors, texts) = JsonLinesReader.Read(stream, name, warnings);
+                    (vectors, texts) = JsonLinesReader.Read(stream, name, warnings, sink);
                     break;
                 case VectorFileFormat.PlainText:
                     texts = PlainTextReader.Read(stream, name);

@@ -11,4 +11,10 @@ public sealed record VectorReadOptions
     /// rounding it to float32.
     /// </summary>
     public bool KeepFloat64 { get; init; }
+
+    /// <summary>
+    /// Where the readers put the vectors: null for a managed array (<see cref="Storage.ArraySink"/>);
+    /// <see cref="Storage.NativeSink"/> for native memory, so that no managed array holds them all.
+    /// </summary>
+    public Storage.VectorSink? Sink { get; init; }
 }

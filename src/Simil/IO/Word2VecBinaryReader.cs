@@ -1,3 +1,4 @@
+using Simil.Storage;
 using System.Runtime.InteropServices;
 
 namespace Simil.IO;
@@ -13,7 +14,7 @@ static class Word2VecBinaryReader
 {
     const int MaxKeyBytes = 4096;
 
-    public static EmbeddingMatrix Read(Stream stream, string file, List<string> warnings)
+    public static EmbeddingMatrix Read(Stream stream, string file, List<string> warnings, VectorSink sink)
     {
         long fileLength = stream.CanSeek ? stream.Length - stream.Position : -1;
         var window = new Window(stream, 1 << 20);
@@ -37,7 +38,7 @@ static class Word2VecBinaryReader
         if (declared == 0)
             throw FileError.Byte(file, window.Offset, "the file holds no vectors");
 
-        var data = GC.AllocateUninitializedArray<float>((int)(declared * dims));
+        var data = sink.Reserve<float>(declared * dims);
         var keys = new string[declared];
         var seen = new HashSet<string>((int)Math.Min(declared, 1 << 24), StringComparer.Ordinal);
         int rows = 0, duplicates = 0;
@@ -65,7 +66,7 @@ static class Word2VecBinaryReader
                 firstDuplicate ??= key;
                 continue;
             }
-            var row = data.AsSpan(rows * dims, dims);
+            var row = data.Span.Slice(rows * dims, dims);
             values.CopyTo(row);
             if (!BitConverter.IsLittleEndian)
                 System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(row), MemoryMarshal.Cast<float, int>(row));
@@ -79,14 +80,14 @@ static class Word2VecBinaryReader
             window.Take(1);
         }
         // One vectorised pass for NaN and infinity; the message names the vector and its key.
-        int bad = FiniteCheck.FirstNonFinite(data.AsSpan(0, rows * dims));
+        int bad = FiniteCheck.FirstNonFinite(data.Span[..(rows * dims)]);
         if (bad >= 0)
-            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(data[bad])} is not a valid vector value");
+            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(data.Span[bad])} is not a valid vector value");
         if (duplicates > 0)
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}')");
         if (rows < keys.Length)
             Array.Resize(ref keys, rows);
-        return EmbeddingMatrix.Wrap(data, rows, dims, keys);
+        return sink.Complete<float>(rows, dims, keys);
     }
 
     /// <summary>A sliding window over the stream: look ahead, then take bytes from the front.</summary>

@@ -1,3 +1,4 @@
+using Simil.Storage;
 using System.Runtime.ExceptionServices;
 
 namespace Simil.IO;
@@ -12,7 +13,7 @@ namespace Simil.IO;
 /// </summary>
 static class WordVectorTextReader
 {
-    public static EmbeddingMatrix Read(Stream stream, string file, bool expectHeader, List<string> warnings)
+    public static EmbeddingMatrix Read(Stream stream, string file, bool expectHeader, List<string> warnings, VectorSink sink)
     {
         long start = stream.Position;
         long fileLength = stream.Length - start;
@@ -64,7 +65,7 @@ static class WordVectorTextReader
             FileError.ThrowTooLarge(file, "line 1", slots, dims);
         long firstDataLine = expectHeader ? 2 : 1;
 
-        var data = GC.AllocateUninitializedArray<float>((int)(slots * dims));
+        var data = sink.Reserve<float>(slots * dims);
         var keys = new string?[slots];
         var failures = new (long Line, Exception Error)?[chunks.Length];
         Parallel.For(0, chunks.Length, c =>
@@ -81,7 +82,7 @@ static class WordVectorTextReader
                     long slot = line - firstDataLine;
                     if (text.Trim(" \t"u8).IsEmpty)
                         continue;
-                    ParseLine(text, line, file, dims, expectation, data.AsSpan((int)(slot * dims), dims), out var key);
+                    ParseLine(text, line, file, dims, expectation, data.Span.Slice((int)(slot * dims), dims), out var key);
                     keys[slot] = key;
                 }
             }
@@ -114,7 +115,7 @@ static class WordVectorTextReader
             }
             if (rows != slot)
             {
-                data.AsSpan((int)(slot * dims), dims).CopyTo(data.AsSpan(rows * dims, dims));
+                data.Span.Slice((int)(slot * dims), dims).CopyTo(data.Span.Slice(rows * dims, dims));
                 keys[rows] = key;
             }
             rows++;
@@ -128,7 +129,7 @@ static class WordVectorTextReader
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}' on line {firstDuplicateLine})");
         var finalKeys = new string[rows];
         Array.Copy(keys, finalKeys, rows);
-        return EmbeddingMatrix.Wrap(data, rows, dims, finalKeys);
+        return sink.Complete<float>(rows, dims, finalKeys);
     }
 
     static Stream Positioned(Stream stream, long offset)

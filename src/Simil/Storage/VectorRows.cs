@@ -112,6 +112,10 @@ public sealed unsafe class NativeRows : VectorRows
 {
     byte* _data;
 
+    /// <summary>Takes ownership of native memory from <see cref="NativeMemory.AlignedAlloc"/> holding <paramref name="count"/> contiguous rows.</summary>
+    internal NativeRows(byte* data, ElementType elementType, int count, int dimensions)
+        : base(elementType, count, dimensions, dimensions) => _data = data;
+
     /// <summary>Allocates <paramref name="count"/> contiguous rows, zeroed.</summary>
     public NativeRows(ElementType elementType, int count, int dimensions)
         : base(elementType, count, dimensions, dimensions)
