@@ -147,10 +147,10 @@ public static partial class Similarity
                 float* rp = r;
                 Parallel.For(0, a.Count, i =>
                 {
-                    var row = new Span<float>(rp + (long)i * n, n);
-                    var x = a[i];
-                    for (int j = 0; j < n; j++)
-                        row[j] = Compute(metric, x, b[j]);
+                    // The metric bound to row i once; the loop over b is specialised for it
+                    // (the kernels are symmetric bit for bit, so this is Compute(metric, a[i], b[j])).
+                    var scorer = QueryScorer.Create(metric, a[i]);
+                    scorer.ScoreBlock(b, 0, new Span<float>(rp + (long)i * n, n));
                 });
             }
         }
