@@ -1,3 +1,4 @@
+using System.Numerics;
 using Simil.Storage;
 using System.Runtime.ExceptionServices;
 
@@ -105,36 +106,19 @@ static class TextMatrixReader
         return hash >= 0 ? line[..hash] : line;
     }
 
-    static void ParseRow(ReadOnlySpan<byte> line, long number, string file, char delimiter, int dims, Span<double> row)
+    /// <summary>One row of float32 or float64 values, each parsed directly in its own type (no double rounding).</summary>
+    static void ParseRow<T>(ReadOnlySpan<byte> line, long number, string file, char delimiter, int dims, Span<T> row)
+        where T : IFloatingPointIeee754<T>
     {
         int column = 0, pos = 0;
         while (NextField(line, delimiter, ref pos, out var token, out bool more))
         {
             if (column == dims)
                 throw FileError.Line(file, number, $"{CountFields(line, delimiter)} values, expected {dims} as on the first row");
-            if (!Tokens.TryParseDouble(token, out double value))
+            if (!Tokens.TryParse(token, out T value))
                 throw FileError.Line(file, number, column + 1, $"expected a number, found '{Tokens.Show(token)}'");
-            if (!double.IsFinite(value))
-                throw FileError.Line(file, number, column + 1, $"'{Tokens.Show(token)}' is not a finite float64 value");
-            row[column++] = value;
-            if (!more)
-                break;
-        }
-        if (column != dims)
-            throw FileError.Line(file, number, $"{column} values, expected {dims} as on the first row");
-    }
-
-    static void ParseRow(ReadOnlySpan<byte> line, long number, string file, char delimiter, int dims, Span<float> row)
-    {
-        int column = 0, pos = 0;
-        while (NextField(line, delimiter, ref pos, out var token, out bool more))
-        {
-            if (column == dims)
-                throw FileError.Line(file, number, $"{CountFields(line, delimiter)} values, expected {dims} as on the first row");
-            if (!Tokens.TryParseFloat(token, out float value))
-                throw FileError.Line(file, number, column + 1, $"expected a number, found '{Tokens.Show(token)}'");
-            if (!float.IsFinite(value))
-                throw FileError.Line(file, number, column + 1, $"'{Tokens.Show(token)}' is not a finite float32 value");
+            if (!T.IsFinite(value))
+                throw FileError.Line(file, number, column + 1, $"'{Tokens.Show(token)}' is not a finite {(typeof(T) == typeof(float) ? "float32" : "float64")} value");
             row[column++] = value;
             if (!more)
                 break;

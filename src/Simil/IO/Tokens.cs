@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
@@ -32,18 +33,20 @@ static class Tokens
         return n;
     }
 
-    public static bool TryParseFloat(ReadOnlySpan<byte> token, out float value)
+    public static bool TryParseFloat(ReadOnlySpan<byte> token, out float value) => TryParse(token, out value);
+
+    /// <summary>A float32 or float64 number parsed directly in its own type, or a NaN/infinity spelling (so it can be refused by name).</summary>
+    public static bool TryParse<T>(ReadOnlySpan<byte> token, out T value) where T : IFloatingPointIeee754<T>
     {
-        if (float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        if (T.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value!))
             return true;
         if (!TryParseNonFinite(token, out double special))
             return false;
-        value = (float)special;
+        value = T.CreateSaturating(special);
         return true;
     }
 
-    public static bool TryParseDouble(ReadOnlySpan<byte> token, out double value) =>
-        double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || TryParseNonFinite(token, out value);
+    public static bool TryParseDouble(ReadOnlySpan<byte> token, out double value) => TryParse(token, out value);
 
     /// <summary>The spellings of NaN and infinity that NumPy and C write (nan, inf, -inf, …), so they can be refused by name.</summary>
     static bool TryParseNonFinite(ReadOnlySpan<byte> token, out double value)
