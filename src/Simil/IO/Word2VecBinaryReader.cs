@@ -39,6 +39,7 @@ static class Word2VecBinaryReader
             throw FileError.Byte(file, window.Offset, "the file holds no vectors");
 
         var data = sink.Reserve<float>(declared * dims);
+        var room = data.Span;
         var keys = new string[declared];
         var seen = new HashSet<string>((int)Math.Min(declared, 1 << 24), StringComparer.Ordinal);
         int rows = 0, duplicates = 0;
@@ -66,7 +67,7 @@ static class Word2VecBinaryReader
                 firstDuplicate ??= key;
                 continue;
             }
-            var row = data.Span.Slice(rows * dims, dims);
+            var row = room.Slice(rows * dims, dims);
             values.CopyTo(row);
             if (!BitConverter.IsLittleEndian)
                 System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(row), MemoryMarshal.Cast<float, int>(row));
@@ -80,9 +81,9 @@ static class Word2VecBinaryReader
             window.Take(1);
         }
         // One vectorised pass for NaN and infinity; the message names the vector and its key.
-        int bad = FiniteCheck.FirstNonFinite(data.Span[..(rows * dims)]);
+        int bad = FiniteCheck.FirstNonFinite(room[..(rows * dims)]);
         if (bad >= 0)
-            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(data.Span[bad])} is not a valid vector value");
+            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(room[bad])} is not a valid vector value");
         if (duplicates > 0)
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}')");
         if (rows < keys.Length)
