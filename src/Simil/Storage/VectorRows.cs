@@ -107,7 +107,11 @@ public sealed class ArrayRows<T> : VectorRows where T : unmanaged
     protected override ref byte Start => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetArrayDataReference(_array));
 }
 
-/// <summary>Rows in native memory, 64-byte aligned, owned and freed on <see cref="VectorRows.Dispose()"/>.</summary>
+/// <summary>
+/// Rows in native memory, 64-byte aligned, owned and freed on <see cref="VectorRows.Dispose()"/>.
+/// There is deliberately no finalizer: a span into the rows does not keep them alive, so freeing
+/// them from the finalizer could free memory a caller still reads. Undisposed rows leak instead.
+/// </summary>
 public sealed unsafe class NativeRows : VectorRows
 {
     byte* _data;
@@ -141,7 +145,4 @@ public sealed unsafe class NativeRows : VectorRows
         NativeMemory.AlignedFree(_data);
         _data = null;
     }
-
-    /// <summary>Frees the memory if the owner forgot to.</summary>
-    ~NativeRows() => Dispose(false);
 }

@@ -59,7 +59,7 @@ public sealed class ArraySink : VectorSink
     }
 }
 
-/// <summary>Vectors in 64-byte-aligned native memory, owned by the rows it completes (dispose them to free it early).</summary>
+/// <summary>Vectors in 64-byte-aligned native memory, owned by the <see cref="NativeRows"/> it completes: dispose those rows (<c>matrix.Rows.Dispose()</c>) to free it.</summary>
 public sealed unsafe class NativeSink : VectorSink
 {
     NativeBlock? _block;
