@@ -33,8 +33,6 @@ static class Tokens
         return n;
     }
 
-    public static bool TryParseFloat(ReadOnlySpan<byte> token, out float value) => TryParse(token, out value);
-
     /// <summary>A float32 or float64 number parsed directly in its own type, or a NaN/infinity spelling (so it can be refused by name).</summary>
     public static bool TryParse<T>(ReadOnlySpan<byte> token, out T value) where T : IFloatingPointIeee754<T>
     {
@@ -45,8 +43,6 @@ static class Tokens
         value = T.CreateSaturating(special);
         return true;
     }
-
-    public static bool TryParseDouble(ReadOnlySpan<byte> token, out double value) => TryParse(token, out value);
 
     /// <summary>The spellings of NaN and infinity that NumPy and C write (nan, inf, -inf, …), so they can be refused by name.</summary>
     static bool TryParseNonFinite(ReadOnlySpan<byte> token, out double value)
@@ -65,7 +61,7 @@ static class Tokens
         return true;
     }
 
-    public static bool IsNumber(ReadOnlySpan<byte> token) => TryParseDouble(token, out _);
+    public static bool IsNumber(ReadOnlySpan<byte> token) => TryParse<double>(token, out _);
 
     /// <summary>Decodes a key, refusing invalid UTF-8 with the place it occurs.</summary>
     public static string Key(ReadOnlySpan<byte> bytes, string file, string place)

@@ -149,7 +149,7 @@ static class WordVectorTextReader
             if (column == dims)
                 throw FileError.Line(file, lineNumber, $"{Tokens.Count(line) - 1} values, expected {dims} (as {expectation})");
             var token = line.Slice(ts, tl);
-            if (!Tokens.TryParseFloat(token, out float value))
+            if (!Tokens.TryParse(token, out float value))
                 throw FileError.Line(file, lineNumber, column + 2, $"expected a number, found '{Tokens.Show(token)}'");
             if (!float.IsFinite(value))
                 throw FileError.Line(file, lineNumber, column + 2, $"{Tokens.Message(value)} is not a valid vector value");

@@ -71,18 +71,6 @@ static class MetricKernels
         public static double FromDot(double dot, double queryNorm, double rowNorm) =>
             throw new NotSupportedException("l1 cannot be derived from a dot product");
     }
-
-    /// <summary>The score from a dot product and squared norms under <paramref name="metric"/> (one switch, for callers outside a typed loop).</summary>
-    public static double FromDot(Metric metric, double dot, double queryNorm, double rowNorm) => metric switch
-    {
-        Metric.Dot => Dot.FromDot(dot, queryNorm, rowNorm),
-        Metric.NegativeDot => NegativeDot.FromDot(dot, queryNorm, rowNorm),
-        Metric.Cosine => Cosine.FromDot(dot, queryNorm, rowNorm),
-        Metric.CosineDistance => CosineDistance.FromDot(dot, queryNorm, rowNorm),
-        Metric.L2Squared => L2Squared.FromDot(dot, queryNorm, rowNorm),
-        Metric.L2 => L2.FromDot(dot, queryNorm, rowNorm),
-        _ => L1.FromDot(dot, queryNorm, rowNorm),
-    };
 }
 
 /// <summary>
