@@ -66,7 +66,7 @@ static class EmbedThroughput
         md.AppendLine();
         md.AppendLine(c, $"Target ≥ 4× the package: {(package / simil >= 4 ? "met" : "**not met**")}.");
         var path = Path.Combine(repository, "bench", "results", "embed.md");
-        File.WriteAllText(path, md.ToString());
+        ResultsFile.Write(path, md.ToString());
         Console.Write(md);
         return worst >= 0.99999f ? 0 : 1;
     }

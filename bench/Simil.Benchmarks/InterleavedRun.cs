@@ -79,7 +79,7 @@ static unsafe class InterleavedRun
         }
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "kernels-interleaved.md");
-        File.WriteAllText(path, md.ToString());
+        ResultsFile.Write(path, md.ToString());
         Console.WriteLine($"Wrote {path}");
         return 0;
     }

@@ -53,7 +53,7 @@ static class KernelReport
         }
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "kernels.md");
-        File.WriteAllText(path, md.ToString());
+        ResultsFile.Write(path, md.ToString());
         Console.WriteLine($"Wrote {path}");
     }
 

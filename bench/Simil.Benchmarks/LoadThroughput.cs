@@ -63,7 +63,7 @@ static class LoadThroughput
                 Console.WriteLine($"{name}: simil {simil:F3} s, {peer} {python:F3} s, cache {cache:F3} s");
             }
             var path2 = Path.Combine(repository, "bench", "results", "load.md");
-            File.WriteAllText(path2, md.ToString());
+            ResultsFile.Write(path2, md.ToString());
             Console.Write(md);
             return 0;
         }

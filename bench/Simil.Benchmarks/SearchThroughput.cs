@@ -40,7 +40,7 @@ static class SearchThroughput
             md.AppendLine();
             md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- search`");
             md.AppendLine(c, $"- Machine limits, same run: float32 FMA peak {peak:F0} GFLOP/s (all cores); streaming read {bandwidth:F1} GB/s (all cores, the W1 corpus).");
-            md.AppendLine(c, $"- Peers: Debian's python3-faiss and python3-numpy on OpenBLAS, `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset; same .npy files; median of {Runs} runs timed inside Python.");
+            md.AppendLine(c, $"- Peers: Debian's python3-faiss and python3-numpy on OpenBLAS (kernel: {PythonPeer.OpenBlasKernel}); same .npy files; median of {Runs} runs timed inside Python.");
             md.AppendLine();
             md.AppendLine("## W1: one query, 1,000,000 × 384, k = 10");
             md.AppendLine();
@@ -105,7 +105,7 @@ static class SearchThroughput
                     Console.WriteLine($"W2 TP loop: {loop:F2} s (scaled)");
                 }
             }
-            File.WriteAllText(Path.Combine(repository, "bench", "results", "search.md"), md.ToString());
+            ResultsFile.Write(Path.Combine(repository, "bench", "results", "search.md"), md.ToString());
             Console.Write(md);
             return 0;
         }
