@@ -15,7 +15,7 @@ public sealed class EnvironmentTests
     }
 
     [Fact]
-    public async Task A_known_SIMIL_KERNEL_is_used()
+    public async Task A_known_SIMIL_KERNEL_runs_the_command()
     {
         var result = await SimilProcess.RunAsync(new Dictionary<string, string> { ["SIMIL_KERNEL"] = "scalar" }, "compare", "[1,2,3]", "[4,5,6]", "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
