@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -9,27 +11,30 @@ namespace Simil.IO;
 /// </summary>
 static class FiniteCheck
 {
-    /// <summary>Throws for the first non-finite value; <paramref name="firstIndex"/> is the flat index of values[0].</summary>
-    public static void Rows(ReadOnlySpan<float> values, int dimensions, string file, long firstIndex = 0)
+    /// <summary>
+    /// Throws for the first non-finite value; <paramref name="firstIndex"/> is the flat index of
+    /// values[0]. One check for every IEEE element type: a value is non-finite when all its
+    /// exponent bits are set.
+    /// </summary>
+    public static void Rows<T>(ReadOnlySpan<T> values, int dimensions, string file, long firstIndex = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int bad = FirstNonFinite(MemoryMarshal.Cast<float, uint>(values), 0x7F80_0000u);
+        int bad = Unsafe.SizeOf<T>() switch
+        {
+            2 => FirstNonFinite(MemoryMarshal.Cast<T, ushort>(values), (ushort)0x7C00),
+            4 => FirstNonFinite(MemoryMarshal.Cast<T, uint>(values), 0x7F80_0000u),
+            8 => FirstNonFinite(MemoryMarshal.Cast<T, ulong>(values), 0x7FF0_0000_0000_0000ul),
+            _ => throw new NotSupportedException($"{typeof(T).Name} is not an IEEE binary16, binary32 or binary64 type"),
+        };
         if (bad >= 0)
-            Report(file, firstIndex + bad, dimensions, values[bad]);
-    }
-
-    /// <summary>Throws for the first non-finite value; <paramref name="firstIndex"/> is the flat index of values[0].</summary>
-    public static void Rows(ReadOnlySpan<double> values, int dimensions, string file, long firstIndex = 0)
-    {
-        int bad = FirstNonFinite(MemoryMarshal.Cast<double, ulong>(values), 0x7FF0_0000_0000_0000ul);
-        if (bad >= 0)
-            Report(file, firstIndex + bad, dimensions, values[bad]);
+            Report(file, firstIndex + bad, dimensions, double.CreateSaturating(values[bad]));
     }
 
     /// <summary>The index of the first NaN or infinity, or -1.</summary>
     public static int FirstNonFinite(ReadOnlySpan<float> values) => FirstNonFinite(MemoryMarshal.Cast<float, uint>(values), 0x7F80_0000u);
 
     /// <summary>A value is non-finite when all its exponent bits are set.</summary>
-    static int FirstNonFinite<T>(ReadOnlySpan<T> bits, T exponent) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    static int FirstNonFinite<T>(ReadOnlySpan<T> bits, T exponent) where T : unmanaged, IBinaryInteger<T>
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated && bits.Length >= Vector256<T>.Count)

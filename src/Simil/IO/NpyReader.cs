@@ -1,5 +1,7 @@
 using Simil.Storage;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -32,24 +34,9 @@ static unsafe partial class NpyReader
         int count = (int)rows, d = (int)dims;
 
         if (itemSize == 4)
-        {
-            // Every byte is overwritten by the read: no need to zero the array first.
-            var data = sink.Reserve<float>((long)count * d);
-            ReadExactly(stream, MemoryMarshal.AsBytes(data.Span), file, dataOffset);
-            if (bigEndian)
-                ReverseEndianness(MemoryMarshal.Cast<float, int>(data.Span));
-            FiniteCheck.Rows(data.Span, d, file);
-            return sink.Complete<float>(count, d, null);
-        }
+            return ReadAsStored<float>(stream, file, bigEndian, count, d, dataOffset, sink);
         if (keepFloat64)
-        {
-            var data = sink.Reserve<double>((long)count * d);
-            ReadExactly(stream, MemoryMarshal.AsBytes(data.Span), file, dataOffset);
-            if (bigEndian)
-                ReverseEndianness(MemoryMarshal.Cast<double, long>(data.Span));
-            FiniteCheck.Rows(data.Span, d, file);
-            return sink.Complete<double>(count, d, null);
-        }
+            return ReadAsStored<double>(stream, file, bigEndian, count, d, dataOffset, sink);
         // float64 to float32 through a small buffer: memory holds the float32 result once.
         var floats = sink.Reserve<float>((long)count * d).Span;
         var chunk = new double[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
@@ -58,13 +45,26 @@ static unsafe partial class NpyReader
             int n = Math.Min(chunk.Length, floats.Length - done);
             ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan(0, n)), file, dataOffset + (long)done * 8);
             if (bigEndian)
-                ReverseEndianness(MemoryMarshal.Cast<double, long>(chunk.AsSpan(0, n)));
+                ReverseEndianness(chunk.AsSpan(0, n));
             FiniteCheck.Rows(chunk.AsSpan(0, n), d, file, firstIndex: done);
             for (int i = 0; i < n; i++)
                 floats[done + i] = (float)chunk[i];
             done += n;
         }
         return sink.Complete<float>(count, d, null);
+    }
+
+    /// <summary>The values as the file stores them, read straight into the sink's memory.</summary>
+    static EmbeddingMatrix ReadAsStored<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        // Every byte is overwritten by the read: no need to zero the memory first.
+        var data = sink.Reserve<T>((long)count * d).Span;
+        ReadExactly(stream, MemoryMarshal.AsBytes(data), file, dataOffset);
+        if (bigEndian)
+            ReverseEndianness(data);
+        FiniteCheck.Rows<T>(data, d, file);
+        return sink.Complete<T>(count, d, null);
     }
 
     static (char Kind, bool BigEndian, long Rows, long Dims, long DataOffset) ReadHeader(Stream stream, string file)
@@ -173,9 +173,18 @@ static unsafe partial class NpyReader
         stream.Position = offset + buffer.Length;
     }
 
-    static void ReverseEndianness(Span<int> values) => BinaryPrimitives.ReverseEndianness(values, values);
-
-    static void ReverseEndianness(Span<long> values) => BinaryPrimitives.ReverseEndianness(values, values);
+    /// <summary>Swaps the bytes of every element in place, whatever its width.</summary>
+    static void ReverseEndianness<T>(Span<T> values) where T : unmanaged
+    {
+        switch (Unsafe.SizeOf<T>())
+        {
+            case 2: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, ushort>(values), MemoryMarshal.Cast<T, ushort>(values)); break;
+            case 4: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, uint>(values), MemoryMarshal.Cast<T, uint>(values)); break;
+            case 8: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, ulong>(values), MemoryMarshal.Cast<T, ulong>(values)); break;
+            case 1: break;
+            default: throw new NotSupportedException($"{Unsafe.SizeOf<T>()}-byte elements");
+        }
+    }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([<>|=]?)([a-zA-Z]\d*)'")]
     private static partial Regex DescrPattern();

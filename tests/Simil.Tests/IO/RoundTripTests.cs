@@ -90,4 +90,63 @@ public sealed class RoundTripTests
             File.Delete(path);
         }
     }
+
+    /// <summary>A NumPy file in big-endian order, written here byte by byte as NumPy lays it out.</summary>
+    static byte[] BigEndianNpy(string descr, double[] values, int rows, int dims)
+    {
+        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {dims}), }}";
+        header = header.PadRight(((10 + header.Length + 1 + 63) / 64) * 64 - 10 - 1) + "\n";
+        var bytes = new MemoryStream();
+        bytes.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, (byte)(header.Length >> 8)]);
+        bytes.Write(System.Text.Encoding.ASCII.GetBytes(header));
+        foreach (double v in values)
+        {
+            if (descr == ">f4")
+            {
+                var b = new byte[4];
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(b, (float)v);
+                bytes.Write(b);
+            }
+            else
+            {
+                var b = new byte[8];
+                System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(b, v);
+                bytes.Write(b);
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    [Theory]
+    [InlineData(">f4", false)]
+    [InlineData(">f8", false)]
+    [InlineData(">f8", true)]
+    public void Big_endian_npy_reads_as_its_values(string descr, bool keepFloat64)
+    {
+        double[] values = [1.5, -2.25, 1e-30, 3.0e10, -0.0, 0.1];
+        var bytes = BigEndianNpy(descr, values, 2, 3);
+        var m = VectorFile.Read(new MemoryStream(bytes), "be.npy", new VectorReadOptions { KeepFloat64 = keepFloat64 }).Vectors!;
+        Assert.Equal((2, 3), (m.Count, m.Dimensions));
+        Assert.Equal(keepFloat64, m.IsFloat64);
+        for (int i = 0; i < values.Length; i++)
+        {
+            double expected = descr == ">f4" ? (float)values[i] : values[i];
+            if (keepFloat64)
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(m.Data64[i]));
+            else
+                Assert.Equal(BitConverter.SingleToInt32Bits((float)expected), BitConverter.SingleToInt32Bits(m.Data[i]));
+        }
+    }
+
+    [Theory]
+    [InlineData(">f4", false)]
+    [InlineData(">f8", false)]
+    [InlineData(">f8", true)]
+    public void Big_endian_npy_with_an_infinity_names_its_row_and_column(string descr, bool keepFloat64)
+    {
+        var bytes = BigEndianNpy(descr, [1, 2, 3, 4, double.PositiveInfinity, 6], 2, 3);
+        var error = Assert.Throws<InputException>(() => VectorFile.Read(new MemoryStream(bytes), "be.npy", new VectorReadOptions { KeepFloat64 = keepFloat64 }));
+        Assert.Contains("row 2, column 2", error.Message);
+        Assert.Contains("+infinity", error.Message);
+    }
 }
