@@ -12,7 +12,7 @@ namespace Simil;
 /// One query streams the corpus once, keeping the top k on the fly (no score array), with the rows
 /// split across cores for large corpora. A batch of queries runs its queries in parallel.
 /// </remarks>
-public sealed class FlatIndex
+public sealed class FlatIndex : VectorIndex
 {
     /// <summary>Below this many rows one core scans the whole corpus.</summary>
     const int ParallelRows = 16_384;
@@ -30,15 +30,21 @@ public sealed class FlatIndex
     }
 
     /// <summary>The indexed rows.</summary>
-    public EmbeddingMatrix Corpus => _corpus;
+    public override EmbeddingMatrix Corpus => _corpus;
 
     /// <summary>The metric that ranks neighbours.</summary>
-    public Metric Metric => _metric;
+    public override Metric Metric => _metric;
+
+    /// <summary>Writes a <c>flat</c> index file (<c>docs/index-format.md</c>) atomically.</summary>
+    public override void Save(string path) => Write(path, "flat", null, null);
+
+    /// <summary>A new index over these rows followed by <paramref name="more"/> (same dimensions; keys on both or neither).</summary>
+    public FlatIndex Append(EmbeddingMatrix more) => new(Appending.Concat(_corpus, more), _metric) { Model = Model };
 
     /// <summary>The <paramref name="k"/> best rows for <paramref name="query"/>, best first; all rows when k exceeds them.</summary>
     /// <exception cref="ArgumentException">The query's length differs from the corpus's dimensions.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is negative.</exception>
-    public Neighbor[] Search(ReadOnlySpan<float> query, int k)
+    public override Neighbor[] Search(ReadOnlySpan<float> query, int k)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         if (_corpus.Count > 0 && query.Length != _corpus.Dimensions)

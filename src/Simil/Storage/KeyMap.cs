@@ -8,7 +8,7 @@ namespace Simil.Storage;
 /// </summary>
 public sealed class KeyMap
 {
-    readonly string[] _keys;
+    readonly IReadOnlyList<string> _keys;
     FrozenDictionary<string, int>? _rowByKey;
 
     /// <summary>Copies <paramref name="keys"/>.</summary>
@@ -18,13 +18,16 @@ public sealed class KeyMap
         _keys = [.. keys];
     }
 
-    KeyMap(string[] keys) => _keys = keys;
+    KeyMap(IReadOnlyList<string> keys, bool _) => _keys = keys;
 
     /// <summary>Takes ownership of <paramref name="keys"/> (not copied).</summary>
-    internal static KeyMap Own(string[] keys) => new(keys);
+    internal static KeyMap Own(string[] keys) => new(keys, true);
+
+    /// <summary>Over a list that decodes keys when asked (an index file's string table): not copied, not read until used.</summary>
+    internal static KeyMap Over(IReadOnlyList<string> keys) => new(keys, true);
 
     /// <summary>The number of keys (the number of rows).</summary>
-    public int Count => _keys.Length;
+    public int Count => _keys.Count;
 
     /// <summary>The keys in row order.</summary>
     public IReadOnlyList<string> Keys => _keys;
@@ -40,10 +43,10 @@ public sealed class KeyMap
         return _rowByKey.TryGetValue(key, out int row) ? row : -1;
     }
 
-    static FrozenDictionary<string, int> Build(string[] keys)
+    static FrozenDictionary<string, int> Build(IReadOnlyList<string> keys)
     {
-        var index = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
-        for (int i = 0; i < keys.Length; i++)
+        var index = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
+        for (int i = 0; i < keys.Count; i++)
             index.TryAdd(keys[i], i);
         return index.ToFrozenDictionary(StringComparer.Ordinal);
     }

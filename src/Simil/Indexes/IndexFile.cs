@@ -1,0 +1,266 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.IO.MemoryMappedFiles;
+using Simil.Storage;
+
+namespace Simil.Indexes;
+
+/// <summary>
+/// An index file opened for reading: the whole file mapped read-only, the preamble, the section
+/// table and the JSON header checked (<c>docs/index-format.md</c>, "Reading and checking"), the
+/// sections not read until used. <see cref="Verify"/> reads and checks them all.
+/// </summary>
+sealed unsafe class IndexFile : IDisposable
+{
+    readonly MemoryMappedFile _map;
+    readonly MemoryMappedViewAccessor _view;
+    readonly Dictionary<uint, (long Offset, long Length, ulong Checksum)> _sections;
+    readonly long _headerLength;
+    byte* _base;
+
+    IndexFile(string path, long length, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pointer,
+        IndexInfo info, Dictionary<uint, (long, long, ulong)> sections)
+    {
+        Path = path;
+        Length = length;
+        _map = map;
+        _view = view;
+        _base = pointer;
+        Info = info;
+        _sections = sections;
+        _headerLength = info.HeaderBytes;
+    }
+
+    /// <summary>The file's path as given.</summary>
+    public string Path { get; }
+
+    /// <summary>The file's length in bytes.</summary>
+    public long Length { get; }
+
+    /// <summary>The header, with sizes and sections.</summary>
+    public IndexInfo Info { get; }
+
+    /// <summary>True when the file starts with the index magic (any version).</summary>
+    public static bool LooksLike(ReadOnlySpan<byte> head) => head.StartsWith(IndexFormat.Magic);
+
+    /// <summary>True when <paramref name="path"/> is a file that starts with the index magic.</summary>
+    public static bool IsIndexFile(string path)
+    {
+        if (!File.Exists(path))
+            return false;
+        Span<byte> head = stackalloc byte[8];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return stream.ReadAtLeast(head, 8, throwOnEndOfStream: false) == 8 && LooksLike(head);
+    }
+
+    /// <summary>Maps <paramref name="path"/> and checks everything but the sections' contents.</summary>
+    /// <exception cref="InputException">The file is not an index file, is of a future version, truncated or damaged.</exception>
+    public static IndexFile Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        // FileShare.Delete: a writer may rename a new file over this one while it is open; this map keeps the old one.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        long length = stream.Length;
+        if (length < IndexFormat.PreambleBytes)
+        {
+            var head = new byte[(int)length];
+            stream.ReadExactly(head);
+            stream.Dispose();
+            throw LooksLike(head) || (length > 0 && IndexFormat.Magic.StartsWith(head))
+                ? new InputException(path, $"byte {length}: the file ends inside the index preamble (truncated)")
+                : new InputException(path, "byte 0: not a Simil index file (it does not start with \\x89SIMIL\\r\\n)");
+        }
+        var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            pointer += view.PointerOffset;
+            try
+            {
+                var (info, sections) = ReadHead(path, pointer, length);
+                return new IndexFile(path, length, map, view, pointer, info, sections);
+            }
+            catch
+            {
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+                throw;
+            }
+        }
+        catch
+        {
+            view?.Dispose();
+            map.Dispose();
+            throw;
+        }
+    }
+
+    static (IndexInfo, Dictionary<uint, (long, long, ulong)>) ReadHead(string path, byte* p, long length)
+    {
+        var pre = new ReadOnlySpan<byte>(p, IndexFormat.PreambleBytes);
+        if (!pre.StartsWith(IndexFormat.Magic))
+            throw new InputException(path, "byte 0: not a Simil index file (it does not start with \\x89SIMIL\\r\\n)");
+        int major = BinaryPrimitives.ReadUInt16LittleEndian(pre[8..]), minor = BinaryPrimitives.ReadUInt16LittleEndian(pre[10..]);
+        if (major != IndexFormat.Major)
+            throw new InputException(path, $"byte 8: index format version {major}.{minor} is not supported by this simil (it reads {IndexFormat.Major}.x); upgrade simil");
+        uint sectionCount = BinaryPrimitives.ReadUInt32LittleEndian(pre[12..]);
+        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(pre[16..]);
+        if (sectionCount > IndexFormat.MaxSections || headerLength > IndexFormat.MaxHeaderBytes)
+            throw new InputException(path, $"byte 12: {sectionCount} sections and a {headerLength}-byte header are beyond the format's limits (the file is damaged)");
+        long tableEnd = IndexFormat.PreambleBytes + sectionCount * IndexFormat.TableEntryBytes;
+        if (tableEnd + headerLength > length)
+            throw new InputException(path, $"byte {length}: the file ends inside its header (truncated)");
+        var table = new ReadOnlySpan<byte>(p + IndexFormat.PreambleBytes, (int)(sectionCount * IndexFormat.TableEntryBytes));
+        var header = new ReadOnlySpan<byte>(p + tableEnd, (int)headerLength);
+        if (IndexFileWriter.HeaderChecksum(pre[..24], table, header) != BinaryPrimitives.ReadUInt64LittleEndian(pre[24..]))
+            throw new InputException(path, "byte 24: the header's checksum does not match (the preamble, section table or JSON header is damaged)");
+        var info = IndexHeader.Parse(header, path, tableEnd);
+
+        var sections = new Dictionary<uint, (long, long, ulong)>();
+        var list = new List<(string, long)>();
+        long previousEnd = tableEnd + headerLength;
+        for (int i = 0; i < sectionCount; i++)
+        {
+            var entry = table.Slice(i * IndexFormat.TableEntryBytes, IndexFormat.TableEntryBytes);
+            uint id = BinaryPrimitives.ReadUInt32LittleEndian(entry);
+            long offset = BinaryPrimitives.ReadInt64LittleEndian(entry[8..]), size = BinaryPrimitives.ReadInt64LittleEndian(entry[16..]);
+            string name = IndexFormat.Name(id);
+            long at = IndexFormat.PreambleBytes + i * IndexFormat.TableEntryBytes;
+            if (id != IndexFormat.Vectors && id != IndexFormat.Norms && id != IndexFormat.Keys && id != IndexFormat.Texts && id != IndexFormat.Graph)
+                throw new InputException(path, $"byte {at}: section '{name}' is not one this version knows");
+            if (!sections.TryAdd(id, (offset, size, BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]))))
+                throw new InputException(path, $"byte {at}: section {name} appears twice");
+            if (offset % IndexFormat.Alignment != 0 || offset < previousEnd || size < 0)
+                throw new InputException(path, $"byte {at}: section {name} at {offset} ({size} bytes) is misaligned or overlaps what precedes it");
+            if (offset > length || size > length - offset)
+                throw new InputException(path, $"byte {length}: section {name} needs bytes {offset}..{offset + size} but the file ends at {length} (truncated)");
+            previousEnd = offset + size;
+            list.Add((name, size));
+        }
+        if (previousEnd != length)
+            throw new InputException(path, $"byte {previousEnd}: {length - previousEnd} bytes follow the last section");
+
+        Need(path, sections, IndexFormat.Vectors, (long)info.Count * info.Dimensions * sizeof(float), exact: true);
+        Need(path, sections, IndexFormat.Norms, (long)info.Count * sizeof(float), exact: true);
+        if (sections.ContainsKey(IndexFormat.Keys))
+            Need(path, sections, IndexFormat.Keys, (info.Count + 1L) * 8, exact: false);
+        if (sections.ContainsKey(IndexFormat.Texts))
+            Need(path, sections, IndexFormat.Texts, (info.Count + 1L) * 8, exact: false);
+        if (info.Kind == "hnsw")
+            Need(path, sections, IndexFormat.Graph, Search.Hnsw.HnswGraph.MinimumBytes(info.Count, info.Graph!.M0), exact: false);
+        else if (sections.ContainsKey(IndexFormat.Graph))
+            throw new InputException(path, "a flat index has a graph section");
+        return (info with
+        {
+            Bytes = length,
+            HeaderBytes = headerLength,
+            HasKeys = sections.ContainsKey(IndexFormat.Keys),
+            HasTexts = sections.ContainsKey(IndexFormat.Texts),
+            Sections = list,
+        }, sections);
+    }
+
+    static void Need(string path, Dictionary<uint, (long Offset, long Length, ulong)> sections, uint id, long bytes, bool exact)
+    {
+        if (!sections.TryGetValue(id, out var s))
+            throw new InputException(path, $"the file has no {IndexFormat.Name(id)} section");
+        if (exact ? s.Length != bytes : s.Length < bytes)
+            throw new InputException(path, $"byte {s.Offset}: section {IndexFormat.Name(id)} has {s.Length} bytes but the header's count and dimensions need {(exact ? "" : "at least ")}{bytes}");
+    }
+
+    /// <summary>Whether the file has section <paramref name="id"/>.</summary>
+    public bool Has(uint id) => _sections.ContainsKey(id);
+
+    /// <summary>A pointer to section <paramref name="id"/>'s first byte and its length.</summary>
+    public (nint Pointer, long Length) Section(uint id)
+    {
+        if (_base == null)
+            throw new ObjectDisposedException(Path);
+        var s = _sections[id];
+        return ((nint)(_base + s.Offset), s.Length);
+    }
+
+    /// <summary>The vectors, read in place from the map.</summary>
+    public VectorRows Vectors() => new PointerRows(this, (byte*)Section(IndexFormat.Vectors).Pointer, Info.Count, Info.Dimensions);
+
+    /// <summary>Each row's length ‖x‖.</summary>
+    public ReadOnlySpan<float> Norms()
+    {
+        var (p, length) = Section(IndexFormat.Norms);
+        return new ReadOnlySpan<float>((void*)p, (int)(length / sizeof(float)));
+    }
+
+    /// <summary>The rows' keys: the KEYS table, else the source texts, else null.</summary>
+    public IReadOnlyList<string>? Keys() => Strings(IndexFormat.Keys) ?? Strings(IndexFormat.Texts);
+
+    /// <summary>The source texts, or null for vectors read from a file.</summary>
+    public IReadOnlyList<string>? Texts() => Strings(IndexFormat.Texts);
+
+    IReadOnlyList<string>? Strings(uint id)
+    {
+        if (!Has(id))
+            return null;
+        var (p, length) = Section(id);
+        return new MappedStrings((byte*)p, length, Info.Count, Path, IndexFormat.Name(id));
+    }
+
+    /// <summary>Reads every section and checks its checksum, then its structure; the first fault is thrown.</summary>
+    /// <param name="checkGraph">Checks the graph section's lists (the HNSW reader knows them).</param>
+    public void Verify(Action<IndexFile>? checkGraph = null)
+    {
+        // The padding before each section must be zeros: no byte of the file goes unchecked.
+        long gapStart = IndexFormat.PreambleBytes + _sections.Count * IndexFormat.TableEntryBytes + _headerLength;
+        foreach (var s in _sections.Values.OrderBy(e => e.Offset))
+        {
+            for (long at = gapStart; at < s.Offset; at++)
+                if (_base[at] != 0)
+                    throw new InputException(Path, $"byte {at}: the padding before a section is not zero: the file is damaged");
+            gapStart = s.Offset + s.Length;
+        }
+        foreach (var (id, s) in _sections.OrderBy(e => e.Value.Offset))
+        {
+            var hash = new XxHash3();
+            for (long done = 0; done < s.Length;)
+            {
+                int n = (int)Math.Min(1 << 30, s.Length - done);
+                hash.Append(new ReadOnlySpan<byte>(_base + s.Offset + done, n));
+                done += n;
+            }
+            if (hash.GetCurrentHashAsUInt64() != s.Checksum)
+                throw new InputException(Path, $"byte {s.Offset}: section {IndexFormat.Name(id)} ({s.Length} bytes) does not match its checksum: it is damaged");
+        }
+        foreach (uint id in new[] { IndexFormat.Keys, IndexFormat.Texts })
+            if (Has(id))
+            {
+                var (p, length) = Section(id);
+                StringTable.Check((byte*)p, length, Info.Count, Path, IndexFormat.Name(id));
+            }
+        var norms = Norms();
+        for (int i = 0; i < norms.Length; i++)
+            if (!float.IsFinite(norms[i]) || norms[i] < 0)
+                throw new InputException(Path, $"section NORM: row {i + 1} has length {norms[i]}");
+        checkGraph?.Invoke(this);
+    }
+
+    public void Dispose()
+    {
+        if (_base == null)
+            return;
+        _base = null;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _map.Dispose();
+    }
+
+    /// <summary>The vector section as rows, kept valid by the file that owns the map (disposing the rows does nothing).</summary>
+    sealed class PointerRows(IndexFile owner, byte* data, int count, int dimensions) : VectorRows(ElementType.Float32, count, dimensions, dimensions)
+    {
+        protected override ref byte Start => ref *(owner._base != null ? data : throw new ObjectDisposedException(owner.Path));
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace Simil.Indexes;
+
+/// <summary>What an index file says about itself (its JSON header and sizes), as <c>simil index info</c> prints it.</summary>
+public sealed record IndexInfo
+{
+    /// <summary>Rows.</summary>
+    public required int Count { get; init; }
+
+    /// <summary>Elements per row.</summary>
+    public required int Dimensions { get; init; }
+
+    /// <summary>The measure the index ranks by.</summary>
+    public required Metric Metric { get; init; }
+
+    /// <summary><c>flat</c> or <c>hnsw</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The stored element type's name (<c>float32</c>).</summary>
+    public required string Precision { get; init; }
+
+    /// <summary>The model that embedded the rows, or null for vectors read from a file.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The program that wrote the file.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>The file's length in bytes.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>The JSON header's length in bytes.</summary>
+    public long HeaderBytes { get; init; }
+
+    /// <summary>Whether the rows have keys of their own (a <c>KEYS</c> section).</summary>
+    public bool HasKeys { get; init; }
+
+    /// <summary>Whether the rows were embedded from texts (a <c>TEXT</c> section).</summary>
+    public bool HasTexts { get; init; }
+
+    /// <summary>The graph's settings, for the <c>hnsw</c> kind.</summary>
+    public HnswSettings? Graph { get; init; }
+
+    /// <summary>Each section's id and length in bytes, in file order.</summary>
+    public IReadOnlyList<(string Id, long Bytes)> Sections { get; init; } = [];
+}
+
+/// <summary>An HNSW graph's settings as its index file records them.</summary>
+/// <param name="M">Links per node on the upper levels.</param>
+/// <param name="M0">Links per node on level 0 (2M).</param>
+/// <param name="EfConstruction">The candidate list's size while building.</param>
+/// <param name="Seed">The seed of the level draws.</param>
+/// <param name="Entry">The node every search starts from.</param>
+/// <param name="TopLevel">The entry node's level.</param>
+public sealed record HnswSettings(int M, int M0, int EfConstruction, int Seed, int Entry, int TopLevel);

@@ -1,0 +1,164 @@
+namespace Simil.Search.Hnsw;
+
+/// <summary>
+/// Inserts nodes into an HNSW graph (Malkov and Yashunin, algorithms 1 and 4), in batches that
+/// use every core and give the same graph on every run:
+/// <list type="number">
+/// <item>each node of a batch searches the graph as it stood before the batch (read-only, in
+/// parallel) and picks its neighbours at each of its levels with the diversity heuristic;</item>
+/// <item>the back links are grouped by the node that receives them and applied in parallel, one
+/// group per node, new links in row order; a list that overflows is pruned by the same
+/// heuristic.</item>
+/// </list>
+/// A batch is at most 1/32 of the nodes already in the graph (and at most 1,024), so a node
+/// misses few neighbours by not seeing its own batch. The levels come from a hash of the seed and
+/// the row, so neither thread timing nor the batch sizes change the result.
+/// </summary>
+static class HnswBuilder
+{
+    /// <summary>The level of <paramref name="node"/>: ⌊−ln(U)·mL⌋ with U uniform in (0, 1] from a hash of (seed, node), mL = 1/ln M.</summary>
+    public static int DrawLevel(int seed, int node, int m)
+    {
+        ulong x = (ulong)(uint)seed << 32 ^ (uint)node;
+        // SplitMix64's finaliser: a well-mixed 64-bit value from the pair.
+        x += 0x9E3779B97F4A7C15ul;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ul;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBul;
+        x ^= x >> 31;
+        double u = ((x >> 11) + 0.5) * (1.0 / (1ul << 53));
+        return Math.Min(30, (int)(-Math.Log(u) / Math.Log(m)));
+    }
+
+    /// <summary>Links nodes <paramref name="from"/> … graph.Count − 1 into a graph whose nodes before <paramref name="from"/> are linked.</summary>
+    public static void Insert<TSpace>(HnswGraph graph, TSpace space, int from, int efConstruction, CancellationToken token = default)
+        where TSpace : struct, IHnswSpace
+    {
+        int n = graph.Count;
+        if (n == 0)
+            return;
+        if (from == 0)
+        {
+            graph.Entry = 0;
+            graph.TopLevel = graph.Level(0);
+            from = 1;
+        }
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = token };
+        for (int start = from; start < n;)
+        {
+            int size = Math.Clamp(start / 32, 1, 1024);
+            int end = Math.Min(n, start + size);
+            var chosen = new int[end - start][][];
+            int entry = graph.Entry, top = graph.TopLevel;
+            if (end - start == 1)
+                chosen[0] = Neighbours(graph, space, start, entry, top, efConstruction);
+            else
+                Parallel.For(start, end, options, u => chosen[u - start] = Neighbours(graph, space, u, entry, top, efConstruction));
+
+            // The new nodes' own lists, then the back links grouped by receiver.
+            var back = new List<(int Node, int Level, int From)>();
+            for (int u = start; u < end; u++)
+            {
+                var lists = chosen[u - start];
+                for (int level = 0; level < lists.Length; level++)
+                {
+                    var list = graph.List(u, level);
+                    list[0] = lists[level].Length;
+                    lists[level].CopyTo(list[1..]);
+                    foreach (int v in lists[level])
+                        back.Add((v, level, u));
+                }
+            }
+            back.Sort();
+            var groups = new List<(int Start, int End)>();
+            for (int i = 0; i < back.Count;)
+            {
+                int j = i + 1;
+                while (j < back.Count && back[j].Node == back[i].Node && back[j].Level == back[i].Level)
+                    j++;
+                groups.Add((i, j));
+                i = j;
+            }
+            if (groups.Count < 64)
+                foreach (var g in groups)
+                    Link(graph, space, back, g.Start, g.End);
+            else
+                Parallel.ForEach(groups, options, g => Link(graph, space, back, g.Start, g.End));
+
+            for (int u = start; u < end; u++)
+                if (graph.Level(u) > graph.TopLevel)
+                {
+                    graph.TopLevel = graph.Level(u);
+                    graph.Entry = u;
+                }
+            start = end;
+        }
+    }
+
+    /// <summary>The neighbours node <paramref name="u"/> chooses at each of its levels (at most its level, at most the graph's top).</summary>
+    static int[][] Neighbours<TSpace>(HnswGraph graph, TSpace space, int u, int entry, int top, int ef) where TSpace : struct, IHnswSpace
+    {
+        int level = graph.Level(u);
+        var target = new HnswSearch.NodeTarget<TSpace>(space, u);
+        var current = new Candidate(target.To(entry), entry);
+        for (int l = top; l > level; l--)
+            current = HnswSearch.Greedy(graph, target, current, l);
+        var lists = new int[Math.Min(level, top) + 1][];
+        Candidate[] entries = [current];
+        for (int l = Math.Min(level, top); l >= 0; l--)
+        {
+            var found = HnswSearch.Layer(graph, target, entries, ef, l, graph.Count);
+            lists[l] = Select(space, found, graph.M);
+            entries = found;
+        }
+        return lists;
+    }
+
+    /// <summary>
+    /// The diversity heuristic (algorithm 4): take candidates closest first, keeping one only when
+    /// it is closer to the base than to every one kept, up to <paramref name="max"/>.
+    /// </summary>
+    static int[] Select<TSpace>(TSpace space, ReadOnlySpan<Candidate> sorted, int max) where TSpace : struct, IHnswSpace
+    {
+        var kept = new List<int>(max);
+        foreach (var c in sorted)
+        {
+            if (kept.Count == max)
+                break;
+            bool diverse = true;
+            foreach (int r in kept)
+                if (space.Between(c.Node, r) < c.Distance)
+                {
+                    diverse = false;
+                    break;
+                }
+            if (diverse)
+                kept.Add(c.Node);
+        }
+        return [.. kept];
+    }
+
+    /// <summary>Adds back links back[start..end) (one receiver, one level) to the receiver's list, pruning when it overflows.</summary>
+    static void Link<TSpace>(HnswGraph graph, TSpace space, List<(int Node, int Level, int From)> back, int start, int end)
+        where TSpace : struct, IHnswSpace
+    {
+        var (v, level, _) = back[start];
+        var list = graph.List(v, level);
+        int capacity = list.Length - 1, degree = list[0];
+        if (degree + (end - start) <= capacity)
+        {
+            for (int i = start; i < end; i++)
+                list[1 + degree++] = back[i].From;
+            list[0] = degree;
+            return;
+        }
+        var candidates = new Candidate[degree + end - start];
+        for (int i = 0; i < degree; i++)
+            candidates[i] = new Candidate(space.Between(v, list[1 + i]), list[1 + i]);
+        for (int i = start; i < end; i++)
+            candidates[degree + i - start] = new Candidate(space.Between(v, back[i].From), back[i].From);
+        Array.Sort(candidates, (a, b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0);
+        var kept = Select(space, candidates, capacity);
+        list[0] = kept.Length;
+        kept.CopyTo(list[1..]);
+    }
+}

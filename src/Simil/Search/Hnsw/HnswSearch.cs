@@ -1,0 +1,190 @@
+namespace Simil.Search.Hnsw;
+
+/// <summary>A (distance, node) pair; ordered by distance, then node, so every run orders ties the same way.</summary>
+readonly record struct Candidate(float Distance, int Node)
+{
+    public static bool Less(Candidate a, Candidate b) => a.Distance < b.Distance || (a.Distance == b.Distance && a.Node < b.Node);
+}
+
+/// <summary>A binary heap of candidates whose root is the closest (<c>max: false</c>) or the farthest (<c>max: true</c>).</summary>
+sealed class CandidateHeap(bool max, int capacity = 64)
+{
+    Candidate[] _items = new Candidate[Math.Max(4, capacity)];
+
+    public int Count { get; private set; }
+
+    public Candidate Top => _items[0];
+
+    public void Clear() => Count = 0;
+
+    bool Above(Candidate a, Candidate b) => max ? Candidate.Less(b, a) : Candidate.Less(a, b);
+
+    public void Push(Candidate c)
+    {
+        if (Count == _items.Length)
+            Array.Resize(ref _items, _items.Length * 2);
+        int i = Count++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (!Above(c, _items[parent]))
+                break;
+            _items[i] = _items[parent];
+            i = parent;
+        }
+        _items[i] = c;
+    }
+
+    public Candidate Pop()
+    {
+        var top = _items[0];
+        var last = _items[--Count];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= Count)
+                break;
+            if (child + 1 < Count && Above(_items[child + 1], _items[child]))
+                child++;
+            if (!Above(_items[child], last))
+                break;
+            _items[i] = _items[child];
+            i = child;
+        }
+        if (Count > 0)
+            _items[i] = last;
+        return top;
+    }
+
+    /// <summary>The kept candidates, closest first.</summary>
+    public Candidate[] ToSorted()
+    {
+        var result = _items.AsSpan(0, Count).ToArray();
+        Array.Sort(result, (a, b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0);
+        return result;
+    }
+}
+
+/// <summary>Nodes seen by one search, cleared in O(1) by a generation mark; one per thread.</summary>
+sealed class VisitedSet
+{
+    int[] _marks = [];
+    int _generation;
+
+    [ThreadStatic]
+    static VisitedSet? t_instance;
+
+    public static VisitedSet For(int count)
+    {
+        var set = t_instance ??= new VisitedSet();
+        if (set._marks.Length < count)
+        {
+            set._marks = new int[Math.Max(count, set._marks.Length * 3 / 2)];
+            set._generation = 0;
+        }
+        if (++set._generation == int.MaxValue)
+        {
+            Array.Clear(set._marks);
+            set._generation = 1;
+        }
+        return set;
+    }
+
+    /// <summary>Marks <paramref name="node"/>; false when it was already marked in this search.</summary>
+    public bool Visit(int node)
+    {
+        if (_marks[node] == _generation)
+            return false;
+        _marks[node] = _generation;
+        return true;
+    }
+}
+
+/// <summary>The two search steps of HNSW (Malkov and Yashunin, algorithms 2 and 5), for building and for queries.</summary>
+static class HnswSearch
+{
+    /// <summary>What a search measures distances to: a query or a row being inserted.</summary>
+    public interface ITarget
+    {
+        float To(int node);
+    }
+
+    public readonly struct QueryTarget<TSpace>(TSpace space, float[] query) : ITarget where TSpace : struct, IHnswSpace
+    {
+        public float To(int node) => space.ToQuery(query, node);
+    }
+
+    public readonly struct NodeTarget<TSpace>(TSpace space, int node) : ITarget where TSpace : struct, IHnswSpace
+    {
+        public float To(int other) => space.Between(node, other);
+    }
+
+    /// <summary>Greedy descent at one level from <paramref name="from"/>: the closest node reachable by always moving closer.</summary>
+    public static Candidate Greedy<TTarget>(HnswGraph graph, TTarget target, Candidate from, int level) where TTarget : struct, ITarget
+    {
+        var best = from;
+        bool moved = true;
+        while (moved)
+        {
+            moved = false;
+            foreach (int v in graph.Neighbors(best.Node, level))
+            {
+                if ((uint)v >= (uint)graph.Count)
+                    throw new InvalidDataException($"node {best.Node} links to {v}, not a node (the file is damaged)");
+                var c = new Candidate(target.To(v), v);
+                if (Candidate.Less(c, best))
+                {
+                    best = c;
+                    moved = true;
+                }
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The <paramref name="ef"/> closest nodes found at <paramref name="level"/> from the entry
+    /// points, closest first (best-first search with a bounded result list).
+    /// </summary>
+    public static Candidate[] Layer<TTarget>(HnswGraph graph, TTarget target, ReadOnlySpan<Candidate> entries, int ef, int level, int count)
+        where TTarget : struct, ITarget
+    {
+        var visited = VisitedSet.For(count);
+        var candidates = new CandidateHeap(max: false, ef * 2);
+        var results = new CandidateHeap(max: true, ef + 1);
+        foreach (var e in entries)
+        {
+            if (!visited.Visit(e.Node))
+                continue;
+            candidates.Push(e);
+            results.Push(e);
+            if (results.Count > ef)
+                results.Pop();
+        }
+        while (candidates.Count > 0)
+        {
+            var c = candidates.Pop();
+            // Stop when the closest unexpanded candidate is farther than the farthest kept. On a
+            // plateau of equal distances (duplicates) keep expanding: a lower row may lie beyond.
+            if (results.Count == ef && c.Distance > results.Top.Distance)
+                break;
+            foreach (int v in graph.Neighbors(c.Node, level))
+            {
+                if ((uint)v >= (uint)count)
+                    throw new InvalidDataException($"node {c.Node} links to {v}, not a node (the file is damaged)");
+                if (!visited.Visit(v))
+                    continue;
+                var n = new Candidate(target.To(v), v);
+                if (results.Count < ef || Candidate.Less(n, results.Top))
+                {
+                    candidates.Push(n);
+                    results.Push(n);
+                    if (results.Count > ef)
+                        results.Pop();
+                }
+            }
+        }
+        return results.ToSorted();
+    }
+}
