@@ -8,6 +8,7 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     EmbedCommand.Create(),
     MatrixCommand.Create(),
     SearchCommand.Create(),
+    IndexCommand.Create(),
     NeighborsCommand.Create(),
     EvaluateCommand.Create(),
     ExplainCommand.Create(),

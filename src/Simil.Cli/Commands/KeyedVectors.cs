@@ -20,7 +20,27 @@ static class KeyedVectors
 
     /// <summary>The file's vectors, or its texts embedded by the model (with a progress bar on a terminal).</summary>
     public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator,
-        CancellationToken token, bool keepFloat64 = false) => VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
+        CancellationToken token, bool keepFloat64 = false) =>
+        inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
+
+    /// <summary>
+    /// An index file, mapped and verified (every checksum): a damaged file is one error, exit 2,
+    /// not a wrong answer. The map stays open for the rest of the command.
+    /// </summary>
+    public static VectorIndex OpenIndex(string file)
+    {
+        var index = VectorIndex.Open(file);
+        try
+        {
+            index.Verify();
+            return index;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The content's vectors, or its texts embedded by the model.</summary>
     public static EmbeddingMatrix VectorsOf(VectorFileContent content, Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator, CancellationToken token)
@@ -34,6 +54,9 @@ static class KeyedVectors
     /// <summary>A file that must hold keyed vectors (word2vec, GloVe, fastText, JSON Lines with ids).</summary>
     public static EmbeddingMatrix LoadKeyed(string file, string? inputFormat)
     {
+        if (inputFormat is null && VectorIndex.IsIndexFile(file))
+            return OpenIndex(file).Corpus is { Keys: not null } keyed ? keyed
+                : throw new InputException(file, "the index's rows have no keys; --vectors needs keyed vectors");
         var content = Load(file, inputFormat);
         if (content.Vectors is not { Keys: not null } matrix)
             throw new InputException(file, $"holds {(content.Texts is not null ? "texts" : "vectors without keys")}; --vectors needs keyed vectors such as word2vec or GloVe");

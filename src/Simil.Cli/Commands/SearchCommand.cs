@@ -10,23 +10,31 @@ static class SearchCommand
 {
     public static Command Create()
     {
-        var corpus = new Argument<string>("CORPUS") { Description = "The rows to search: a vector file, or texts to embed." };
+        var corpus = new Argument<string>("CORPUS") { Description = "The rows to search: an index file (.simil), a vector file, or texts to embed." };
         var query = new Option<string?>("--query", "-q") { Description = "A literal vector \"[1, 2, 3]\", a key of the corpus, or a text to embed." };
         var queries = new Option<string?>("--queries") { Description = "A file of queries: vectors, or texts to embed." };
         var k = new Option<int>("-k") { Description = "How many neighbours per query.", DefaultValueFactory = _ => 10 };
         var metric = new Option<string>("--metric", "-m") { Description = $"The measure: {MetricInfo.ValidNames}.", DefaultValueFactory = _ => "cosine" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per query." };
         var inputFormat = new Option<string?>("--input-format") { Description = $"The files' format when content and extension do not say: {VectorFileFormats.ValidNames}." };
+        var ef = new Option<int?>("--ef") { Description = $"An hnsw index: candidates the graph proposes per query, at least k (default max({HnswIndex.DefaultEf}, k))." };
+        var exact = new Option<bool>("--exact") { Description = "An hnsw index: scan every stored vector instead of the graph." };
         var model = ModelOption.Create();
-        var command = new Command("search", "Find the exact k nearest rows of CORPUS for a query or for every query of a file.")
+        var command = new Command("search", "Find the k nearest rows of CORPUS for a query or for every query of a file: exact, or through an index file's graph.")
         {
-            corpus, query, queries, k, metric, json, inputFormat, model,
+            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact,
         };
         command.SetAction((parse, token) =>
         {
             MiniLmEmbeddingGenerator? generator = null;
             try
             {
+                if (parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(parse.GetValue(corpus)!))
+                    return Task.FromResult(RunIndex(parse, parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
+                        parse.GetValue(json), parse.GetValue(ef), parse.GetValue(exact), metric, model,
+                        name => generator ??= EmbeddingModels.Create(name), token));
+                if (parse.GetValue(ef) is not null || parse.GetValue(exact))
+                    throw new InputException($"{parse.GetValue(corpus)}: --ef and --exact apply to index files (simil index build); this search is already an exact scan");
                 return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
                     parse.GetValue(metric)!, parse.GetValue(json), parse.GetValue(inputFormat), parse.GetValue(model)!,
                     () => generator ??= EmbeddingModels.Create(parse.GetValue(model)!), token));
@@ -37,6 +45,50 @@ static class SearchCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Search in an index file: its metric and its model (a text query is embedded by the model that
+    /// embedded the index, and only the query is embedded); the graph unless --exact.
+    /// </summary>
+    static int RunIndex(ParseResult parse, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact,
+        Option<string> metricOption, Option<string> modelOption, Func<string, MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    {
+        if ((query is null) == (queriesFile is null))
+            throw new InputException("give exactly one of --query and --queries");
+        if (k < 0)
+            throw new InputException($"-k: {k} is negative");
+        using var index = KeyedVectors.OpenIndex(file);
+        if (parse.GetResult(metricOption) is { Implicit: false } && MetricInfo.TryParse(parse.GetValue(metricOption), out var asked) && asked != index.Metric)
+            throw new InputException("--metric", $"'{parse.GetValue(metricOption)}' differs from {index.Metric.Name()}, the measure {file} was built for; build another index to rank by it");
+        IndexCommand.CheckModel(parse, modelOption, index, file);
+        int efValue = ef ?? Math.Max(HnswIndex.DefaultEf, k);
+        if (ef is { } given && given < k)
+            throw new InputException("--ef", $"{given} is below k ({k}); the graph must propose at least k candidates");
+        if (ef is not null && index is not HnswIndex)
+            throw new InputException("--ef", $"{file} is a flat index (exact scan); --ef applies to hnsw indexes");
+        Func<MiniLmEmbeddingGenerator> model = () => index.Model is { } name
+            ? generator(name)
+            : throw new InputException(file, "holds vectors without a model, so a text query cannot be embedded; give a vector literal or a key");
+        Neighbor[] SearchOne(ReadOnlySpan<float> vector) =>
+            index is HnswIndex hnsw && !exact ? hnsw.Search(vector, k, efValue) : index is HnswIndex h ? h.SearchExact(vector, k) : index.Search(vector, k);
+        if (query is not null)
+        {
+            var vector = KeyedVectors.QueryVector(query, index.Corpus, file, model, token);
+            SearchRenderer.Write(json, query, index.Metric, SearchOne(vector), index.Corpus.Keys);
+            return Cli.Ok;
+        }
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, model, token);
+        if (batch.Dimensions != index.Dimensions)
+            throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {file} has {index.Dimensions}");
+        var results = new Neighbor[batch.Count][];
+        if (index is FlatIndex flat)
+            results = flat.Search(batch, k);
+        else
+            Parallel.For(0, batch.Count, q => results[q] = SearchOne(batch[q]));
+        for (int q = 0; q < results.Length; q++)
+            SearchRenderer.Write(json, batch.Keys?[q] ?? q.ToString(System.Globalization.CultureInfo.InvariantCulture), index.Metric, results[q], index.Corpus.Keys);
+        return Cli.Ok;
     }
 
     static int Run(string corpusFile, string? query, string? queriesFile, int k, string metricName, bool json, string? inputFormat,

@@ -41,6 +41,9 @@ public abstract class VectorIndex : IDisposable
     /// <summary>Writes the index to <paramref name="path"/> atomically: a crash leaves the old file whole.</summary>
     public abstract void Save(string path);
 
+    /// <summary>True when <paramref name="path"/> is a file that starts as an index file does (by content, not by name).</summary>
+    public static bool IsIndexFile(string path) => IndexFile.IsIndexFile(path);
+
     /// <summary>Maps an index file of either kind. Reads the header only; see <see cref="Verify"/>.</summary>
     /// <exception cref="InputException">The file is not an index file, is of a future version, truncated or damaged.</exception>
     public static VectorIndex Open(string path)

@@ -1,0 +1,222 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Simil.Embeddings;
+using Simil.Indexes;
+using Simil.IO;
+using Spectre.Console;
+
+namespace Simil.Cli.Commands;
+
+/// <summary><c>simil index build|add|info|verify</c>: collections built once, searched many times (<c>docs/index-format.md</c>).</summary>
+static class IndexCommand
+{
+    public static Command Create() => new("index", "Build, extend, describe and check index files (.simil): a collection embedded or read once, searched many times.")
+    {
+        Build(), Add(), Info(), Verify(),
+    };
+
+    static Command Build()
+    {
+        var input = new Argument<string>("INPUT") { Description = "Vectors (any format simil reads), or texts to embed, one per line." };
+        var output = new Option<string>("--out", "-o") { Description = "The index file to write (replaced atomically).", Required = true };
+        var metric = new Option<string>("--metric", "-m") { Description = $"The measure: {MetricInfo.ValidNames}.", DefaultValueFactory = _ => "cosine" };
+        var kind = new Option<string>("--kind") { Description = "flat (exact scan) or hnsw (graph, approximate candidates, exact scores).", DefaultValueFactory = _ => "flat" };
+        var precision = new Option<string>("--precision") { Description = "Stored element type: float32.", DefaultValueFactory = _ => "float32" };
+        var m = new Option<int>("--m") { Description = "HNSW: links per node (level 0 has twice as many).", DefaultValueFactory = _ => 16 };
+        var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW: candidates kept while building.", DefaultValueFactory = _ => 128 };
+        var seed = new Option<int>("--seed") { Description = "HNSW: seed of the level draws (same seed, same file).", DefaultValueFactory = _ => 42 };
+        var inputFormat = new Option<string?>("--input-format") { Description = $"INPUT's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
+        var model = ModelOption.Create();
+        var command = new Command("build", "Index INPUT into one file: texts are embedded once by the model, vectors are stored as read.")
+        {
+            input, output, metric, kind, precision, m, efConstruction, seed, inputFormat, model,
+        };
+        command.SetAction((parse, token) =>
+        {
+            if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
+                throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
+            string kindName = parse.GetValue(kind)!;
+            if (kindName is not ("flat" or "hnsw"))
+                throw new InputException($"--kind: '{kindName}' is not an index kind (flat, hnsw)");
+            if (parse.GetValue(precision) != "float32")
+                throw new InputException($"--precision: '{parse.GetValue(precision)}' is not stored by this version (float32)");
+            if (kindName == "hnsw" && measure == Metric.L1)
+                throw new InputException("--metric: an hnsw index ranks by dot, cosine, l2sq or l2; use --kind flat for l1");
+            if (parse.GetValue(m) is < 2 or > 1024)
+                throw new InputException($"--m: {parse.GetValue(m)} is outside 2..1024");
+            if (parse.GetValue(efConstruction) < 1)
+                throw new InputException($"--ef-construction: {parse.GetValue(efConstruction)} is below 1");
+            string modelName = parse.GetValue(model)!;
+            _ = EmbeddingModels.Dimensions(modelName);
+            var (corpus, embeddedBy) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
+            VectorIndex index = kindName == "hnsw"
+                ? Rendering.Progress.Run($"linking {corpus.Count:N0} rows", 1, "graph", _ => HnswIndex.Build(corpus, measure,
+                    new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), Seed = parse.GetValue(seed) }, token))
+                : new FlatIndex(corpus, measure);
+            index.Model = embeddedBy;
+            string path = parse.GetValue(output)!;
+            index.Save(path);
+            Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {kindName}, {new FileInfo(path).Length:N0} bytes");
+            return Task.FromResult(Cli.Ok);
+        });
+        return command;
+    }
+
+    /// <summary>The rows of a file, and the model that embedded them (null for vectors).</summary>
+    static (EmbeddingMatrix Rows, string? Model) Read(string file, string? inputFormat, string model, CancellationToken token)
+    {
+        var content = KeyedVectors.Load(file, inputFormat);
+        if (content.Vectors is { } vectors)
+            return (vectors, null);
+        using var generator = EmbeddingModels.Create(model);
+        return (KeyedVectors.VectorsOf(content, () => generator, token), generator.Name);
+    }
+
+    static Command Add()
+    {
+        var index = new Argument<string>("FILE") { Description = "The index file to extend (replaced atomically)." };
+        var input = new Argument<string>("INPUT") { Description = "More rows: vectors for an index of vectors, texts for an index of texts." };
+        var inputFormat = new Option<string?>("--input-format") { Description = $"INPUT's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
+        var model = ModelOption.Create();
+        var command = new Command("add", "Append INPUT's rows to an index: texts are embedded by the index's model; the graph is extended.")
+        {
+            index, input, inputFormat, model,
+        };
+        command.SetAction((parse, token) =>
+        {
+            string path = parse.GetValue(index)!, file = parse.GetValue(input)!;
+            using var existing = KeyedVectors.OpenIndex(path);
+            var content = KeyedVectors.Load(file, parse.GetValue(inputFormat));
+            EmbeddingMatrix more;
+            if (content.Texts is not null)
+            {
+                if (existing.Model is null)
+                    throw new InputException(file, $"holds texts, but {path} was built from vectors (no model); add vectors of {existing.Dimensions} dimensions");
+                CheckModel(parse, model, existing, path);
+                using var generator = EmbeddingModels.Create(existing.Model);
+                more = KeyedVectors.VectorsOf(content, () => generator, token);
+            }
+            else
+            {
+                more = content.Vectors!;
+                if (existing.Model is not null)
+                    throw new InputException(file, $"holds vectors, but {path} was built from texts by {existing.Model}; add texts (one per line)");
+            }
+            if (existing.Count > 0 && more.Count > 0 && more.Dimensions != existing.Dimensions)
+                throw new InputException(file, $"has {more.Dimensions} dimensions but {path} has {existing.Dimensions}");
+            if (existing.Count > 0 && more.Count > 0 && (existing.Corpus.Keys is null) != (more.Keys is null))
+                throw new InputException(file, existing.Corpus.Keys is null ? $"has keys but the rows of {path} have none" : $"has no keys but the rows of {path} have them");
+            VectorIndex extended = existing switch
+            {
+                HnswIndex hnsw => Rendering.Progress.Run($"linking {more.Count:N0} rows", 1, "graph", _ => hnsw.Append(more, token)),
+                FlatIndex flat => flat.Append(more),
+                _ => throw new InvalidOperationException("unknown index kind"),
+            };
+            extended.Model = existing.Model;
+            extended.Save(path);
+            Console.Out.WriteLine($"{path}: {existing.Count:N0} + {more.Count:N0} = {extended.Count:N0} rows");
+            return Task.FromResult(Cli.Ok);
+        });
+        return command;
+    }
+
+    /// <summary>A --model given on the command line must be the index's: its rows live in that model's space.</summary>
+    public static void CheckModel(ParseResult parse, Option<string> model, VectorIndex index, string path)
+    {
+        var given = parse.GetResult(model);
+        if (given is { Implicit: false } && index.Model is { } indexModel && !string.Equals(parse.GetValue(model)!.Trim(), indexModel, StringComparison.OrdinalIgnoreCase))
+            throw new InputException("--model", $"'{parse.GetValue(model)}' differs from {indexModel}, the model that embedded {path}; texts must be embedded by the index's model");
+    }
+
+    static Command Info()
+    {
+        var file = new Argument<string>("FILE") { Description = "An index file." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document." };
+        var command = new Command("info", "What an index holds: count, dimensions, metric, kind, model, sizes and build settings (reads the header only).")
+        {
+            file, json,
+        };
+        command.SetAction(parse =>
+        {
+            using var index = VectorIndex.Open(parse.GetValue(file)!);
+            var info = index.Info!;
+            if (parse.GetValue(json))
+                WriteJson(info);
+            else
+                WriteTable(parse.GetValue(file)!, info);
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    static void WriteJson(IndexInfo info)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("count", info.Count);
+            w.WriteNumber("dimensions", info.Dimensions);
+            w.WriteString("metric", info.Metric.Name());
+            w.WriteString("kind", info.Kind);
+            w.WriteString("precision", info.Precision);
+            if (info.Model is null) w.WriteNull("model"); else w.WriteString("model", info.Model);
+            w.WriteNumber("bytes", info.Bytes);
+            w.WriteString("created_by", info.CreatedBy);
+            if (info.Graph is { } g)
+            {
+                w.WriteStartObject("graph");
+                w.WriteNumber("m", g.M);
+                w.WriteNumber("m0", g.M0);
+                w.WriteNumber("ef_construction", g.EfConstruction);
+                w.WriteNumber("seed", g.Seed);
+                w.WriteNumber("top_level", g.TopLevel);
+                w.WriteEndObject();
+            }
+            w.WriteStartObject("sections");
+            foreach (var (id, bytes) in info.Sections)
+                w.WriteNumber(id, bytes);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        stdout.Write("\n"u8);
+    }
+
+    static void WriteTable(string file, IndexInfo info)
+    {
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(file)) }.AddColumn("").AddColumn("");
+        table.HideHeaders();
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("rows", info.Count.ToString("N0", CultureInfo.InvariantCulture));
+        Row("dimensions", info.Dimensions.ToString(CultureInfo.InvariantCulture));
+        Row("metric", info.Metric.Name());
+        Row("kind", info.Kind);
+        Row("precision", info.Precision);
+        Row("model", info.Model ?? "none (vectors from a file)");
+        Row("bytes", info.Bytes.ToString("N0", CultureInfo.InvariantCulture));
+        if (info.Graph is { } g)
+            Row("graph", $"M {g.M} (level 0: {g.M0}), ef-construction {g.EfConstruction}, seed {g.Seed}, {g.TopLevel + 1} levels");
+        Row("sections", string.Join(", ", info.Sections.Select(s => $"{s.Id} {s.Bytes:N0}")));
+        Row("written by", info.CreatedBy ?? "?");
+        AnsiConsole.Console.Write(table);
+    }
+
+    static Command Verify()
+    {
+        var file = new Argument<string>("FILE") { Description = "An index file." };
+        var command = new Command("verify", "Read every section of an index file and check its checksum and structure: exit 0, or 2 naming the damaged part.")
+        {
+            file,
+        };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            using var index = KeyedVectors.OpenIndex(path);
+            Console.Out.WriteLine($"{path}: ok — {index.Count:N0} rows, {index.Info!.Sections.Count} sections, every checksum matches");
+            return Cli.Ok;
+        });
+        return command;
+    }
+}
