@@ -22,22 +22,31 @@ static class IndexThroughput
     {
         int rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         int queries = 1_000;
+        string parts = args.Length > 2 ? args[2] : "all";   // graph, open or all
+        // A file of real embeddings when given (its last 1,000 rows are the queries), else clustered rows.
+        string? source = args.Length > 3 ? args[3] : null;
+        var all = source is null ? Clustered(rows + queries, 7) : VectorFile.Read(source).Vectors!.ToFloat32();
+        if (source is not null)
+            rows = all.Count - queries;
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine(c, $"# Index files and HNSW: {rows:N0} × {Dims} clustered rows, {queries:N0} held-out queries, k = {K}");
+        md.AppendLine(c, parts == "open" ? $"# Opening index files: 10k, 1M and 6M rows × {Dims} (flat, float32)" : $"# Index files and HNSW: {rows:N0} × {all.Dimensions} {(source is null ? "clustered rows" : "rows of " + Path.GetFileName(source))}, {queries:N0} held-out queries, k = {K}");
         md.AppendLine();
-        md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- index {rows}`");
+        md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- {string.Join(' ', args)}`");
         md.AppendLine(c, $"- Peers: hnswlib and FAISS IndexHNSWFlat from Debian's python3 packages, M = 16, efConstruction = 128, built on all cores; FAISS's OpenBLAS: {PythonPeer.OpenBlasKernel}. USearch was not run in this mode.");
-        md.AppendLine("- Data: 1,000 Gaussian clusters, rows scaled by lengths in [0.5, 2] (so dot differs from cosine); queries drawn the same way, not in the corpus. Recall@10 against Simil's FlatIndex. QPS: 1 thread = queries one after another on one core; all = every core.");
+        md.AppendLine(source is null
+            ? "- Data: 1,000 Gaussian clusters, rows scaled by lengths in [0.5, 2] (so dot differs from cosine); queries drawn the same way, not in the corpus. Recall@10 against Simil's FlatIndex. QPS: 1 thread = queries one after another on one core; all = every core."
+            : $"- Data: {Path.GetFileName(source)} (real embeddings), its last {queries:N0} rows held out as queries. Recall@10 against Simil's FlatIndex. QPS: 1 thread = queries one after another on one core; all = every core.");
         md.AppendLine();
 
-        var all = Clustered(rows + queries, 7);
         var corpus = Slice(all, 0, rows);
         var query = Slice(all, rows, queries);
         var dir = Directory.CreateTempSubdirectory("simil-index-bench-").FullName;
         try
         {
             string dataPath = Path.Combine(dir, "data.npy"), queryPath = Path.Combine(dir, "queries.npy");
+            if (parts == "open")
+                goto open;
             VectorFileWriter.Write(dataPath, corpus, VectorFileFormat.Npy);
             VectorFileWriter.Write(queryPath, query, VectorFileFormat.Npy);
             md.AppendLine("| metric | library | build s | bytes | ef | recall@10 | QPS 1 thread | QPS all cores |");
@@ -59,6 +68,9 @@ static class IndexThroughput
                 index.Save(file);
                 long bytes = new FileInfo(file).Length;
                 File.Delete(file);
+                // Warm up (tiered JIT): every query once, untimed, before the first timed ef.
+                for (int q = 0; q < queries; q++)
+                    _ = index.Search(query[q], K, Efs[0]);
                 foreach (int ef in Efs)
                 {
                     var found = new Neighbor[queries][];
@@ -80,18 +92,20 @@ static class IndexThroughput
                 }
             }
             md.AppendLine();
-            md.AppendLine("Vectors + keys for comparison with the file size: " + ((long)rows * Dims * 4).ToString("N0", c) + " bytes of float32 vectors (no keys here); the file adds NORM (4 bytes a row) and the graph.");
+            md.AppendLine("Vectors + keys for comparison with the file size: " + ((long)rows * all.Dimensions * 4).ToString("N0", c) + " bytes of float32 vectors (no keys here); the file adds NORM (4 bytes a row) and the graph.");
             md.AppendLine();
-            OpenTimes(md, dir);
+        open:
+            if (parts != "graph")
+                OpenTimes(md, dir);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
         var cpu = Machine.CpuName();
-        var slug = new string(cpu.Split('(')[0].Trim().ToLowerInvariant().Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
+        var slug = new string(cpu.Split(" (family")[0].Replace("(R)", "", StringComparison.Ordinal).Replace("(TM)", "", StringComparison.Ordinal).Trim().ToLowerInvariant().Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
         var model = cpu.Contains("model ", StringComparison.Ordinal) ? "-model-" + cpu.Split("model ")[1].Split(new[] { ',', ')' })[0].Trim() : "";
-        var path = Path.Combine(repository, "bench", "results", $"index-{slug}{model}.md");
+        var path = Path.Combine(repository, "bench", "results", $"index-{(parts == "all" ? "" : parts + "-")}{(source is null ? "" : Path.GetFileNameWithoutExtension(source) + "-")}{slug}{model}.md");
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine(md);
         Console.Error.WriteLine($"wrote {path}");

@@ -45,7 +45,8 @@ public sealed class EmbeddingMatrix
 
     /// <summary>
     /// A matrix over <paramref name="rows"/> and <paramref name="keys"/> as they are, without copying
-    /// (float32 or float64 rows, contiguous, fitting one span).
+    /// (float32 or float64 rows, contiguous). Rows holding more than 2³¹ − 1 elements (a mapped index
+    /// file) are searched row by row; <see cref="Data"/>, which is one span, is refused for them.
     /// </summary>
     /// <exception cref="ArgumentException">The keys do not match the rows, or the rows are not contiguous float32 or float64.</exception>
     public static EmbeddingMatrix Over(VectorRows rows, KeyMap? keys = null)
@@ -53,8 +54,8 @@ public sealed class EmbeddingMatrix
         ArgumentNullException.ThrowIfNull(rows);
         if (keys is not null && keys.Count != rows.Count)
             Throw.Argument(nameof(keys), $"{keys.Count} keys for {rows.Count} rows; give one key per row");
-        if (!rows.IsContiguous || (long)rows.Count * rows.Dimensions > Array.MaxLength)
-            Throw.Argument(nameof(rows), "an EmbeddingMatrix needs contiguous rows that fit one span");
+        if (!rows.IsContiguous)
+            Throw.Argument(nameof(rows), "an EmbeddingMatrix needs contiguous rows");
         if (rows.ElementType is not (ElementType.Float32 or ElementType.Float64))
             Throw.Argument(nameof(rows), $"an EmbeddingMatrix holds float32 or float64, not {rows.ElementType}");
         return new EmbeddingMatrix(rows, keys);

@@ -123,7 +123,7 @@ static class BatchSearch
             for (int c0 = 0; c0 < rows; c0 += CorpusBlock)
             {
                 int cn = Math.Min(CorpusBlock, rows - c0), block = c0 / CorpusBlock;
-                packed[block] ??= DotGemm.PackedRows.Pack(corpus.Data.Slice(c0 * dims, cn * dims), cn, dims);
+                packed[block] ??= DotGemm.PackedRows.Pack(corpus.Rows.Range<float>(c0, cn), cn, dims);
                 DotGemm.Run(queryData, qn, packed[block]!, scratch.AsSpan(0, qn * cn));
                 if (!keepPacked)
                 {

@@ -163,7 +163,7 @@ public sealed class HnswIndex : VectorIndex
         var current = new Candidate(target.To(entry), entry);
         for (int level = _graph.TopLevel; level > 0; level--)
             current = HnswSearch.Greedy(_graph, target, current, level);
-        return HnswSearch.Layer(_graph, target, [current], ef, 0, _graph.Count);
+        return HnswSearch.Layer(_graph, target, [current], ef, 0, _graph.Count, sorted: false);
     }
 
     /// <summary>Exact search over the same rows, ignoring the graph (what <c>--exact</c> does).</summary>

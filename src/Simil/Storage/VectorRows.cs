@@ -55,6 +55,21 @@ public abstract class VectorRows : IDisposable
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, T>(ref at), Dimensions);
     }
 
+    /// <summary>Rows <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1, one after another (contiguous rows; the range must fit one span).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the rows.</exception>
+    /// <exception cref="InvalidOperationException">The rows are not contiguous, the range holds more than 2³¹ − 1 elements, or <typeparamref name="T"/> is not the element type.</exception>
+    public ReadOnlySpan<T> Range<T>(int first, int count) where T : unmanaged
+    {
+        if (first < 0 || count < 0 || first > Count - count)
+            Throw.ArgumentOutOfRange(nameof(first), $"rows {first}..{first + count} are outside [0, {Count})");
+        CheckType<T>();
+        long length = (long)count * Dimensions;
+        if (!IsContiguous || length > int.MaxValue)
+            throw new InvalidOperationException($"{count} rows of {Dimensions} (stride {Stride}) are not one contiguous span");
+        ref byte at = ref Unsafe.Add(ref Start, (nint)first * Stride * Unsafe.SizeOf<T>());
+        return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, T>(ref at), (int)length);
+    }
+
     /// <summary>Every row, one after another, where they are contiguous and fit one span.</summary>
     /// <exception cref="InvalidOperationException">The rows are not contiguous, hold more than 2³¹ − 1 elements, or are not <typeparamref name="T"/>.</exception>
     public ReadOnlySpan<T> All<T>() where T : unmanaged

@@ -9,6 +9,19 @@ namespace Simil.Tests.Storage;
 public sealed class VectorRowsTests
 {
     [Fact]
+    public void A_range_of_rows_is_one_span_and_out_of_range_is_refused()
+    {
+        using var rows = new NativeRows(ElementType.Float32, 5, 3);
+        for (int r = 0; r < 5; r++)
+            rows.WritableRow<float>(r).Fill(r);
+        Assert.Equal([2f, 2, 2, 3, 3, 3], rows.Range<float>(2, 2).ToArray());
+        Assert.Empty(rows.Range<float>(5, 0).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => rows.Range<float>(4, 2).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => rows.Range<float>(-1, 1).Length);
+        Assert.Throws<InvalidOperationException>(() => rows.Range<double>(0, 1).Length);
+    }
+
+    [Fact]
     public void Array_rows_are_views_not_copies()
     {
         var array = new float[] { 1, 2, 3, 4, 5, 6, 99 };

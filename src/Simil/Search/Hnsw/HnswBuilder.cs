@@ -156,7 +156,7 @@ static class HnswBuilder
             candidates[i] = new Candidate(space.Between(v, list[1 + i]), list[1 + i]);
         for (int i = start; i < end; i++)
             candidates[degree + i - start] = new Candidate(space.Between(v, back[i].From), back[i].From);
-        Array.Sort(candidates, (a, b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0);
+        Array.Sort(candidates, default(CandidateHeap.Order));
         var kept = Select(space, candidates, capacity);
         list[0] = kept.Length;
         kept.CopyTo(list[1..]);

@@ -17,6 +17,19 @@ sealed class CandidateHeap(bool max, int capacity = 64)
 
     public void Clear() => Count = 0;
 
+    [ThreadStatic]
+    static CandidateHeap? t_candidates, t_results;
+
+    /// <summary>This thread's two heaps for one search (cleared): no allocation per query.</summary>
+    public static (CandidateHeap Candidates, CandidateHeap Results) ForSearch()
+    {
+        var candidates = t_candidates ??= new CandidateHeap(max: false, 256);
+        var results = t_results ??= new CandidateHeap(max: true, 256);
+        candidates.Clear();
+        results.Clear();
+        return (candidates, results);
+    }
+
     bool Above(Candidate a, Candidate b) => max ? Candidate.Less(b, a) : Candidate.Less(a, b);
 
     public void Push(Candidate c)
@@ -57,12 +70,19 @@ sealed class CandidateHeap(bool max, int capacity = 64)
         return top;
     }
 
-    /// <summary>The kept candidates, closest first.</summary>
-    public Candidate[] ToSorted()
+    /// <summary>The kept candidates, closest first when <paramref name="sorted"/>, else in heap order.</summary>
+    public Candidate[] ToArray(bool sorted)
     {
         var result = _items.AsSpan(0, Count).ToArray();
-        Array.Sort(result, (a, b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0);
+        if (sorted)
+            Array.Sort(result, default(Order));
         return result;
+    }
+
+    /// <summary>Distance, then node.</summary>
+    public readonly struct Order : IComparer<Candidate>
+    {
+        public int Compare(Candidate a, Candidate b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0;
     }
 }
 
@@ -108,16 +128,23 @@ static class HnswSearch
     public interface ITarget
     {
         float To(int node);
+
+        /// <summary>Asks the CPU to start loading a row that will be measured next.</summary>
+        void Prefetch(int node);
     }
 
     public readonly struct QueryTarget<TSpace>(TSpace space, float[] query) : ITarget where TSpace : struct, IHnswSpace
     {
         public float To(int node) => space.ToQuery(query, node);
+
+        public void Prefetch(int node) => space.Prefetch(node);
     }
 
     public readonly struct NodeTarget<TSpace>(TSpace space, int node) : ITarget where TSpace : struct, IHnswSpace
     {
         public float To(int other) => space.Between(node, other);
+
+        public void Prefetch(int other) => space.Prefetch(other);
     }
 
     /// <summary>Greedy descent at one level from <paramref name="from"/>: the closest node reachable by always moving closer.</summary>
@@ -147,12 +174,12 @@ static class HnswSearch
     /// The <paramref name="ef"/> closest nodes found at <paramref name="level"/> from the entry
     /// points, closest first (best-first search with a bounded result list).
     /// </summary>
-    public static Candidate[] Layer<TTarget>(HnswGraph graph, TTarget target, ReadOnlySpan<Candidate> entries, int ef, int level, int count)
+    public static Candidate[] Layer<TTarget>(HnswGraph graph, TTarget target, ReadOnlySpan<Candidate> entries, int ef, int level, int count,
+        bool sorted = true)
         where TTarget : struct, ITarget
     {
         var visited = VisitedSet.For(count);
-        var candidates = new CandidateHeap(max: false, ef * 2);
-        var results = new CandidateHeap(max: true, ef + 1);
+        var (candidates, results) = CandidateHeap.ForSearch();
         foreach (var e in entries)
         {
             if (!visited.Visit(e.Node))
@@ -162,6 +189,7 @@ static class HnswSearch
             if (results.Count > ef)
                 results.Pop();
         }
+        Span<int> fresh = stackalloc int[graph.M0];
         while (candidates.Count > 0)
         {
             var c = candidates.Pop();
@@ -169,22 +197,33 @@ static class HnswSearch
             // plateau of equal distances (duplicates) keep expanding: a lower row may lie beyond.
             if (results.Count == ef && c.Distance > results.Top.Distance)
                 break;
+            // The unvisited neighbours first, so that each row's load can start while the one
+            // before it is measured (the rows are far apart in memory: this is where time goes).
+            int n = 0;
             foreach (int v in graph.Neighbors(c.Node, level))
             {
                 if ((uint)v >= (uint)count)
                     throw new InvalidDataException($"node {c.Node} links to {v}, not a node (the file is damaged)");
-                if (!visited.Visit(v))
-                    continue;
-                var n = new Candidate(target.To(v), v);
-                if (results.Count < ef || Candidate.Less(n, results.Top))
+                if (visited.Visit(v))
+                    fresh[n++] = v;
+            }
+            if (n > 0)
+                target.Prefetch(fresh[0]);
+            for (int j = 0; j < n; j++)
+            {
+                if (j + 1 < n)
+                    target.Prefetch(fresh[j + 1]);
+                int v = fresh[j];
+                var next = new Candidate(target.To(v), v);
+                if (results.Count < ef || Candidate.Less(next, results.Top))
                 {
-                    candidates.Push(n);
-                    results.Push(n);
+                    candidates.Push(next);
+                    results.Push(next);
                     if (results.Count > ef)
                         results.Pop();
                 }
             }
         }
-        return results.ToSorted();
+        return results.ToArray(sorted);
     }
 }

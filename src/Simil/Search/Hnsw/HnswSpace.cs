@@ -16,11 +16,33 @@ interface IHnswSpace
 
     /// <summary>From a query to a row (searching).</summary>
     float ToQuery(ReadOnlySpan<float> query, int row);
+
+    /// <summary>Starts loading <paramref name="row"/> into the cache (a hint; nothing happens without SSE).</summary>
+    void Prefetch(int row);
+}
+
+/// <summary>The prefetch every space shares.</summary>
+static class RowPrefetch
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Row(VectorRows rows, int row)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            return;
+        var span = rows.Row<float>(row);
+        // A hint only: the address is not kept, so a managed array moving later does no harm.
+        byte* p = (byte*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(span));
+        int bytes = span.Length * sizeof(float);
+        for (int at = 0; at < bytes; at += 64)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
+    }
 }
 
 /// <summary>l2sq and l2 (same order): the squared distance itself.</summary>
 readonly unsafe struct L2Space(VectorRows rows) : IHnswSpace
 {
+    public void Prefetch(int row) => RowPrefetch.Row(rows, row);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Between(int a, int b) => (float)Reduce.Run<L2SquaredOperator>(rows.Row<float>(a), rows.Row<float>(b));
 
@@ -31,6 +53,8 @@ readonly unsafe struct L2Space(VectorRows rows) : IHnswSpace
 /// <summary>cosine and cosine distance: minus the cosine (the query's length does not change the order); a zero row is at 0.</summary>
 readonly unsafe struct CosineSpace(VectorRows rows, float* norms) : IHnswSpace
 {
+    public void Prefetch(int row) => RowPrefetch.Row(rows, row);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static double Inverse(float norm) => norm > 0 ? 1.0 / norm : 0;
 
@@ -52,6 +76,8 @@ readonly unsafe struct CosineSpace(VectorRows rows, float* norms) : IHnswSpace
 /// </summary>
 readonly struct DotSpace(VectorRows rows) : IHnswSpace
 {
+    public void Prefetch(int row) => RowPrefetch.Row(rows, row);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Between(int a, int b) => -(float)Reduce.Run<DotOperator>(rows.Row<float>(a), rows.Row<float>(b));
 
