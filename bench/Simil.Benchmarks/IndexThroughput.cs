@@ -30,10 +30,10 @@ static class IndexThroughput
             rows = all.Count - queries;
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine(c, parts == "open" ? $"# Opening index files: 10k, 1M and 6M rows × {Dims} (flat, float32)" : $"# Index files and HNSW: {rows:N0} × {all.Dimensions} {(source is null ? "clustered rows" : "rows of " + Path.GetFileName(source))}, {queries:N0} held-out queries, k = {K}");
+        md.AppendLine(parts == "open" ? string.Create(c, $"# Opening index files: 10k, 1M and 6M rows × {Dims} (flat, float32)") : string.Create(c, $"# Index files and HNSW: {rows:N0} × {all.Dimensions} {(source is null ? "clustered rows" : "rows of " + Path.GetFileName(source))}, {queries:N0} held-out queries, k = {K}"));
         md.AppendLine();
         md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- {string.Join(' ', args)}`");
-        md.AppendLine(c, $"- Peers: hnswlib and FAISS IndexHNSWFlat from Debian's python3 packages, M = 16, efConstruction = 128, built on all cores; FAISS's OpenBLAS: {PythonPeer.OpenBlasKernel}. USearch was not run in this mode.");
+        md.AppendLine(c, $"- Peers: hnswlib and FAISS IndexHNSWFlat from Debian's python3 packages, M = 16, efConstruction = 128, built on all cores; FAISS's OpenBLAS: {PythonPeer.OpenBlasKernel}. USearch 2.26.6 through its C library (reserved, parallel adds on every core, expansion_add 128, connectivity 16).");
         md.AppendLine(source is null
             ? "- Data: 1,000 Gaussian clusters, rows scaled by lengths in [0.5, 2] (so dot differs from cosine); queries drawn the same way, not in the corpus. Recall@10 against Simil's FlatIndex. QPS: 1 thread = queries one after another on one core; all = every core."
             : $"- Data: {Path.GetFileName(source)} (real embeddings), its last {queries:N0} rows held out as queries. Recall@10 against Simil's FlatIndex. QPS: 1 thread = queries one after another on one core; all = every core.");
@@ -68,13 +68,12 @@ static class IndexThroughput
                 index.Save(file);
                 long bytes = new FileInfo(file).Length;
                 File.Delete(file);
-                // Warm up (tiered JIT): every query once, untimed, before the first timed ef.
-                for (int q = 0; q < queries; q++)
-                    _ = index.Search(query[q], K, Efs[0]);
                 foreach (int ef in Efs)
                 {
                     var found = new Neighbor[queries][];
-                    _ = index.Search(query[0], K, ef);
+                    // Warm-up (tiered JIT, caches): every query once, untimed, as for the peers.
+                    for (int q = 0; q < queries; q++)
+                        _ = index.Search(query[q], K, ef);
                     clock.Restart();
                     for (int q = 0; q < queries; q++)
                         found[q] = index.Search(query[q], K, ef);
@@ -84,6 +83,11 @@ static class IndexThroughput
                     double many = queries / clock.Elapsed.TotalSeconds;
                     md.AppendLine(c, $"| {metric.Name()} | Simil | {build:F1} | {bytes:N0} | {ef} | {Recall(found, truth):F3} | {one:N0} | {many:N0} |");
                     Console.Error.WriteLine($"{metric.Name()} simil ef {ef}: recall {Recall(found, truth):F3}, {one:N0} / {many:N0} q/s");
+                }
+                foreach (var line in USearchPeer.Run(metric, corpus, query, truth, Efs, K, Recall))
+                {
+                    md.AppendLine(line);
+                    Console.Error.WriteLine(line);
                 }
                 foreach (var line in Peers(metric, dataPath, queryPath, truthPath))
                 {
