@@ -84,6 +84,8 @@ static class IndexThroughput
                     md.AppendLine(c, $"| {metric.Name()} | Simil | {build:F1} | {bytes:N0} | {ef} | {Recall(found, truth):F3} | {one:N0} | {many:N0} |");
                     Console.Error.WriteLine($"{metric.Name()} simil ef {ef}: recall {Recall(found, truth):F3}, {one:N0} / {many:N0} q/s");
                 }
+                if (Environment.GetEnvironmentVariable("SIMIL_BENCH_ONLY_SIMIL") == "1")
+                    continue;
                 foreach (var line in USearchPeer.Run(metric, corpus, query, truth, Efs, K, Recall))
                 {
                     md.AppendLine(line);

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Simil.Embeddings;
 using Simil.Indexes;
 using Simil.IO;
@@ -143,45 +141,12 @@ static class IndexCommand
             using var index = VectorIndex.Open(parse.GetValue(file)!);
             var info = index.Info!;
             if (parse.GetValue(json))
-                WriteJson(info);
+                Console.Out.WriteLine(info.ToJson());
             else
                 WriteTable(parse.GetValue(file)!, info);
             return Cli.Ok;
         });
         return command;
-    }
-
-    static void WriteJson(IndexInfo info)
-    {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("count", info.Count);
-            w.WriteNumber("dimensions", info.Dimensions);
-            w.WriteString("metric", info.Metric.Name());
-            w.WriteString("kind", info.Kind);
-            w.WriteString("precision", info.Precision);
-            if (info.Model is null) w.WriteNull("model"); else w.WriteString("model", info.Model);
-            w.WriteNumber("bytes", info.Bytes);
-            w.WriteString("created_by", info.CreatedBy);
-            if (info.Graph is { } g)
-            {
-                w.WriteStartObject("graph");
-                w.WriteNumber("m", g.M);
-                w.WriteNumber("m0", g.M0);
-                w.WriteNumber("ef_construction", g.EfConstruction);
-                w.WriteNumber("seed", g.Seed);
-                w.WriteNumber("top_level", g.TopLevel);
-                w.WriteEndObject();
-            }
-            w.WriteStartObject("sections");
-            foreach (var (id, bytes) in info.Sections)
-                w.WriteNumber(id, bytes);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        stdout.Write("\n"u8);
     }
 
     static void WriteTable(string file, IndexInfo info)

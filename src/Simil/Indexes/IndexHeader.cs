@@ -12,30 +12,36 @@ static class IndexHeader
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteNumber("count", info.Count);
-            json.WriteNumber("dimensions", info.Dimensions);
-            json.WriteString("metric", info.Metric.Name());
-            json.WriteString("kind", info.Kind);
-            json.WriteString("precision", info.Precision);
-            if (info.Model is null)
-                json.WriteNull("model");
-            else
-                json.WriteString("model", info.Model);
-            json.WriteString("created_by", info.CreatedBy);
-            if (info.Graph is { } g)
-            {
-                json.WriteStartObject("graph");
-                json.WriteNumber("m", g.M);
-                json.WriteNumber("m0", g.M0);
-                json.WriteNumber("ef_construction", g.EfConstruction);
-                json.WriteNumber("seed", g.Seed);
-                json.WriteNumber("entry", g.Entry);
-                json.WriteNumber("top_level", g.TopLevel);
-                json.WriteEndObject();
-            }
+            WriteMembers(json, info);
             json.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>The header's members, in their fixed order (also the start of <see cref="IndexInfo.ToJson"/>).</summary>
+    public static void WriteMembers(Utf8JsonWriter json, IndexInfo info)
+    {
+        json.WriteNumber("count", info.Count);
+        json.WriteNumber("dimensions", info.Dimensions);
+        json.WriteString("metric", info.Metric.Name());
+        json.WriteString("kind", info.Kind);
+        json.WriteString("precision", info.Precision);
+        if (info.Model is null)
+            json.WriteNull("model");
+        else
+            json.WriteString("model", info.Model);
+        json.WriteString("created_by", info.CreatedBy);
+        if (info.Graph is { } g)
+        {
+            json.WriteStartObject("graph");
+            json.WriteNumber("m", g.M);
+            json.WriteNumber("m0", g.M0);
+            json.WriteNumber("ef_construction", g.EfConstruction);
+            json.WriteNumber("seed", g.Seed);
+            json.WriteNumber("entry", g.Entry);
+            json.WriteNumber("top_level", g.TopLevel);
+            json.WriteEndObject();
+        }
     }
 
     /// <summary>Reads a header; every missing or mistyped member is one error naming it.</summary>

@@ -41,6 +41,31 @@ public sealed record IndexInfo
 
     /// <summary>Each section's id and length in bytes, in file order.</summary>
     public IReadOnlyList<(string Id, long Bytes)> Sections { get; init; } = [];
+
+    /// <summary>
+    /// One JSON object: the file's header members (<c>count</c>, <c>dimensions</c>, <c>metric</c>,
+    /// <c>kind</c>, <c>precision</c>, <c>model</c>, <c>created_by</c>, <c>graph</c>), then
+    /// <c>bytes</c> and <c>sections</c> (id → bytes), as <c>simil index info --json</c> prints it.
+    /// </summary>
+    public string ToJson()
+    {
+        var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            json.WriteStartObject();
+            IndexHeader.WriteMembers(json, this);
+            json.WriteNumber("bytes", Bytes);
+            json.WriteStartObject("sections");
+            foreach (var (id, bytes) in Sections)
+                json.WriteNumber(id, bytes);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }
 
 /// <summary>An HNSW graph's settings as its index file records them.</summary>

@@ -84,26 +84,26 @@ public sealed class HnswIndex : VectorIndex
             levels[i] = HnswBuilder.DrawLevel(options.Seed, i, options.M);
         var graph = new HnswGraph(options.M, corpus.Count, levels);
         var norms = ComputeNorms(corpus);
-        Link(graph, corpus, metric, norms, 0, options.EfConstruction, token);
+        Link(graph, corpus, metric, norms, 0, options.EfConstruction, options.Seed, token);
         var index = new HnswIndex(corpus, metric, graph, options.EfConstruction, options.Seed);
         index.UseNorms(norms);
         return index;
     }
 
-    static unsafe void Link(HnswGraph graph, EmbeddingMatrix corpus, Metric metric, float[] norms, int from, int ef, CancellationToken token)
+    static unsafe void Link(HnswGraph graph, EmbeddingMatrix corpus, Metric metric, float[] norms, int from, int ef, int seed, CancellationToken token)
     {
         fixed (float* n = norms)
         {
             switch (metric)
             {
                 case Metric.Dot or Metric.NegativeDot:
-                    HnswBuilder.Insert(graph, new DotSpace(corpus.Rows), from, ef, token);
+                    HnswBuilder.Insert(graph, new DotSpace(corpus.Rows), from, ef, seed, token);
                     break;
                 case Metric.Cosine or Metric.CosineDistance:
-                    HnswBuilder.Insert(graph, new CosineSpace(corpus.Rows, n), from, ef, token);
+                    HnswBuilder.Insert(graph, new CosineSpace(corpus.Rows, n), from, ef, seed, token);
                     break;
                 default:
-                    HnswBuilder.Insert(graph, new L2Space(corpus.Rows), from, ef, token);
+                    HnswBuilder.Insert(graph, new L2Space(corpus.Rows), from, ef, seed, token);
                     break;
             }
         }
@@ -181,7 +181,7 @@ public sealed class HnswIndex : VectorIndex
             levels[i] = i < Count ? _graph.Level(i) : HnswBuilder.DrawLevel(_seed, i, _graph.M);
         var graph = _graph.Grow(levels);
         var norms = ComputeNorms(corpus);
-        Link(graph, corpus, _metric, norms, Count, _efConstruction, token);
+        Link(graph, corpus, _metric, norms, Count, _efConstruction, _seed, token);
         var index = new HnswIndex(corpus, _metric, graph, _efConstruction, _seed) { Model = Model };
         index.UseNorms(norms);
         return index;

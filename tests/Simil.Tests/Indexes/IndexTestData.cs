@@ -7,7 +7,7 @@ static class IndexTestData
     /// Rows around <paramref name="clusters"/> centres drawn from a fixed seed (so corpus and queries
     /// drawn with different <paramref name="seed"/>s share them), each scaled by a length in [0.5, 2].
     /// </summary>
-    public static EmbeddingMatrix Clustered(int rows, int dims, int seed, bool keys = false, int clusters = 20)
+    public static EmbeddingMatrix Clustered(int rows, int dims, int seed, bool keys = false, int clusters = 20, bool sorted = false)
     {
         var centreRandom = new Random(1000 + dims);
         var centres = new float[clusters * dims];
@@ -17,7 +17,8 @@ static class IndexTestData
         var data = new float[rows * dims];
         for (int r = 0; r < rows; r++)
         {
-            int c = random.Next(clusters);
+            // Sorted: the rows of one cluster one after another, as a file sorted by name often is.
+            int c = sorted ? (int)((long)r * clusters / rows) : random.Next(clusters);
             double scale = 0.5 + 1.5 * random.NextDouble();   // lengths vary: the dot product differs from cosine
             for (int t = 0; t < dims; t++)
                 data[r * dims + t] = (float)(scale * (centres[c * dims + t] + 0.6 * Gaussian(random)));

@@ -10,55 +10,80 @@ namespace Simil.Search.Hnsw;
 /// group per node, new links in row order; a list that overflows is pruned by the same
 /// heuristic.</item>
 /// </list>
-/// A batch is at most 1/32 of the nodes already in the graph (and at most 1,024), so a node
-/// misses few neighbours by not seeing its own batch. The levels come from a hash of the seed and
-/// the row, so neither thread timing nor the batch sizes change the result.
+/// Rows are inserted in an order shuffled by a hash of the seed and the row, not in row order:
+/// files are often sorted (similar rows next to each other), and rows of one batch cannot link to
+/// each other, so batches of neighbours would lose exactly the links that matter. A batch is at
+/// most 1/64 of the nodes already in the graph (and at most 512), so a node misses few neighbours
+/// by not seeing its own batch. The levels and the order come from hashes of the seed and the row,
+/// so neither thread timing nor the batch sizes change the result.
 /// </summary>
 static class HnswBuilder
 {
     /// <summary>The level of <paramref name="node"/>: ⌊−ln(U)·mL⌋ with U uniform in (0, 1] from a hash of (seed, node), mL = 1/ln M.</summary>
     public static int DrawLevel(int seed, int node, int m)
     {
-        ulong x = (ulong)(uint)seed << 32 ^ (uint)node;
-        // SplitMix64's finaliser: a well-mixed 64-bit value from the pair.
-        x += 0x9E3779B97F4A7C15ul;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ul;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBul;
-        x ^= x >> 31;
-        double u = ((x >> 11) + 0.5) * (1.0 / (1ul << 53));
+        double u = ((Mix(seed, node) >> 11) + 0.5) * (1.0 / (1ul << 53));
         return Math.Min(30, (int)(-Math.Log(u) / Math.Log(m)));
     }
 
+    /// <summary>SplitMix64's finaliser over (seed, node): a well-mixed 64-bit value from the pair.</summary>
+    static ulong Mix(int seed, int node)
+    {
+        ulong x = (ulong)(uint)seed << 32 ^ (uint)node;
+        x += 0x9E3779B97F4A7C15ul;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ul;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBul;
+        return x ^ (x >> 31);
+    }
+
+    /// <summary>Rows <paramref name="from"/> … <paramref name="count"/> − 1 in the order of a second hash of (seed, row).</summary>
+    static int[] Order(int seed, int from, int count)
+    {
+        var order = new int[count - from];
+        var keys = new ulong[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = from + i;
+            keys[i] = Mix(~seed, from + i);
+        }
+        Array.Sort(keys, order);
+        return order;
+    }
+
     /// <summary>Links nodes <paramref name="from"/> … graph.Count − 1 into a graph whose nodes before <paramref name="from"/> are linked.</summary>
-    public static void Insert<TSpace>(HnswGraph graph, TSpace space, int from, int efConstruction, CancellationToken token = default)
+    public static void Insert<TSpace>(HnswGraph graph, TSpace space, int from, int efConstruction, int seed, CancellationToken token = default)
         where TSpace : struct, IHnswSpace
     {
         int n = graph.Count;
-        if (n == 0)
+        if (n == from)
             return;
+        var order = Order(seed, from, n);
+        int next = 0;
         if (from == 0)
         {
-            graph.Entry = 0;
-            graph.TopLevel = graph.Level(0);
-            from = 1;
+            graph.Entry = order[0];
+            graph.TopLevel = graph.Level(order[0]);
+            next = 1;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = token };
-        for (int start = from; start < n;)
+        for (int start = next; start < order.Length;)
         {
-            int size = Math.Clamp(start / 32, 1, 1024);
-            int end = Math.Min(n, start + size);
+            int linked = from + start;
+            int size = Math.Clamp(linked / 64, 1, 512);
+            int end = Math.Min(order.Length, start + size);
             var chosen = new int[end - start][][];
             int entry = graph.Entry, top = graph.TopLevel;
             if (end - start == 1)
-                chosen[0] = Neighbours(graph, space, start, entry, top, efConstruction);
+                chosen[0] = Neighbours(graph, space, order[start], entry, top, efConstruction);
             else
-                Parallel.For(start, end, options, u => chosen[u - start] = Neighbours(graph, space, u, entry, top, efConstruction));
+                Parallel.For(start, end, options, i => chosen[i - start] = Neighbours(graph, space, order[i], entry, top, efConstruction));
 
             // The new nodes' own lists, then the back links grouped by receiver.
             var back = new List<(int Node, int Level, int From)>();
-            for (int u = start; u < end; u++)
+            for (int i = start; i < end; i++)
             {
-                var lists = chosen[u - start];
+                int u = order[i];
+                var lists = chosen[i - start];
                 for (int level = 0; level < lists.Length; level++)
                 {
                     var list = graph.List(u, level);
@@ -84,9 +109,10 @@ static class HnswBuilder
             else
                 Parallel.ForEach(groups, options, g => Link(graph, space, back, g.Start, g.End));
 
-            for (int u = start; u < end; u++)
-                if (graph.Level(u) > graph.TopLevel)
+            for (int i = start; i < end; i++)
+                if (graph.Level(order[i]) is int level && level > graph.TopLevel)
                 {
+                    int u = order[i];
                     graph.TopLevel = graph.Level(u);
                     graph.Entry = u;
                 }
