@@ -49,9 +49,16 @@ static class IndexThroughput
                 goto open;
             VectorFileWriter.Write(dataPath, corpus, VectorFileFormat.Npy);
             VectorFileWriter.Write(queryPath, query, VectorFileFormat.Npy);
+            // SIMIL_BENCH_METRICS (e.g. "cosine") and SIMIL_BENCH_PEERS (e.g. "hnswlib") narrow a long run.
+            var metrics = Environment.GetEnvironmentVariable("SIMIL_BENCH_METRICS") is { Length: > 0 } only
+                ? only.Split(',').Select(MetricInfo.Parse).ToArray()
+                : new[] { Metric.Cosine, Metric.L2Squared, Metric.Dot };
+            var peers = Environment.GetEnvironmentVariable("SIMIL_BENCH_PEERS") is { Length: > 0 } named ? named.Split(',') : ["usearch", "hnswlib", "faiss"];
+            if (metrics.Length < 3 || peers.Length < 3)
+                md.AppendLine(c, $"This run: {string.Join(", ", metrics.Select(m => m.Name()))}; peers {string.Join(", ", peers)}.").AppendLine();
             md.AppendLine("| metric | library | build s | bytes | ef | recall@10 | QPS 1 thread | QPS all cores |");
             md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
-            foreach (var metric in new[] { Metric.Cosine, Metric.L2Squared, Metric.Dot })
+            foreach (var metric in metrics)
             {
                 var truth = new FlatIndex(corpus, metric).Search(query, K);
                 var truthPath = Path.Combine(dir, $"truth-{metric.Name()}.npy");
@@ -84,14 +91,15 @@ static class IndexThroughput
                     md.AppendLine(c, $"| {metric.Name()} | Simil | {build:F1} | {bytes:N0} | {ef} | {Recall(found, truth):F3} | {one:N0} | {many:N0} |");
                     Console.Error.WriteLine($"{metric.Name()} simil ef {ef}: recall {Recall(found, truth):F3}, {one:N0} / {many:N0} q/s");
                 }
-                if (Environment.GetEnvironmentVariable("SIMIL_BENCH_ONLY_SIMIL") == "1")
+                if (peers.Contains("usearch"))
+                    foreach (var line in USearchPeer.Run(metric, corpus, query, truth, Efs, K, Recall))
+                    {
+                        md.AppendLine(line);
+                        Console.Error.WriteLine(line);
+                    }
+                if (!peers.Contains("hnswlib") && !peers.Contains("faiss"))
                     continue;
-                foreach (var line in USearchPeer.Run(metric, corpus, query, truth, Efs, K, Recall))
-                {
-                    md.AppendLine(line);
-                    Console.Error.WriteLine(line);
-                }
-                foreach (var line in Peers(metric, dataPath, queryPath, truthPath))
+                foreach (var line in Peers(metric, dataPath, queryPath, truthPath, peers.Contains("hnswlib"), peers.Contains("faiss")))
                 {
                     md.AppendLine(line);
                     Console.Error.WriteLine(line);
@@ -111,14 +119,14 @@ static class IndexThroughput
         var cpu = Machine.CpuName();
         var slug = new string(cpu.Split(" (family")[0].Replace("(R)", "", StringComparison.Ordinal).Replace("(TM)", "", StringComparison.Ordinal).Trim().ToLowerInvariant().Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
         var model = cpu.Contains("model ", StringComparison.Ordinal) ? "-model-" + cpu.Split("model ")[1].Split(new[] { ',', ')' })[0].Trim() : "";
-        var path = Path.Combine(repository, "bench", "results", $"index-{(parts == "all" ? "" : parts + "-")}{(source is null ? "" : Path.GetFileNameWithoutExtension(source) + "-")}{slug}{model}.md");
+        var path = Path.Combine(repository, "bench", "results", $"index-{(parts == "all" ? "" : parts + "-")}{(source is null ? (parts == "open" ? "" : $"{rows / 1000}k-") : Path.GetFileNameWithoutExtension(source) + "-")}{slug}{model}.md");
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine(md);
         Console.Error.WriteLine($"wrote {path}");
         return 0;
     }
 
-    static IEnumerable<string> Peers(Metric metric, string data, string queries, string truth)
+    static IEnumerable<string> Peers(Metric metric, string data, string queries, string truth, bool hnswlib, bool faiss)
     {
         string space = metric switch { Metric.Cosine => "cosine", Metric.Dot => "ip", _ => "l2" };
         string efs = string.Join(", ", Efs);
@@ -129,14 +137,16 @@ static class IndexThroughput
             def recall(found): return np.mean([len(set(found[i]) & set(t[i])) / t.shape[1] for i in range(len(t))])
             def qps(f):
                 f(); s = time.perf_counter(); r = f(); return r, len(q) / (time.perf_counter() - s)
-            p = hnswlib.Index(space={{PythonPeer.Literal(space)}}, dim=d); p.init_index(max_elements=n, M=16, ef_construction=128)
-            s = time.perf_counter(); p.add_items(x, num_threads=cores); b = time.perf_counter() - s
+            run_hnswlib, run_faiss = {{(hnswlib ? "True" : "False")}}, {{(faiss ? "True" : "False")}}
+            p = hnswlib.Index(space={{PythonPeer.Literal(space)}}, dim=d); p.init_index(max_elements=n if run_hnswlib else 1, M=16, ef_construction=128)
+            s = time.perf_counter(); p.add_items(x if run_hnswlib else x[:1], num_threads=cores); b = time.perf_counter() - s
             p.save_index('/tmp/hnswlib.bin'); size = os.path.getsize('/tmp/hnswlib.bin'); os.remove('/tmp/hnswlib.bin')
-            for ef in [{{efs}}]:
+            for ef in ([{{efs}}] if run_hnswlib else []):
                 p.set_ef(ef)
                 r, one = qps(lambda: p.knn_query(q, k=10, num_threads=1)[0])
                 _, many = qps(lambda: p.knn_query(q, k=10, num_threads=cores)[0])
                 print(f"| {{metric.Name()}} | hnswlib | {b:.1f} | {size:,} | {ef} | {recall(r):.3f} | {one:,.0f} | {many:,.0f} |", flush=True)
+            if not run_faiss: raise SystemExit(0)
             xf, qf = x, q
             if {{PythonPeer.Literal(space)}} == 'cosine':
                 xf = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30); qf = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-30)
