@@ -45,10 +45,7 @@ public sealed class HnswIndexTests
         var corpus = IndexTestData.Clustered(6000, 32, 13, clusters: 300, sorted: true);
         var queries = IndexTestData.Clustered(100, 32, 14, clusters: 300);
         var index = HnswIndex.Build(corpus, Metric.Cosine, new HnswOptions { M = 16, EfConstruction = 100 }, TestContext.Current.CancellationToken);
-        var exact = new FlatIndex(corpus, Metric.Cosine);
-        var found = Enumerable.Range(0, queries.Count).Select(q => index.Search(queries[q], 10, 32)).ToArray();
-        var truth = Enumerable.Range(0, queries.Count).Select(q => exact.Search(queries[q], 10)).ToArray();
-        double recall = IndexTestData.Recall(found, truth);
+        double recall = IndexTestData.Recall10(index, queries, ef: 32);
         Assert.True(recall >= 0.95, $"recall@10 {recall:F3}");
     }
 
@@ -68,10 +65,7 @@ public sealed class HnswIndexTests
         var corpus = EmbeddingMatrix.Create(data, dims);
         var queries = IndexTestData.Clustered(100, dims, 22);
         var index = HnswIndex.Build(corpus, Metric.Dot, new HnswOptions { M = 16, EfConstruction = 100 }, TestContext.Current.CancellationToken);
-        var exact = new FlatIndex(corpus, Metric.Dot);
-        var found = Enumerable.Range(0, queries.Count).Select(q => index.Search(queries[q], 10, 64)).ToArray();
-        var truth = Enumerable.Range(0, queries.Count).Select(q => exact.Search(queries[q], 10)).ToArray();
-        double recall = IndexTestData.Recall(found, truth);
+        double recall = IndexTestData.Recall10(index, queries, ef: 64);
         Assert.True(recall >= 0.95, $"dot recall@10 {recall:F3}");
     }
 
@@ -168,9 +162,7 @@ public sealed class HnswIndexTests
             Assert.Equal("row-999-é", reopened.Corpus.Keys![3999]);
             var all = Search.Appending.Concat(corpus, more);
             var exact = new FlatIndex(all, metric);
-            var found = Enumerable.Range(0, queries.Count).Select(q => reopened.Search(queries[q], 10, 64)).ToArray();
-            var truth = Enumerable.Range(0, queries.Count).Select(q => exact.Search(queries[q], 10)).ToArray();
-            Assert.True(IndexTestData.Recall(found, truth) >= 0.95);
+            Assert.True(IndexTestData.Recall10(reopened, queries, ef: 64) >= 0.95);
             Assert.Equal(exact.Search(queries[0], 10), reopened.SearchExact(queries[0], 10));
         }
         finally

@@ -31,6 +31,15 @@ static class IndexTestData
 
     public static string TempPath() => Path.Combine(Path.GetTempPath(), $"simil-test-{Guid.NewGuid():N}.simil");
 
+    /// <summary>Recall@10 of <paramref name="index"/> at <paramref name="ef"/> against an exact scan of its rows, over every query.</summary>
+    public static double Recall10(HnswIndex index, EmbeddingMatrix queries, int ef)
+    {
+        var exact = new FlatIndex(index.Corpus, index.Metric);
+        var found = Enumerable.Range(0, queries.Count).Select(q => index.Search(queries[q], 10, ef)).ToArray();
+        var truth = Enumerable.Range(0, queries.Count).Select(q => exact.Search(queries[q], 10)).ToArray();
+        return Recall(found, truth);
+    }
+
     /// <summary>Recall@k of approximate results against exact ones, over all queries.</summary>
     public static double Recall(Neighbor[][] approximate, Neighbor[][] exact)
     {
