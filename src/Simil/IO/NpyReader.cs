@@ -9,7 +9,7 @@ using System.Text.RegularExpressions;
 namespace Simil.IO;
 
 /// <summary>
-/// NumPy <c>.npy</c> files (format versions 1–3): float32 or float64 in either byte order, C
+/// NumPy <c>.npy</c> files (format versions 1–3): float16 (widened to float32), float32 or float64 in either byte order, C
 /// order, shape <c>(n, d)</c> or <c>(d,)</c> (one vector). The data is read straight into the
 /// matrix's array, so memory holds the vectors once; the declared shape is checked against the
 /// file's size before anything is allocated.
@@ -23,7 +23,7 @@ static unsafe partial class NpyReader
     public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink)
     {
         var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
-        int itemSize = dtype == 'f' ? 4 : 8;
+        int itemSize = dtype switch { 'h' => 2, 'f' => 4, _ => 8 };
         long expected = dataOffset + rows * dims * itemSize;
         if (stream.CanSeek && stream.Length != expected)
             throw FileError.Byte(file, Math.Min(stream.Length, expected), stream.Length < expected
@@ -33,22 +33,34 @@ static unsafe partial class NpyReader
             FileError.ThrowTooLarge(file, "header", rows, dims);
         int count = (int)rows, d = (int)dims;
 
-        if (itemSize == 4)
+        if (dtype == 'f')
             return ReadAsStored<float>(stream, file, bigEndian, count, d, dataOffset, sink);
-        if (keepFloat64)
-            return ReadAsStored<double>(stream, file, bigEndian, count, d, dataOffset, sink);
-        // float64 to float32 through a small buffer: memory holds the float32 result once.
+        if (dtype == 'h')
+            return ReadConverted<Half>(stream, file, bigEndian, count, d, dataOffset, sink);
+        return keepFloat64
+            ? ReadAsStored<double>(stream, file, bigEndian, count, d, dataOffset, sink)
+            : ReadConverted<double>(stream, file, bigEndian, count, d, dataOffset, sink);
+    }
+
+    /// <summary>
+    /// float16 widened (exactly) or float64 narrowed (rounded) to float32 through a small buffer:
+    /// memory holds the float32 result once.
+    /// </summary>
+    static EmbeddingMatrix ReadConverted<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         var floats = sink.Reserve<float>((long)count * d).Span;
-        var chunk = new double[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
+        var chunk = new T[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
+        int size = Unsafe.SizeOf<T>();
         for (int done = 0; done < floats.Length;)
         {
             int n = Math.Min(chunk.Length, floats.Length - done);
-            ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan(0, n)), file, dataOffset + (long)done * 8);
+            ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan(0, n)), file, dataOffset + (long)done * size);
             if (bigEndian)
                 ReverseEndianness(chunk.AsSpan(0, n));
-            FiniteCheck.Rows(chunk.AsSpan(0, n), d, file, firstIndex: done);
+            FiniteCheck.Rows<T>(chunk.AsSpan(0, n), d, file, firstIndex: done);
             for (int i = 0; i < n; i++)
-                floats[done + i] = (float)chunk[i];
+                floats[done + i] = float.CreateTruncating(chunk[i]);
             done += n;
         }
         return sink.Complete<float>(count, d, null);
@@ -101,9 +113,9 @@ static unsafe partial class NpyReader
         if (!descr.Success)
             throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'descr': {text.Trim()}");
         var (byteOrder, kind) = (descr.Groups[1].Value, descr.Groups[2].Value);
-        char type = kind switch { "f4" => 'f', "f8" => 'd', _ => '?' };
+        char type = kind switch { "f2" => 'h', "f4" => 'f', "f8" => 'd', _ => '?' };
         if (type == '?')
-            throw FileError.Byte(file, 8 + lengthSize, $"dtype '{byteOrder}{kind}' is not supported; convert to float32 or float64 (e.g. arr.astype('float32'))");
+            throw FileError.Byte(file, 8 + lengthSize, $"dtype '{byteOrder}{kind}' is not supported; convert to float16, float32 or float64 (e.g. arr.astype('float32'))");
         var fortran = FortranPattern().Match(text);
         if (!fortran.Success)
             throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'fortran_order': {text.Trim()}");

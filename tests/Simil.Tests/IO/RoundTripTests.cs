@@ -91,7 +91,7 @@ public sealed class RoundTripTests
         }
     }
 
-    /// <summary>A NumPy file in big-endian order, written here byte by byte as NumPy lays it out.</summary>
+    /// <summary>A NumPy file of dtype <paramref name="descr"/> (&gt;f4, &gt;f8, &lt;f2, &gt;f2), written here byte by byte as NumPy lays it out.</summary>
     static byte[] BigEndianNpy(string descr, double[] values, int rows, int dims)
     {
         string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {dims}), }}";
@@ -101,7 +101,16 @@ public sealed class RoundTripTests
         bytes.Write(System.Text.Encoding.ASCII.GetBytes(header));
         foreach (double v in values)
         {
-            if (descr == ">f4")
+            if (descr.EndsWith("f2", StringComparison.Ordinal))
+            {
+                var b = new byte[2];
+                if (descr[0] == '>')
+                    System.Buffers.Binary.BinaryPrimitives.WriteHalfBigEndian(b, (Half)v);
+                else
+                    System.Buffers.Binary.BinaryPrimitives.WriteHalfLittleEndian(b, (Half)v);
+                bytes.Write(b);
+            }
+            else if (descr == ">f4")
             {
                 var b = new byte[4];
                 System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(b, (float)v);
@@ -148,5 +157,25 @@ public sealed class RoundTripTests
         var error = Assert.Throws<InputException>(() => VectorFile.Read(new MemoryStream(bytes), "be.npy", new VectorReadOptions { KeepFloat64 = keepFloat64 }));
         Assert.Contains("row 2, column 2", error.Message);
         Assert.Contains("+infinity", error.Message);
+    }
+
+    [Theory]
+    [InlineData("<f2")]
+    [InlineData(">f2")]
+    public void Float16_npy_reads_as_its_values_widened_exactly(string descr)
+    {
+        double[] values = [1.5, -2.25, 6e-8, 65504, -0.0, 0.1];   // 6e-8: a float16 subnormal
+        var m = VectorFile.Read(new MemoryStream(BigEndianNpy(descr, values, 2, 3)), "h.npy").Vectors!;
+        Assert.Equal((2, 3), (m.Count, m.Dimensions));
+        for (int i = 0; i < values.Length; i++)
+            Assert.Equal(BitConverter.SingleToInt32Bits((float)(Half)values[i]), BitConverter.SingleToInt32Bits(m.Data[i]));
+    }
+
+    [Fact]
+    public void Float16_npy_with_an_infinity_names_its_row_and_column()
+    {
+        var error = Assert.Throws<InputException>(() => VectorFile.Read(new MemoryStream(BigEndianNpy("<f2", [1, 2, 3, 4, 5, double.NegativeInfinity], 2, 3)), "h.npy"));
+        Assert.Contains("row 2, column 3", error.Message);
+        Assert.Contains("-infinity", error.Message);
     }
 }
