@@ -9,7 +9,7 @@ using System.Text.RegularExpressions;
 namespace Simil.IO;
 
 /// <summary>
-/// NumPy <c>.npy</c> files (format versions 1–3): float16 (widened to float32), float32 or float64 in either byte order, C
+/// NumPy <c>.npy</c> files (format versions 1–3): int8, uint8, float16 (widened to float32), float32 or float64 in either byte order, C
 /// order, shape <c>(n, d)</c> or <c>(d,)</c> (one vector). The data is read straight into the
 /// matrix's array, so memory holds the vectors once; the declared shape is checked against the
 /// file's size before anything is allocated.
@@ -23,7 +23,7 @@ static unsafe partial class NpyReader
     public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink)
     {
         var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
-        int itemSize = dtype switch { 'h' => 2, 'f' => 4, _ => 8 };
+        int itemSize = dtype switch { 'b' or 'B' => 1, 'h' => 2, 'f' => 4, _ => 8 };
         long expected = dataOffset + rows * dims * itemSize;
         if (stream.CanSeek && stream.Length != expected)
             throw FileError.Byte(file, Math.Min(stream.Length, expected), stream.Length < expected
@@ -37,17 +37,21 @@ static unsafe partial class NpyReader
             return ReadAsStored<float>(stream, file, bigEndian, count, d, dataOffset, sink);
         if (dtype == 'h')
             return ReadConverted<Half>(stream, file, bigEndian, count, d, dataOffset, sink);
+        if (dtype == 'b')
+            return ReadConverted<sbyte>(stream, file, bigEndian, count, d, dataOffset, sink);
+        if (dtype == 'B')
+            return ReadConverted<byte>(stream, file, bigEndian, count, d, dataOffset, sink);
         return keepFloat64
             ? ReadAsStored<double>(stream, file, bigEndian, count, d, dataOffset, sink)
             : ReadConverted<double>(stream, file, bigEndian, count, d, dataOffset, sink);
     }
 
     /// <summary>
-    /// float16 widened (exactly) or float64 narrowed (rounded) to float32 through a small buffer:
-    /// memory holds the float32 result once.
+    /// float16, int8 and uint8 widened (exactly) or float64 narrowed (rounded) to float32 through a
+    /// small buffer: memory holds the float32 result once.
     /// </summary>
     static EmbeddingMatrix ReadConverted<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where T : unmanaged, INumberBase<T>
     {
         var floats = sink.Reserve<float>((long)count * d).Span;
         var chunk = new T[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
@@ -58,7 +62,10 @@ static unsafe partial class NpyReader
             ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan(0, n)), file, dataOffset + (long)done * size);
             if (bigEndian)
                 ReverseEndianness(chunk.AsSpan(0, n));
-            FiniteCheck.Rows<T>(chunk.AsSpan(0, n), d, file, firstIndex: done);
+            if (typeof(T) == typeof(Half))
+                FiniteCheck.Rows(MemoryMarshal.Cast<T, Half>(chunk.AsSpan(0, n)), d, file, firstIndex: done);
+            else if (typeof(T) == typeof(double))
+                FiniteCheck.Rows(MemoryMarshal.Cast<T, double>(chunk.AsSpan(0, n)), d, file, firstIndex: done);
             for (int i = 0; i < n; i++)
                 floats[done + i] = float.CreateTruncating(chunk[i]);
             done += n;
@@ -113,9 +120,9 @@ static unsafe partial class NpyReader
         if (!descr.Success)
             throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'descr': {text.Trim()}");
         var (byteOrder, kind) = (descr.Groups[1].Value, descr.Groups[2].Value);
-        char type = kind switch { "f2" => 'h', "f4" => 'f', "f8" => 'd', _ => '?' };
+        char type = kind switch { "f2" => 'h', "f4" => 'f', "f8" => 'd', "i1" => 'b', "u1" => 'B', _ => '?' };
         if (type == '?')
-            throw FileError.Byte(file, 8 + lengthSize, $"dtype '{byteOrder}{kind}' is not supported; convert to float16, float32 or float64 (e.g. arr.astype('float32'))");
+            throw FileError.Byte(file, 8 + lengthSize, $"dtype '{byteOrder}{kind}' is not supported; convert to int8, uint8, float16, float32 or float64 (e.g. arr.astype('float32'))");
         var fortran = FortranPattern().Match(text);
         if (!fortran.Success)
             throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'fortran_order': {text.Trim()}");

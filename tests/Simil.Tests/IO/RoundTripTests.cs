@@ -91,7 +91,7 @@ public sealed class RoundTripTests
         }
     }
 
-    /// <summary>A NumPy file of dtype <paramref name="descr"/> (&gt;f4, &gt;f8, &lt;f2, &gt;f2), written here byte by byte as NumPy lays it out.</summary>
+    /// <summary>A NumPy file of dtype <paramref name="descr"/> (&gt;f4, &gt;f8, &lt;f2, &gt;f2, |i1, |u1), written here byte by byte as NumPy lays it out.</summary>
     static byte[] BigEndianNpy(string descr, double[] values, int rows, int dims)
     {
         string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {dims}), }}";
@@ -101,7 +101,11 @@ public sealed class RoundTripTests
         bytes.Write(System.Text.Encoding.ASCII.GetBytes(header));
         foreach (double v in values)
         {
-            if (descr.EndsWith("f2", StringComparison.Ordinal))
+            if (descr == "|i1")
+                bytes.WriteByte((byte)(sbyte)v);
+            else if (descr == "|u1")
+                bytes.WriteByte((byte)v);
+            else if (descr.EndsWith("f2", StringComparison.Ordinal))
             {
                 var b = new byte[2];
                 if (descr[0] == '>')
@@ -177,5 +181,15 @@ public sealed class RoundTripTests
         var error = Assert.Throws<InputException>(() => VectorFile.Read(new MemoryStream(BigEndianNpy("<f2", [1, 2, 3, 4, 5, double.NegativeInfinity], 2, 3)), "h.npy"));
         Assert.Contains("row 2, column 3", error.Message);
         Assert.Contains("-infinity", error.Message);
+    }
+
+    [Theory]
+    [InlineData("|i1", new double[] { -128, 127, 0, -1, 5, 64 })]
+    [InlineData("|u1", new double[] { 0, 255, 128, 1, 5, 64 })]
+    public void Int8_and_uint8_npy_read_as_their_values(string descr, double[] values)
+    {
+        var m = VectorFile.Read(new MemoryStream(BigEndianNpy(descr, values, 2, 3)), "q.npy").Vectors!;
+        Assert.Equal((2, 3), (m.Count, m.Dimensions));
+        Assert.Equal(values.Select(v => (float)v), m.Data.ToArray());
     }
 }
