@@ -1,0 +1,118 @@
+namespace Simil.Quantization;
+
+/// <summary>
+/// Per-dimension ranges for int8/uint8 quantization: the minimum and maximum of each dimension
+/// over calibration rows (or over the rows themselves), in float32.
+/// </summary>
+/// <param name="Min">The smallest value of each dimension.</param>
+/// <param name="Max">The largest value of each dimension.</param>
+public sealed record QuantizationRanges(float[] Min, float[] Max)
+{
+    /// <summary>The ranges of <paramref name="calibration"/>'s rows.</summary>
+    /// <exception cref="ArgumentException">The matrix has no rows.</exception>
+    public static QuantizationRanges Of(EmbeddingMatrix calibration)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        if (calibration.Count == 0)
+            Throw.Argument(nameof(calibration), "calibration needs at least one row");
+        var min = calibration[0].ToArray();
+        var max = calibration[0].ToArray();
+        for (int r = 1; r < calibration.Count; r++)
+        {
+            var row = calibration[r];
+            for (int d = 0; d < row.Length; d++)
+            {
+                min[d] = MathF.Min(min[d], row[d]);
+                max[d] = MathF.Max(max[d], row[d]);
+            }
+        }
+        return new QuantizationRanges(min, max);
+    }
+}
+
+/// <summary>
+/// sentence-transformers' <c>quantize_embeddings</c>, byte for byte (checked against NumPy in the
+/// golden tests): all arithmetic in float32 as NumPy does it; <c>starts = min</c>,
+/// <c>steps = (max − min) / 255</c>; uint8 = <c>(x − starts) / steps</c> and int8 =
+/// <c>(x − starts) / steps − 128</c>, each cast as NumPy casts on x86: truncated toward zero to an
+/// integer whose low 8 bits are kept — so a value outside the calibration range wraps around (for
+/// int8, 200.7 becomes −56) — and NaN, ±∞ or a magnitude of 2³¹ or more becomes 0 (which is what a
+/// dimension whose range is 0 gives, since its step is 0). ubinary packs <c>x &gt; 0</c> per row,
+/// first dimension in the most significant bit, rows padded to whole bytes; binary = ubinary − 128.
+/// </summary>
+public static class Quantizer
+{
+    /// <summary>int8 codes of <paramref name="rows"/> (row-major, one byte per dimension).</summary>
+    public static sbyte[] ToInt8(EmbeddingMatrix rows, QuantizationRanges ranges)
+    {
+        var codes = new sbyte[Checked(rows, ranges)];
+        Quantize(rows, ranges, -128f, codes.AsSpan(), static (v) => (sbyte)LowByte(v));
+        return codes;
+    }
+
+    /// <summary>uint8 codes of <paramref name="rows"/> (row-major, one byte per dimension).</summary>
+    public static byte[] ToUInt8(EmbeddingMatrix rows, QuantizationRanges ranges)
+    {
+        var codes = new byte[Checked(rows, ranges)];
+        Quantize(rows, ranges, 0f, codes.AsSpan(), LowByte);
+        return codes;
+    }
+
+    /// <summary>Sign bits of <paramref name="rows"/>, packed: ⌈d / 8⌉ bytes a row, first dimension in the top bit.</summary>
+    public static byte[] ToUBinary(EmbeddingMatrix rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int perRow = BytesPerBinaryRow(rows.Dimensions);
+        var packed = new byte[(long)rows.Count * perRow];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            for (int d = 0; d < row.Length; d++)
+                if (row[d] > 0)
+                    packed[(long)r * perRow + d / 8] |= (byte)(0x80 >> (d % 8));
+        }
+        return packed;
+    }
+
+    /// <summary>As <see cref="ToUBinary"/>, each byte minus 128 as int8.</summary>
+    public static sbyte[] ToBinary(EmbeddingMatrix rows)
+    {
+        var packed = ToUBinary(rows);
+        var codes = new sbyte[packed.Length];
+        for (int i = 0; i < packed.Length; i++)
+            codes[i] = (sbyte)(packed[i] - 128);
+        return codes;
+    }
+
+    /// <summary>Bytes a packed binary row of <paramref name="dimensions"/> takes.</summary>
+    public static int BytesPerBinaryRow(int dimensions) => (dimensions + 7) / 8;
+
+    static long Checked(EmbeddingMatrix rows, QuantizationRanges ranges)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(ranges);
+        if (rows.Count > 0 && (ranges.Min.Length != rows.Dimensions || ranges.Max.Length != rows.Dimensions))
+            Throw.Argument(nameof(ranges), $"the ranges have {ranges.Min.Length} dimensions but the rows have {rows.Dimensions}");
+        return (long)rows.Count * rows.Dimensions;
+    }
+
+    static void Quantize<T>(EmbeddingMatrix rows, QuantizationRanges ranges, float offset, Span<T> codes, Func<float, T> cast)
+    {
+        int dims = rows.Dimensions;
+        var steps = new float[dims];
+        for (int d = 0; d < dims; d++)
+            steps[d] = (ranges.Max[d] - ranges.Min[d]) / 255f;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            for (int d = 0; d < dims; d++)
+            {
+                float scaled = (row[d] - ranges.Min[d]) / steps[d];
+                codes[r * dims + d] = cast(offset == 0 ? scaled : scaled + offset);
+            }
+        }
+    }
+
+    /// <summary>NumPy's float32-to-8-bit cast on x86: truncate to an integer, keep the low 8 bits; NaN, ±∞ and |v| ≥ 2³¹ give 0.</summary>
+    static byte LowByte(float v) => float.IsNaN(v) || MathF.Abs(v) >= 2147483648f ? (byte)0 : unchecked((byte)(int)v);
+}
