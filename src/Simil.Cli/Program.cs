@@ -9,6 +9,7 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     MatrixCommand.Create(),
     SearchCommand.Create(),
     IndexCommand.Create(),
+    QuantizeCommand.Create(),
     NeighborsCommand.Create(),
     EvaluateCommand.Create(),
     ExplainCommand.Create(),

@@ -116,3 +116,30 @@ public static class Quantizer
     /// <summary>NumPy's float32-to-8-bit cast on x86: truncate to an integer, keep the low 8 bits; NaN, ±∞ and |v| ≥ 2³¹ give 0.</summary>
     static byte LowByte(float v) => float.IsNaN(v) || MathF.Abs(v) >= 2147483648f ? (byte)0 : unchecked((byte)(int)v);
 }
+
+/// <summary>Quantized rows written as NumPy files that NumPy (and sentence-transformers) read back.</summary>
+public static class QuantizedFile
+{
+    /// <summary>
+    /// Writes <paramref name="rows"/> at <paramref name="precision"/> to <paramref name="path"/>
+    /// (atomically): float32 <c>&lt;f4</c>, float16 <c>&lt;f2</c>, int8 and binary <c>|i1</c>, uint8
+    /// and ubinary <c>|u1</c>; int8/uint8 use <paramref name="ranges"/>, else the rows' own ranges.
+    /// </summary>
+    /// <exception cref="NotSupportedException">bfloat16, which NumPy has no dtype for (index files will record it).</exception>
+    public static void WriteNpy(string path, EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int n = rows.Count, d = rows.Dimensions, packed = Quantizer.BytesPerBinaryRow(d);
+        Action<Stream> write = precision switch
+        {
+            Precision.Float32 => s => IO.NpyWriter.Write(s, rows.ToFloat32()),
+            Precision.Float16 => s => IO.NpyWriter.Write<Half>(s, [.. rows.ToFloat32().Data.ToArray().Select(v => (Half)v)], n, d, "<f2"),
+            Precision.Int8 => s => IO.NpyWriter.Write<sbyte>(s, Quantizer.ToInt8(rows, ranges ?? QuantizationRanges.Of(rows)), n, d, "|i1"),
+            Precision.UInt8 => s => IO.NpyWriter.Write<byte>(s, Quantizer.ToUInt8(rows, ranges ?? QuantizationRanges.Of(rows)), n, d, "|u1"),
+            Precision.Binary => s => IO.NpyWriter.Write<sbyte>(s, Quantizer.ToBinary(rows), n, packed, "|i1"),
+            Precision.UBinary => s => IO.NpyWriter.Write<byte>(s, Quantizer.ToUBinary(rows), n, packed, "|u1"),
+            _ => throw new NotSupportedException($"{precision.Name()} has no NumPy dtype; it is not written to .npy files"),
+        };
+        IO.AtomicFile.Write(path, write);
+    }
+}
