@@ -93,6 +93,7 @@ public sealed class IndexCommandTests
             (["search", index, "--query", "[1, 2, 3]"], "--query has 3 dimensions"),
             (["search", index, "--query", query, "-k", "10", "--ef", "4"], "below k"),
             (["search", index, "--query", query, "--metric", "cosine"], "differs from dot"),
+            (["search", index, "--query", query, "--metric", "nonsense"], "unknown metric 'nonsense'"),
             (["search", index, "--query", "a text"], "without a model"),
             (["index", "build", a, "--out", index, "--kind", "ivf"], "not an index kind"),
             (["index", "build", a, "--out", index, "--kind", "hnsw", "--metric", "l1"], "use --kind flat"),

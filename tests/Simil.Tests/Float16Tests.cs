@@ -47,18 +47,8 @@ public sealed class Float16Tests
         }
     }
 
-    public static TheoryData<int> Lengths()
-    {
-        var data = new TheoryData<int>();
-        for (int n = 0; n <= 257; n++) data.Add(n);
-        data.Add(1023);
-        data.Add(4096);
-        data.Add(65_536);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Lengths))]
+    [MemberData(nameof(KernelAccuracyTests.Lengths), MemberType = typeof(KernelAccuracyTests))]
     public void Kernels_meet_the_float32_rule_against_float64_of_the_widened_values(int length)
     {
         var random = new Random(length + 17);

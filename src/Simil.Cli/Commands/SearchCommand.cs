@@ -29,14 +29,21 @@ static class SearchCommand
             MiniLmEmbeddingGenerator? generator = null;
             try
             {
+                // What every search checks first, index file or not: one way to give queries, a usable k, a known metric.
+                if ((parse.GetValue(query) is null) == (parse.GetValue(queries) is null))
+                    throw new InputException("give exactly one of --query and --queries");
+                if (parse.GetValue(k) < 0)
+                    throw new InputException($"-k: {parse.GetValue(k)} is negative");
+                if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
+                    throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
                 if (parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(parse.GetValue(corpus)!))
                     return Task.FromResult(RunIndex(parse, parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
-                        parse.GetValue(json), parse.GetValue(ef), parse.GetValue(exact), metric, model,
+                        parse.GetValue(json), parse.GetValue(ef), parse.GetValue(exact), parse.GetResult(metric) is { Implicit: false } ? measure : null, model,
                         name => generator ??= EmbeddingModels.Create(name), token));
                 if (parse.GetValue(ef) is not null || parse.GetValue(exact))
                     throw new InputException($"{parse.GetValue(corpus)}: --ef and --exact apply to index files (simil index build); this search is already an exact scan");
                 return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
-                    parse.GetValue(metric)!, parse.GetValue(json), parse.GetValue(inputFormat), parse.GetValue(model)!,
+                    measure, parse.GetValue(json), parse.GetValue(inputFormat), parse.GetValue(model)!,
                     () => generator ??= EmbeddingModels.Create(parse.GetValue(model)!), token));
             }
             finally
@@ -52,26 +59,26 @@ static class SearchCommand
     /// embedded the index, and only the query is embedded); the graph unless --exact.
     /// </summary>
     static int RunIndex(ParseResult parse, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact,
-        Option<string> metricOption, Option<string> modelOption, Func<string, MiniLmEmbeddingGenerator> generator, CancellationToken token)
+        Metric? asked, Option<string> modelOption, Func<string, MiniLmEmbeddingGenerator> generator, CancellationToken token)
     {
-        if ((query is null) == (queriesFile is null))
-            throw new InputException("give exactly one of --query and --queries");
-        if (k < 0)
-            throw new InputException($"-k: {k} is negative");
         using var index = KeyedVectors.OpenIndex(file);
-        if (parse.GetResult(metricOption) is { Implicit: false } && MetricInfo.TryParse(parse.GetValue(metricOption), out var asked) && asked != index.Metric)
-            throw new InputException("--metric", $"'{parse.GetValue(metricOption)}' differs from {index.Metric.Name()}, the measure {file} was built for; build another index to rank by it");
+        if (asked is { } given && given != index.Metric)
+            throw new InputException("--metric", $"'{given.Name()}' differs from {index.Metric.Name()}, the measure {file} was built for; build another index to rank by it");
         IndexCommand.CheckModel(parse, modelOption, index, file);
         int efValue = ef ?? Math.Max(HnswIndex.DefaultEf, k);
-        if (ef is { } given && given < k)
-            throw new InputException("--ef", $"{given} is below k ({k}); the graph must propose at least k candidates");
+        if (ef is { } candidates && candidates < k)
+            throw new InputException("--ef", $"{candidates} is below k ({k}); the graph must propose at least k candidates");
         if (ef is not null && index is not HnswIndex)
             throw new InputException("--ef", $"{file} is a flat index (exact scan); --ef applies to hnsw indexes");
         Func<MiniLmEmbeddingGenerator> model = () => index.Model is { } name
             ? generator(name)
             : throw new InputException(file, "holds vectors without a model, so a text query cannot be embedded; give a vector literal or a key");
-        Neighbor[] SearchOne(ReadOnlySpan<float> vector) =>
-            index is HnswIndex hnsw && !exact ? hnsw.Search(vector, k, efValue) : index is HnswIndex h ? h.SearchExact(vector, k) : index.Search(vector, k);
+        Neighbor[] SearchOne(ReadOnlySpan<float> vector) => index switch
+        {
+            HnswIndex graph when !exact => graph.Search(vector, k, efValue),
+            HnswIndex graph => graph.SearchExact(vector, k),
+            _ => index.Search(vector, k),
+        };
         if (query is not null)
         {
             var vector = KeyedVectors.QueryVector(query, index.Corpus, file, model, token);
@@ -91,15 +98,9 @@ static class SearchCommand
         return Cli.Ok;
     }
 
-    static int Run(string corpusFile, string? query, string? queriesFile, int k, string metricName, bool json, string? inputFormat,
+    static int Run(string corpusFile, string? query, string? queriesFile, int k, Metric metric, bool json, string? inputFormat,
         string model, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
     {
-        if ((query is null) == (queriesFile is null))
-            throw new InputException("give exactly one of --query and --queries");
-        if (k < 0)
-            throw new InputException($"-k: {k} is negative");
-        if (!MetricInfo.TryParse(metricName, out var metric))
-            throw new InputException($"--metric: unknown metric '{metricName}'; valid metrics: {MetricInfo.ValidNames}");
         _ = EmbeddingModels.Dimensions(model);   // an unknown model is bad input before any file is read
 
         var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, generator, token);

@@ -195,9 +195,6 @@ sealed unsafe class IndexFile : IDisposable
     /// <summary>The rows' keys: the KEYS table, else the source texts, else null.</summary>
     public IReadOnlyList<string>? Keys() => Strings(IndexFormat.Keys) ?? Strings(IndexFormat.Texts);
 
-    /// <summary>The source texts, or null for vectors read from a file.</summary>
-    public IReadOnlyList<string>? Texts() => Strings(IndexFormat.Texts);
-
     IReadOnlyList<string>? Strings(uint id)
     {
         if (!Has(id))

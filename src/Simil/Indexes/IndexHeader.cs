@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Simil.Indexes;
@@ -102,6 +101,4 @@ static class IndexHeader
     public static string CreatedBy { get; } = "simil " + (typeof(IndexHeader).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
         .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0");
-
-    internal static string Describe(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

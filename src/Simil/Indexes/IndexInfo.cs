@@ -27,8 +27,8 @@ public sealed record IndexInfo
     /// <summary>The file's length in bytes.</summary>
     public long Bytes { get; init; }
 
-    /// <summary>The JSON header's length in bytes.</summary>
-    public long HeaderBytes { get; init; }
+    /// <summary>The JSON header's length in bytes (where the padding before the first section starts).</summary>
+    internal long HeaderBytes { get; init; }
 
     /// <summary>Whether the rows have keys of their own (a <c>KEYS</c> section).</summary>
     public bool HasKeys { get; init; }

@@ -108,7 +108,8 @@ public static class Quantizer
             for (int d = 0; d < dims; d++)
             {
                 float scaled = (row[d] - ranges.Min[d]) / steps[d];
-                codes[r * dims + d] = cast(offset == 0 ? scaled : scaled + offset);
+                // uint8 adds 0 (NumPy adds nothing; x + 0 differs from x only for −0, which casts the same).
+                codes[r * dims + d] = cast(scaled + offset);
             }
         }
     }

@@ -39,7 +39,12 @@ public sealed class FlatIndex : VectorIndex
     public override void Save(string path) => Write(path, "flat", null, null);
 
     /// <summary>A new index over these rows followed by <paramref name="more"/> (same dimensions; keys on both or neither).</summary>
-    public FlatIndex Append(EmbeddingMatrix more) => new(Appending.Concat(_corpus, more), _metric) { Model = Model };
+    public FlatIndex Append(EmbeddingMatrix more)
+    {
+        var appended = new FlatIndex(Appending.Concat(_corpus, more), _metric) { Model = Model };
+        appended.UseNorms(NormsWith(more));
+        return appended;
+    }
 
     /// <summary>The <paramref name="k"/> best rows for <paramref name="query"/>, best first; all rows when k exceeds them.</summary>
     /// <exception cref="ArgumentException">The query's length differs from the corpus's dimensions.</exception>

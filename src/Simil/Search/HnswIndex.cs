@@ -180,7 +180,7 @@ public sealed class HnswIndex : VectorIndex
         for (int i = 0; i < levels.Length; i++)
             levels[i] = i < Count ? _graph.Level(i) : HnswBuilder.DrawLevel(_seed, i, _graph.M);
         var graph = _graph.Grow(levels);
-        var norms = ComputeNorms(corpus);
+        var norms = NormsWith(more);
         Link(graph, corpus, _metric, norms, Count, _efConstruction, _seed, token);
         var index = new HnswIndex(corpus, _metric, graph, _efConstruction, _seed) { Model = Model };
         index.UseNorms(norms);

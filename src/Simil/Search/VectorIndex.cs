@@ -88,6 +88,15 @@ public abstract class VectorIndex : IDisposable
     /// <summary>Norms already computed for these rows (a build computes them first).</summary>
     private protected void UseNorms(float[] norms) => _norms = norms;
 
+    /// <summary>These rows' norms followed by those of <paramref name="more"/>: only the new rows are measured.</summary>
+    private protected float[] NormsWith(EmbeddingMatrix more)
+    {
+        var all = new float[Count + more.Count];
+        Norms.CopyTo(all);
+        ComputeNorms(more).CopyTo(all, Count);
+        return all;
+    }
+
     internal static float[] ComputeNorms(EmbeddingMatrix corpus)
     {
         var norms = GC.AllocateArray<float>(corpus.Count, pinned: true);

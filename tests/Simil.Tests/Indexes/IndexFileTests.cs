@@ -75,7 +75,7 @@ public sealed class IndexFileTests
     }
 
     [Fact]
-    public void Sections_are_aligned_for_mapping_and_the_size_is_close_to_the_data()
+    public void The_file_is_the_vectors_and_keys_plus_at_most_40_words_a_row()
     {
         var corpus = IndexTestData.Clustered(5000, 64, 5, keys: true);
         var path = IndexTestData.TempPath();
