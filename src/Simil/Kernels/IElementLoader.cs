@@ -95,3 +95,28 @@ readonly struct Float16Loader : IElementLoader<Half>
         return (bits | ((h & Vector512.Create(Sign)) << 16)).AsSingle();
     }
 }
+
+/// <summary>
+/// <see cref="BFloat16"/> widened exactly into float32 lanes: each 16-bit pattern zero-extended to
+/// 32 bits and shifted into the top half (bfloat16 is float32's top half).
+/// </summary>
+readonly struct BFloat16Loader : IElementLoader<BFloat16>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(ref BFloat16 source, nuint index) => (float)Unsafe.Add(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load128(ref BFloat16 source, nuint index) =>
+        (Vector128.WidenLower(Vector128.Create(Vector64.LoadUnsafe(ref Unsafe.As<BFloat16, ushort>(ref source), index), Vector64<ushort>.Zero)) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(ref BFloat16 source, nuint index) =>
+        (Vector256.WidenLower(Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.As<BFloat16, ushort>(ref source), index), Vector128<ushort>.Zero)) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(ref BFloat16 source, nuint index)
+    {
+        var bits = Vector256.LoadUnsafe(ref Unsafe.As<BFloat16, ushort>(ref source), index);
+        return (Vector512.Create(Vector256.WidenLower(bits), Vector256.WidenUpper(bits)) << 16).AsSingle();
+    }
+}

@@ -1,23 +1,47 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Simil.Kernels.Bits;
 
 /// <summary>
-/// The number of bits that differ between two packed bit vectors: XOR then population count,
-/// eight bytes at a time (the POPCNT instruction where the CPU has it), then the last bytes.
+/// The number of bits that differ between two packed bit vectors: XOR, then a population count.
+/// .NET 10 exposes no AVX-512 VPOPCNTDQ, so the 512-bit path counts 64 bytes at once the way
+/// Muła, Kurz and Lemire do ("Faster population counts using AVX2 instructions", 2018): each
+/// nibble's count looked up with <c>vpshufb</c>, the byte counts summed into 64-bit lanes with
+/// <c>vpsadbw</c> (at most 8 × 8 per lane per step, so no lane overflows). Shorter rows and the
+/// remainder go eight bytes at a time through POPCNT, then byte by byte.
 /// </summary>
 static class HammingKernel
 {
     public static long Distance(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        var wa = MemoryMarshal.Cast<byte, ulong>(a);
-        var wb = MemoryMarshal.Cast<byte, ulong>(b);
+        ref byte ra = ref MemoryMarshal.GetReference(a);
+        ref byte rb = ref MemoryMarshal.GetReference(b);
+        int n = a.Length, i = 0;
         long total = 0;
-        for (int i = 0; i < wa.Length; i++)
-            total += BitOperations.PopCount(wa[i] ^ wb[i]);
-        for (int i = wa.Length * 8; i < a.Length; i++)
-            total += BitOperations.PopCount((uint)(a[i] ^ b[i]));
+        if (KernelDispatch.Active == KernelPath.Vector512 && Avx512BW.IsSupported && n >= 128)
+        {
+            var table = Vector512.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+            var low = Vector512.Create((byte)0x0F);
+            var sums = Vector512<ulong>.Zero;
+            for (; n - i >= 64; i += 64)
+            {
+                var x = Vector512.LoadUnsafe(ref ra, (nuint)i) ^ Vector512.LoadUnsafe(ref rb, (nuint)i);
+                var counts = Avx512BW.Shuffle(table, x & low) + Avx512BW.Shuffle(table, Vector512.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low);
+                sums += Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+            }
+            total = (long)Vector512.Sum(sums);
+        }
+        for (; n - i >= 8; i += 8)
+            total += BitOperations.PopCount(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref ra, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref rb, i)));
+        for (; i < n; i++)
+            total += BitOperations.PopCount((uint)(Unsafe.Add(ref ra, i) ^ Unsafe.Add(ref rb, i)));
         return total;
     }
 }

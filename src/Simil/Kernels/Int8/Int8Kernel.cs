@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Simil.Kernels.Int8;
 
@@ -8,7 +9,11 @@ namespace Simil.Kernels.Int8;
 /// Exact integer sums over int8 vectors: Σ aᵢbᵢ and Σ (aᵢ−bᵢ)², as 64-bit integers. Each width
 /// widens 1 W-byte vector into int32 lanes; an int32 lane takes at most 2,048 steps of at most
 /// four terms (≤ 4 × 65,025 each) before it is added into a 64-bit total, so no sum can overflow
-/// at any length. The last partial vector is summed in scalar code (at most W − 1 elements).
+/// at any length. What a wide loop leaves is summed 16 at a time, then in scalar code (at most 15 elements).
+/// With AVX-512 BW (or AVX2 on the 256-bit path) a step is what NumKong's int8 kernels do without
+/// VNNI's 512-bit form, which .NET 10 does not expose: sign-extend 32 bytes to int16 lanes
+/// (<c>vpmovsxbw</c>), multiply and add adjacent pairs into int32 (<c>vpmaddwd</c>, at most
+/// 2 × 16,384 for a product, 2 × 65,025 for a square of a difference), add.
 /// </summary>
 static class Int8Kernel
 {
@@ -21,9 +26,9 @@ static class Int8Kernel
     interface IStep
     {
         static abstract long Scalar(int a, int b);
-        static abstract Vector512<int> Step(Vector512<sbyte> a, Vector512<sbyte> b);
-        static abstract Vector256<int> Step(Vector256<sbyte> a, Vector256<sbyte> b);
         static abstract Vector128<int> Step(Vector128<sbyte> a, Vector128<sbyte> b);
+        static abstract Vector512<int> Pairs(Vector512<short> a, Vector512<short> b);
+        static abstract Vector256<int> Pairs(Vector256<short> a, Vector256<short> b);
     }
 
     /// <summary>aᵢbᵢ: products of int8 fit int16 (|p| ≤ 16,384), then four per int32 lane.</summary>
@@ -31,21 +36,13 @@ static class Int8Kernel
     {
         public static long Scalar(int a, int b) => a * b;
 
-        public static Vector512<int> Step(Vector512<sbyte> a, Vector512<sbyte> b)
-        {
-            var (a0, a1) = Vector512.Widen(a);
-            var (b0, b1) = Vector512.Widen(b);
-            var (p0, p1) = (a0 * b0, a1 * b1);
-            return (Vector512.WidenLower(p0) + Vector512.WidenUpper(p0)) + (Vector512.WidenLower(p1) + Vector512.WidenUpper(p1));
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Pairs(Vector512<short> a, Vector512<short> b) => Avx512BW.MultiplyAddAdjacent(a, b);
 
-        public static Vector256<int> Step(Vector256<sbyte> a, Vector256<sbyte> b)
-        {
-            var (a0, a1) = Vector256.Widen(a);
-            var (b0, b1) = Vector256.Widen(b);
-            var (p0, p1) = (a0 * b0, a1 * b1);
-            return (Vector256.WidenLower(p0) + Vector256.WidenUpper(p0)) + (Vector256.WidenLower(p1) + Vector256.WidenUpper(p1));
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Pairs(Vector256<short> a, Vector256<short> b) => Avx2.MultiplyAddAdjacent(a, b);
+
+
 
         public static Vector128<int> Step(Vector128<sbyte> a, Vector128<sbyte> b)
         {
@@ -61,25 +58,21 @@ static class Int8Kernel
     {
         public static long Scalar(int a, int b) => (a - b) * (a - b);
 
-        public static Vector512<int> Step(Vector512<sbyte> a, Vector512<sbyte> b)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Pairs(Vector512<short> a, Vector512<short> b)
         {
-            var (a0, a1) = Vector512.Widen(a);
-            var (b0, b1) = Vector512.Widen(b);
-            var (d0, d1) = (a0 - b0, a1 - b1);
-            var (e0, e1) = Vector512.Widen(d0);
-            var (e2, e3) = Vector512.Widen(d1);
-            return (e0 * e0 + e1 * e1) + (e2 * e2 + e3 * e3);
+            var d = a - b;
+            return Avx512BW.MultiplyAddAdjacent(d, d);
         }
 
-        public static Vector256<int> Step(Vector256<sbyte> a, Vector256<sbyte> b)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Pairs(Vector256<short> a, Vector256<short> b)
         {
-            var (a0, a1) = Vector256.Widen(a);
-            var (b0, b1) = Vector256.Widen(b);
-            var (d0, d1) = (a0 - b0, a1 - b1);
-            var (e0, e1) = Vector256.Widen(d0);
-            var (e2, e3) = Vector256.Widen(d1);
-            return (e0 * e0 + e1 * e1) + (e2 * e2 + e3 * e3);
+            var d = a - b;
+            return Avx2.MultiplyAddAdjacent(d, d);
         }
+
+
 
         public static Vector128<int> Step(Vector128<sbyte> a, Vector128<sbyte> b)
         {
@@ -100,36 +93,48 @@ static class Int8Kernel
         long total = 0;
         switch (KernelDispatch.Active)
         {
-            case KernelPath.Vector512:
+            case KernelPath.Vector512 when Avx512BW.IsSupported:
                 while (n - i >= 64)
                 {
                     int end = i + Math.Min((n - i) / 64, BlockSteps) * 64;
                     var acc = Vector512<int>.Zero;
                     for (; i < end; i += 64)
-                        acc += TStep.Step(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i));
+                    {
+                        acc += TStep.Pairs(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref ra, (nuint)i)),
+                                           Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref rb, (nuint)i)));
+                        acc += TStep.Pairs(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref ra, (nuint)i + 32)),
+                                           Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref rb, (nuint)i + 32)));
+                    }
                     total += Vector512.Sum(Vector512.WidenLower(acc)) + Vector512.Sum(Vector512.WidenUpper(acc));
                 }
                 break;
-            case KernelPath.Vector256:
+            case KernelPath.Vector256 when Avx2.IsSupported:
                 while (n - i >= 32)
                 {
                     int end = i + Math.Min((n - i) / 32, BlockSteps) * 32;
                     var acc = Vector256<int>.Zero;
                     for (; i < end; i += 32)
-                        acc += TStep.Step(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i));
+                    {
+                        acc += TStep.Pairs(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref ra, (nuint)i)),
+                                           Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rb, (nuint)i)));
+                        acc += TStep.Pairs(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref ra, (nuint)i + 16)),
+                                           Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rb, (nuint)i + 16)));
+                    }
                     total += Vector256.Sum(Vector256.WidenLower(acc)) + Vector256.Sum(Vector256.WidenUpper(acc));
                 }
                 break;
-            case KernelPath.Vector128:
-                while (n - i >= 16)
-                {
-                    int end = i + Math.Min((n - i) / 16, BlockSteps) * 16;
-                    var acc = Vector128<int>.Zero;
-                    for (; i < end; i += 16)
-                        acc += TStep.Step(Vector128.LoadUnsafe(ref ra, (nuint)i), Vector128.LoadUnsafe(ref rb, (nuint)i));
-                    total += Vector128.Sum(Vector128.WidenLower(acc)) + Vector128.Sum(Vector128.WidenUpper(acc));
-                }
-                break;
+        }
+        // The 128-bit step: the whole vector where nothing wider runs, the rest of a wider loop otherwise.
+        if (KernelDispatch.Active != KernelPath.Scalar)
+        {
+            while (n - i >= 16)
+            {
+                int end = i + Math.Min((n - i) / 16, BlockSteps) * 16;
+                var acc = Vector128<int>.Zero;
+                for (; i < end; i += 16)
+                    acc += TStep.Step(Vector128.LoadUnsafe(ref ra, (nuint)i), Vector128.LoadUnsafe(ref rb, (nuint)i));
+                total += Vector128.Sum(Vector128.WidenLower(acc)) + Vector128.Sum(Vector128.WidenUpper(acc));
+            }
         }
         for (; i < n; i++)
             total += TStep.Scalar(Unsafe.Add(ref ra, i), Unsafe.Add(ref rb, i));
