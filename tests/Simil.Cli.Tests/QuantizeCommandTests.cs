@@ -32,11 +32,14 @@ public sealed class QuantizeCommandTests
         using var files = new TempFiles();
         var output = files.Path("out.npy");
         var otherDims = files.Write("other.txt", "1 2 3\n4 5 6\n");
+        var bfloat16 = files.Path("raw-bf16.npy");
+        Assert.Equal(0, (await SimilProcess.RunAsync(["quantize", Golden("rows.npy"), "--precision", "bfloat16", "--out", bfloat16])).ExitCode);
         var cases = new (string[] Args, string Says)[]
         {
             (["quantize", Golden("rows.npy"), "--precision", "int4", "--out", output], "valid precisions: float32, float16, bfloat16, int8, uint8, binary, ubinary"),
             (["quantize", Golden("rows.npy"), "--precision", "int8", "--calibration", otherDims, "--out", output], "has 3 dimensions but"),
-            (["quantize", Golden("rows.npy"), "--precision", "bfloat16", "--out", output], "bfloat16 has no NumPy dtype"),
+            (["quantize", bfloat16, "--precision", "int8", "--out", output], "read it with --input-format npy-bfloat16"),
+            (["quantize", Golden("rows.npy"), "--input-format", "npy-bfloat16", "--precision", "int8", "--out", output], "needs dtype uint16"),
             (["quantize", Golden("rows.npy"), "--precision", "int8", "--out", files.Path("out.csv")], "NumPy .npy"),
         };
         foreach (var (args, says) in cases)
@@ -44,5 +47,33 @@ public sealed class QuantizeCommandTests
             Assert.Contains(says, SimilProcess.AssertOneLineError(await SimilProcess.RunAsync(args), 2));
             Assert.Empty(Directory.GetFiles(files.Folder, "out*"));
         }
+    }
+
+    [Fact]
+    public async Task Bfloat16_is_written_as_raw_uint16_and_read_back_with_its_format()
+    {
+        using var files = new TempFiles();
+        var raw = files.Path("bf16.npy");
+        var back = files.Path("back.npy");
+        var result = await SimilProcess.RunAsync(["quantize", Golden("rows.npy"), "--precision", "bfloat16", "--out", raw]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var bytes = await File.ReadAllBytesAsync(raw, TestContext.Current.CancellationToken);
+        Assert.Contains("'descr': '<u2'", System.Text.Encoding.ASCII.GetString(bytes, 0, 128));
+        result = await SimilProcess.RunAsync(["quantize", raw, "--input-format", "npy-bfloat16", "--precision", "float32", "--out", back]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var original = Simil.IO.VectorFile.Read(Golden("rows.npy")).Vectors!;
+        var widened = Simil.IO.VectorFile.Read(back).Vectors!;
+        Assert.Equal(original.Count, widened.Count);
+        for (int r = 0; r < original.Count; r++)
+            for (int d = 0; d < original.Dimensions; d++)
+            {
+                float v = original[r][d];
+                // The nearest bfloat16: the value's top 16 bits, or one step up, whichever is nearer (ties to an even last bit).
+                uint bits = BitConverter.SingleToUInt32Bits(v);
+                float down = BitConverter.UInt32BitsToSingle(bits & 0xFFFF0000), up = BitConverter.UInt32BitsToSingle((bits & 0xFFFF0000) + 0x10000);
+                double dd = Math.Abs((double)v - down), du = Math.Abs((double)v - up);
+                float expected = dd < du ? down : du < dd ? up : ((bits >> 16) & 1) == 0 ? down : up;
+                Assert.Equal(expected, widened[r][d]);
+            }
     }
 }

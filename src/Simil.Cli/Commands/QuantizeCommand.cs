@@ -24,8 +24,6 @@ static class QuantizeCommand
             string name = parse.GetValue(precision)!, path = parse.GetValue(output)!;
             if (!Precisions.TryParse(name, out var p))
                 throw new InputException("--precision", $"unknown precision '{name}'; valid precisions: {Precisions.ValidNames}");
-            if (p == Precision.BFloat16)
-                throw new InputException("--precision", "bfloat16 has no NumPy dtype and is not written by this version; use float16");
             if (!string.Equals(Path.GetExtension(path), ".npy", StringComparison.OrdinalIgnoreCase))
                 throw new InputException("--out", $"quantized vectors are written as NumPy .npy files; '{Path.GetFileName(path)}' is not one");
             string modelName = parse.GetValue(model)!;

@@ -9,7 +9,7 @@ using System.Text.RegularExpressions;
 namespace Simil.IO;
 
 /// <summary>
-/// NumPy <c>.npy</c> files (format versions 1–3): int8, uint8, float16 (widened to float32), float32 or float64 in either byte order, C
+/// NumPy <c>.npy</c> files (format versions 1–3): int8, uint8, float16, bfloat16 stored as uint16 (widened to float32), float32 or float64 in either byte order, C
 /// order, shape <c>(n, d)</c> or <c>(d,)</c> (one vector). The data is read straight into the
 /// matrix's array, so memory holds the vectors once; the declared shape is checked against the
 /// file's size before anything is allocated.
@@ -20,10 +20,15 @@ static unsafe partial class NpyReader
 
     public static bool LooksLike(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
 
-    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink)
+    /// <summary>Reads the file; with <paramref name="bfloat16"/>, a uint16 file's values are bfloat16 bit patterns (and nothing else is accepted).</summary>
+    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink, bool bfloat16 = false)
     {
         var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
-        int itemSize = dtype switch { 'b' or 'B' => 1, 'h' => 2, 'f' => 4, _ => 8 };
+        if (bfloat16 != (dtype == 'H'))
+            throw FileError.Byte(file, 8, bfloat16
+                ? $"the format npy-bfloat16 needs dtype uint16 ('<u2': bfloat16 bit patterns), but this file's elements are {DtypeName(dtype)}"
+                : "dtype uint16 ('<u2') is not a vector element type; if it holds bfloat16 bit patterns (as `simil quantize --precision bfloat16` writes them), read it with --input-format npy-bfloat16");
+        int itemSize = dtype switch { 'b' or 'B' => 1, 'h' or 'H' => 2, 'f' => 4, _ => 8 };
         long expected = dataOffset + rows * dims * itemSize;
         if (stream.CanSeek && stream.Length != expected)
             throw FileError.Byte(file, Math.Min(stream.Length, expected), stream.Length < expected
@@ -35,6 +40,8 @@ static unsafe partial class NpyReader
 
         if (dtype == 'f')
             return ReadAsStored<float>(stream, file, bigEndian, count, d, dataOffset, sink);
+        if (dtype == 'H')
+            return ReadConverted<BFloat16>(stream, file, bigEndian, count, d, dataOffset, sink);
         if (dtype == 'h')
             return ReadConverted<Half>(stream, file, bigEndian, count, d, dataOffset, sink);
         if (dtype == 'b')
@@ -50,8 +57,13 @@ static unsafe partial class NpyReader
     /// float16, int8 and uint8 widened (exactly) or float64 narrowed (rounded) to float32 through a
     /// small buffer: memory holds the float32 result once.
     /// </summary>
+    static string DtypeName(char dtype) => dtype switch
+    {
+        'b' => "int8", 'B' => "uint8", 'h' => "float16", 'H' => "uint16", 'f' => "float32", _ => "float64",
+    };
+
     static EmbeddingMatrix ReadConverted<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
-        where T : unmanaged, INumberBase<T>
+        where T : unmanaged
     {
         var floats = sink.Reserve<float>((long)count * d).Span;
         var chunk = new T[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
@@ -66,12 +78,29 @@ static unsafe partial class NpyReader
                 FiniteCheck.Rows(MemoryMarshal.Cast<T, Half>(chunk.AsSpan(0, n)), d, file, firstIndex: done);
             else if (typeof(T) == typeof(double))
                 FiniteCheck.Rows(MemoryMarshal.Cast<T, double>(chunk.AsSpan(0, n)), d, file, firstIndex: done);
-            for (int i = 0; i < n; i++)
-                floats[done + i] = float.CreateTruncating(chunk[i]);
+            var target = floats.Slice(done, n);
+            if (typeof(T) == typeof(BFloat16))
+            {
+                var bits = MemoryMarshal.Cast<T, BFloat16>(chunk.AsSpan(0, n));
+                for (int i = 0; i < n; i++)
+                    target[i] = (float)bits[i];
+                FiniteCheck.Rows<float>(target, d, file, firstIndex: done);
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                    target[i] = Widen(chunk[i]);
+            }
             done += n;
         }
         return sink.Complete<float>(count, d, null);
     }
+
+    static float Widen<T>(T value) where T : unmanaged =>
+        typeof(T) == typeof(Half) ? (float)Unsafe.As<T, Half>(ref value)
+        : typeof(T) == typeof(sbyte) ? Unsafe.As<T, sbyte>(ref value)
+        : typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref value)
+        : (float)Unsafe.As<T, double>(ref value);
 
     /// <summary>The values as the file stores them, read straight into the sink's memory.</summary>
     static EmbeddingMatrix ReadAsStored<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
@@ -120,7 +149,7 @@ static unsafe partial class NpyReader
         if (!descr.Success)
             throw FileError.Byte(file, 8 + lengthSize, $"the .npy header has no 'descr': {text.Trim()}");
         var (byteOrder, kind) = (descr.Groups[1].Value, descr.Groups[2].Value);
-        char type = kind switch { "f2" => 'h', "f4" => 'f', "f8" => 'd', "i1" => 'b', "u1" => 'B', _ => '?' };
+        char type = kind switch { "f2" => 'h', "f4" => 'f', "f8" => 'd', "i1" => 'b', "u1" => 'B', "u2" => 'H', _ => '?' };
         if (type == '?')
             throw FileError.Byte(file, 8 + lengthSize, $"dtype '{byteOrder}{kind}' is not supported; convert to int8, uint8, float16, float32 or float64 (e.g. arr.astype('float32'))");
         var fortran = FortranPattern().Match(text);

@@ -58,6 +58,9 @@ public static class VectorFile
                 case VectorFileFormat.Npy:
                     vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink);
                     break;
+                case VectorFileFormat.NpyBFloat16:
+                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, bfloat16: true);
+                    break;
                 case VectorFileFormat.Text:
                     vectors = TextMatrixReader.Read(stream, name, ' ', options.KeepFloat64, sink);
                     break;

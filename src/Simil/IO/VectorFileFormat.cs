@@ -30,6 +30,9 @@ public enum VectorFileFormat
     /// <summary>JSON Lines: <c>{"id": …, "vector": […]}</c> or <c>{"text": …}</c> objects, one a line.</summary>
     JsonLines,
 
+    /// <summary>NumPy <c>.npy</c> of dtype uint16 whose values are bfloat16 bit patterns (NumPy has no bfloat16 dtype).</summary>
+    NpyBFloat16,
+
     /// <summary>Plain text: one text a line, to be embedded by a model.</summary>
     PlainText,
 }

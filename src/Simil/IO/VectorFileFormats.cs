@@ -16,6 +16,7 @@ public static class VectorFileFormats
         (VectorFileFormat.GloVe, "glove", []),
         (VectorFileFormat.Fvecs, "fvecs", []),
         (VectorFileFormat.JsonLines, "jsonl", ["json-lines", "ndjson"]),
+        (VectorFileFormat.NpyBFloat16, "npy-bfloat16", ["bfloat16"]),
         (VectorFileFormat.PlainText, "lines", ["plain", "plain-text", "sentences"]),
     ];
 

@@ -84,6 +84,34 @@ public static class Quantizer
         return codes;
     }
 
+    /// <summary>float16 values of <paramref name="rows"/> (row-major), each the nearest (ties to even).</summary>
+    public static Half[] ToFloat16(EmbeddingMatrix rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var values = new Half[(long)rows.Count * rows.Dimensions];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            for (int d = 0; d < row.Length; d++)
+                values[(long)r * row.Length + d] = (Half)row[d];
+        }
+        return values;
+    }
+
+    /// <summary>bfloat16 values of <paramref name="rows"/> (row-major), each the nearest (ties to even), as PyTorch's <c>.to(torch.bfloat16)</c>.</summary>
+    public static BFloat16[] ToBFloat16(EmbeddingMatrix rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var values = new BFloat16[(long)rows.Count * rows.Dimensions];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            for (int d = 0; d < row.Length; d++)
+                values[(long)r * row.Length + d] = (BFloat16)row[d];
+        }
+        return values;
+    }
+
     /// <summary>Bytes a packed binary row of <paramref name="dimensions"/> takes.</summary>
     public static int BytesPerBinaryRow(int dimensions) => (dimensions + 7) / 8;
 
@@ -125,8 +153,10 @@ public static class QuantizedFile
     /// Writes <paramref name="rows"/> at <paramref name="precision"/> to <paramref name="path"/>
     /// (atomically): float32 <c>&lt;f4</c>, float16 <c>&lt;f2</c>, int8 and binary <c>|i1</c>, uint8
     /// and ubinary <c>|u1</c>; int8/uint8 use <paramref name="ranges"/>, else the rows' own ranges.
+    /// bfloat16, which NumPy has no dtype for, is written as its raw bits, <c>&lt;u2</c> (what
+    /// <c>tensor.view(torch.int16).numpy().view(numpy.uint16)</c> gives); reading it back needs the
+    /// format <c>npy-bfloat16</c>, since nothing in the file says the integers are bfloat16.
     /// </summary>
-    /// <exception cref="NotSupportedException">bfloat16, which NumPy has no dtype for (index files will record it).</exception>
     public static void WriteNpy(string path, EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -134,12 +164,13 @@ public static class QuantizedFile
         Action<Stream> write = precision switch
         {
             Precision.Float32 => s => IO.NpyWriter.Write(s, rows.ToFloat32()),
-            Precision.Float16 => s => IO.NpyWriter.Write<Half>(s, [.. rows.ToFloat32().Data.ToArray().Select(v => (Half)v)], n, d, "<f2"),
+            Precision.Float16 => s => IO.NpyWriter.Write<Half>(s, Quantizer.ToFloat16(rows), n, d, "<f2"),
+            Precision.BFloat16 => s => IO.NpyWriter.Write<BFloat16>(s, Quantizer.ToBFloat16(rows), n, d, "<u2"),
             Precision.Int8 => s => IO.NpyWriter.Write<sbyte>(s, Quantizer.ToInt8(rows, ranges ?? QuantizationRanges.Of(rows)), n, d, "|i1"),
             Precision.UInt8 => s => IO.NpyWriter.Write<byte>(s, Quantizer.ToUInt8(rows, ranges ?? QuantizationRanges.Of(rows)), n, d, "|u1"),
             Precision.Binary => s => IO.NpyWriter.Write<sbyte>(s, Quantizer.ToBinary(rows), n, packed, "|i1"),
             Precision.UBinary => s => IO.NpyWriter.Write<byte>(s, Quantizer.ToUBinary(rows), n, packed, "|u1"),
-            _ => throw new NotSupportedException($"{precision.Name()} has no NumPy dtype; it is not written to .npy files"),
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "not a precision"),
         };
         IO.AtomicFile.Write(path, write);
     }
