@@ -3,6 +3,7 @@ using System.Globalization;
 using Simil.Embeddings;
 using Simil.Indexes;
 using Simil.IO;
+using Simil.Quantization;
 using Spectre.Console;
 
 namespace Simil.Cli.Commands;
@@ -21,7 +22,9 @@ static class IndexCommand
         var output = new Option<string>("--out", "-o") { Description = "The index file to write (replaced atomically).", Required = true };
         var metric = new Option<string>("--metric", "-m") { Description = $"The measure: {MetricInfo.ValidNames}.", DefaultValueFactory = _ => "cosine" };
         var kind = new Option<string>("--kind") { Description = "flat (exact scan) or hnsw (graph, approximate candidates, exact scores).", DefaultValueFactory = _ => "flat" };
-        var precision = new Option<string>("--precision") { Description = "Stored element type: float32.", DefaultValueFactory = _ => "float32" };
+        var precision = new Option<string>("--precision") { Description = "How the rows are stored and searched: float32, float16, bfloat16, int8 or binary (candidates by the codes, then rescored in float32).", DefaultValueFactory = _ => "float32" };
+        var rescore = new Option<bool>("--rescore") { Description = "Compressed precisions: keep float32 rows too, so that the candidates' scores are exact." };
+        var calibration = new Option<string?>("--calibration") { Description = "int8: vectors whose per-dimension min and max set the ranges (default: INPUT's own)." };
         var m = new Option<int>("--m") { Description = "HNSW: links per node (level 0 has twice as many).", DefaultValueFactory = _ => 16 };
         var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW: candidates kept while building.", DefaultValueFactory = _ => 128 };
         var seed = new Option<int>("--seed") { Description = "HNSW: seed of the level draws (same seed, same file).", DefaultValueFactory = _ => 42 };
@@ -29,7 +32,7 @@ static class IndexCommand
         var model = ModelOption.Create();
         var command = new Command("build", "Index INPUT into one file: texts are embedded once by the model, vectors are stored as read.")
         {
-            input, output, metric, kind, precision, m, efConstruction, seed, inputFormat, model,
+            input, output, metric, kind, precision, rescore, calibration, m, efConstruction, seed, inputFormat, model,
         };
         command.SetAction((parse, token) =>
         {
@@ -38,8 +41,17 @@ static class IndexCommand
             string kindName = parse.GetValue(kind)!;
             if (kindName is not ("flat" or "hnsw"))
                 throw new InputException($"--kind: '{kindName}' is not an index kind (flat, hnsw)");
-            if (parse.GetValue(precision) != "float32")
-                throw new InputException($"--precision: '{parse.GetValue(precision)}' is not stored by this version (float32)");
+            string precisionName = parse.GetValue(precision)!;
+            if (!Quantization.Precisions.TryParse(precisionName, out var stored))
+                throw new InputException("--precision", $"unknown precision '{precisionName}'; valid precisions: {Quantization.Precisions.ValidNames}");
+            if (stored is Quantization.Precision.UInt8 or Quantization.Precision.UBinary)
+                throw new InputException("--precision", $"an index stores {(stored == Quantization.Precision.UInt8 ? "int8" : "binary")} rather than {precisionName} (the same codes less 128, the same ranking); use that");
+            if (stored == Quantization.Precision.Float32 && parse.GetValue(rescore))
+                throw new InputException("--rescore", "a float32 index scores every candidate exactly already; --rescore applies to float16, bfloat16, int8 and binary");
+            if (stored != Quantization.Precision.Int8 && parse.GetValue(calibration) is not null)
+                throw new InputException("--calibration", "sets int8 ranges; other precisions have none");
+            if (stored != Quantization.Precision.Float32 && measure is not (Metric.Dot or Metric.NegativeDot or Metric.Cosine or Metric.CosineDistance or Metric.L2Squared or Metric.L2))
+                throw new InputException("--metric", $"a compressed index ranks by dot, cosine, l2sq or l2 (or cosine-distance, neg-dot), not {measure.Name()}");
             if (kindName == "hnsw" && measure == Metric.L1)
                 throw new InputException("--metric: an hnsw index ranks by dot, cosine, l2sq or l2; use --kind flat for l1");
             if (parse.GetValue(m) is < 2 or > 1024)
@@ -49,14 +61,26 @@ static class IndexCommand
             string modelName = parse.GetValue(model)!;
             _ = EmbeddingModels.Dimensions(modelName);
             var (corpus, embeddedBy) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
+            Quantization.QuantizationRanges? ranges = null;
+            if (parse.GetValue(calibration) is { } calibrationFile)
+            {
+                var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => EmbeddingModels.Create(modelName), token);
+                if (sample.Count > 0 && sample.Dimensions != corpus.Dimensions)
+                    throw new InputException(calibrationFile, $"has {sample.Dimensions} dimensions but the rows have {corpus.Dimensions}");
+                if (sample.Count == 0)
+                    throw new InputException(calibrationFile, "has no rows to take ranges from");
+                ranges = Quantization.QuantizationRanges.Of(sample);
+            }
+            var compression = new IndexCompression(stored, parse.GetValue(rescore), ranges);
             VectorIndex index = kindName == "hnsw"
                 ? Rendering.Progress.Run($"linking {corpus.Count:N0} rows", 1, "graph", _ => HnswIndex.Build(corpus, measure,
-                    new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), Seed = parse.GetValue(seed) }, token))
-                : new FlatIndex(corpus, measure);
+                    new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), Seed = parse.GetValue(seed), Compression = compression }, token))
+                : new FlatIndex(corpus, measure, compression);
             index.Model = embeddedBy;
             string path = parse.GetValue(output)!;
             index.Save(path);
-            Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {kindName}, {new FileInfo(path).Length:N0} bytes");
+            string storedAs = stored == Quantization.Precision.Float32 ? "float32" : $"{stored.Name()}{(parse.GetValue(rescore) ? " + float32 for rescoring" : "")}";
+            Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {kindName}, {storedAs}, {new FileInfo(path).Length:N0} bytes");
             return Task.FromResult(Cli.Ok);
         });
         return command;

@@ -19,10 +19,11 @@ static class SearchCommand
         var inputFormat = new Option<string?>("--input-format") { Description = $"The files' format when content and extension do not say: {VectorFileFormats.ValidNames}." };
         var ef = new Option<int?>("--ef") { Description = $"An hnsw index: candidates the graph proposes per query, at least k (default max({HnswIndex.DefaultEf}, k))." };
         var exact = new Option<bool>("--exact") { Description = "An hnsw index: scan every stored vector instead of the graph." };
+        var oversample = new Option<int?>("--oversample") { Description = "A compressed index: candidates per result taken by the codes and rescored in float32 (default: 2 for float16/bfloat16, 4 for int8, 8 for binary)." };
         var model = ModelOption.Create();
         var command = new Command("search", "Find the k nearest rows of CORPUS for a query or for every query of a file: exact, or through an index file's graph.")
         {
-            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact,
+            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact, oversample,
         };
         command.SetAction((parse, token) =>
         {
@@ -38,10 +39,10 @@ static class SearchCommand
                     throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
                 if (parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(parse.GetValue(corpus)!))
                     return Task.FromResult(RunIndex(parse, parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
-                        parse.GetValue(json), parse.GetValue(ef), parse.GetValue(exact), parse.GetResult(metric) is { Implicit: false } ? measure : null, model,
+                        parse.GetValue(json), parse.GetValue(ef), parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, model,
                         name => generator ??= EmbeddingModels.Create(name), token));
-                if (parse.GetValue(ef) is not null || parse.GetValue(exact))
-                    throw new InputException($"{parse.GetValue(corpus)}: --ef and --exact apply to index files (simil index build); this search is already an exact scan");
+                if (parse.GetValue(ef) is not null || parse.GetValue(exact) || parse.GetValue(oversample) is not null)
+                    throw new InputException($"{parse.GetValue(corpus)}: --ef, --exact and --oversample apply to index files (simil index build); this search is already an exact scan");
                 return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
                     measure, parse.GetValue(json), parse.GetValue(inputFormat), parse.GetValue(model)!,
                     () => generator ??= EmbeddingModels.Create(parse.GetValue(model)!), token));
@@ -58,7 +59,7 @@ static class SearchCommand
     /// Search in an index file: its metric and its model (a text query is embedded by the model that
     /// embedded the index, and only the query is embedded); the graph unless --exact.
     /// </summary>
-    static int RunIndex(ParseResult parse, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact,
+    static int RunIndex(ParseResult parse, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact, int? oversample,
         Metric? asked, Option<string> modelOption, Func<string, MiniLmEmbeddingGenerator> generator, CancellationToken token)
     {
         using var index = KeyedVectors.OpenIndex(file);
@@ -70,13 +71,19 @@ static class SearchCommand
             throw new InputException("--ef", $"{candidates} is below k ({k}); the graph must propose at least k candidates");
         if (ef is not null && index is not HnswIndex)
             throw new InputException("--ef", $"{file} is a flat index (exact scan); --ef applies to hnsw indexes");
+        if (oversample is < 1)
+            throw new InputException("--oversample", $"{oversample} is below 1");
+        if (oversample is not null && index.Precision == Quantization.Precision.Float32)
+            throw new InputException("--oversample", $"{file} stores float32 rows, whose candidates are scored exactly already; --oversample applies to compressed indexes");
+        int ratio = oversample ?? index.Oversample;
         Func<MiniLmEmbeddingGenerator> model = () => index.Model is { } name
             ? generator(name)
             : throw new InputException(file, "holds vectors without a model, so a text query cannot be embedded; give a vector literal or a key");
         Neighbor[] SearchOne(ReadOnlySpan<float> vector) => index switch
         {
-            HnswIndex graph when !exact => graph.Search(vector, k, efValue),
+            HnswIndex graph when !exact => graph.Search(vector, k, efValue, ratio),
             HnswIndex graph => graph.SearchExact(vector, k),
+            FlatIndex flat => flat.Search(vector, k, ratio),
             _ => index.Search(vector, k),
         };
         if (query is not null)
@@ -89,7 +96,7 @@ static class SearchCommand
         if (batch.Dimensions != index.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {file} has {index.Dimensions}");
         var results = new Neighbor[batch.Count][];
-        if (index is FlatIndex flat)
+        if (index is FlatIndex flat && index.Precision == Quantization.Precision.Float32)
             results = flat.Search(batch, k);
         else
             Parallel.For(0, batch.Count, q => results[q] = SearchOne(batch[q]));

@@ -128,7 +128,8 @@ sealed unsafe class IndexFile : IDisposable
             long offset = BinaryPrimitives.ReadInt64LittleEndian(entry[8..]), size = BinaryPrimitives.ReadInt64LittleEndian(entry[16..]);
             string name = IndexFormat.Name(id);
             long at = IndexFormat.PreambleBytes + i * IndexFormat.TableEntryBytes;
-            if (id != IndexFormat.Vectors && id != IndexFormat.Norms && id != IndexFormat.Keys && id != IndexFormat.Texts && id != IndexFormat.Graph)
+            if (id != IndexFormat.Vectors && id != IndexFormat.Norms && id != IndexFormat.Keys && id != IndexFormat.Texts && id != IndexFormat.Graph
+                && id != IndexFormat.Ranges && id != IndexFormat.Rescore)
                 throw new InputException(path, $"byte {at}: section '{name}' is not one this version knows");
             if (!sections.TryAdd(id, (offset, size, BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]))))
                 throw new InputException(path, $"byte {at}: section {name} appears twice");
@@ -142,7 +143,18 @@ sealed unsafe class IndexFile : IDisposable
         if (previousEnd != length)
             throw new InputException(path, $"byte {previousEnd}: {length - previousEnd} bytes follow the last section");
 
-        Need(path, sections, IndexFormat.Vectors, (long)info.Count * info.Dimensions * sizeof(float), exact: true);
+        var precision = info.StoredPrecision;
+        Need(path, sections, IndexFormat.Vectors, (long)info.Count * Search.Compressed.CompressedVectors.BytesPerRow(precision, info.Dimensions), exact: true);
+        if (precision == Quantization.Precision.Int8)
+            Need(path, sections, IndexFormat.Ranges, 2L * info.Dimensions * sizeof(float), exact: true);
+        else if (sections.ContainsKey(IndexFormat.Ranges))
+            throw new InputException(path, $"a {info.Precision} index has a QRNG section (only int8 has ranges)");
+        if (sections.ContainsKey(IndexFormat.Rescore))
+        {
+            if (precision == Quantization.Precision.Float32)
+                throw new InputException(path, "a float32 index has an RSCR section (its rows are float32 already)");
+            Need(path, sections, IndexFormat.Rescore, (long)info.Count * info.Dimensions * sizeof(float), exact: true);
+        }
         Need(path, sections, IndexFormat.Norms, (long)info.Count * sizeof(float), exact: true);
         if (sections.ContainsKey(IndexFormat.Keys))
             Need(path, sections, IndexFormat.Keys, (info.Count + 1L) * 8, exact: false);
@@ -158,6 +170,7 @@ sealed unsafe class IndexFile : IDisposable
             HeaderBytes = headerLength,
             HasKeys = sections.ContainsKey(IndexFormat.Keys),
             HasTexts = sections.ContainsKey(IndexFormat.Texts),
+            HasFloat32 = precision == Quantization.Precision.Float32 || sections.ContainsKey(IndexFormat.Rescore),
             Sections = list,
         }, sections);
     }
@@ -182,8 +195,25 @@ sealed unsafe class IndexFile : IDisposable
         return ((nint)(_base + s.Offset), s.Length);
     }
 
-    /// <summary>The vectors, read in place from the map.</summary>
-    public VectorRows Vectors() => new PointerRows(this, (byte*)Section(IndexFormat.Vectors).Pointer, Info.Count, Info.Dimensions);
+    /// <summary>The float32 vectors, read in place from the map: <c>VECT</c> of a float32 index, <c>RSCR</c> of a compressed one; null when a compressed index keeps none.</summary>
+    public VectorRows? Vectors()
+    {
+        uint id = Info.StoredPrecision == Quantization.Precision.Float32 ? IndexFormat.Vectors : IndexFormat.Rescore;
+        return Has(id) ? new PointerRows(this, (byte*)Section(id).Pointer, ElementType.Float32, Info.Count, Info.Dimensions) : null;
+    }
+
+    /// <summary>The codes of a compressed index (<c>VECT</c>), a row of bytes per vector.</summary>
+    public VectorRows Codes() => new PointerRows(this, (byte*)Section(IndexFormat.Vectors).Pointer, ElementType.Byte, Info.Count,
+        Search.Compressed.CompressedVectors.BytesPerRow(Info.StoredPrecision, Info.Dimensions));
+
+    /// <summary>The int8 quantization ranges (<c>QRNG</c>), or null.</summary>
+    public Quantization.QuantizationRanges? Ranges()
+    {
+        if (!Has(IndexFormat.Ranges))
+            return null;
+        var all = new ReadOnlySpan<float>((void*)Section(IndexFormat.Ranges).Pointer, 2 * Info.Dimensions);
+        return new(all[..Info.Dimensions].ToArray(), all[Info.Dimensions..].ToArray());
+    }
 
     /// <summary>Each row's length ‖x‖.</summary>
     public ReadOnlySpan<float> Norms()
@@ -252,7 +282,7 @@ sealed unsafe class IndexFile : IDisposable
     }
 
     /// <summary>The vector section as rows, kept valid by the file that owns the map (disposing the rows does nothing).</summary>
-    sealed class PointerRows(IndexFile owner, byte* data, int count, int dimensions) : VectorRows(ElementType.Float32, count, dimensions, dimensions)
+    sealed class PointerRows(IndexFile owner, byte* data, ElementType type, int count, int dimensions) : VectorRows(type, count, dimensions, dimensions)
     {
         protected override ref byte Start => ref *(owner._base != null ? data : throw new ObjectDisposedException(owner.Path));
 

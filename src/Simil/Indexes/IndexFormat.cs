@@ -7,7 +7,7 @@ static class IndexFormat
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'S', (byte)'I', (byte)'M', (byte)'I', (byte)'L', 0x0D, 0x0A];
 
     public const ushort Major = 1;
-    public const ushort Minor = 0;
+    public const ushort Minor = 1;
     public const int PreambleBytes = 32;
     public const int TableEntryBytes = 32;
     public const int MaxSections = 64;
@@ -36,4 +36,6 @@ static class IndexFormat
     public static readonly uint Keys = Id("KEYS");
     public static readonly uint Texts = Id("TEXT");
     public static readonly uint Graph = Id("GRPH");
+    public static readonly uint Ranges = Id("QRNG");
+    public static readonly uint Rescore = Id("RSCR");
 }

@@ -59,8 +59,8 @@ static class IndexHeader
             if (kind is not ("flat" or "hnsw"))
                 throw Bad(file, headerOffset, $"the header's kind '{kind}' is not one this version knows (flat, hnsw)");
             string precision = String(root, "precision", file, headerOffset);
-            if (precision != "float32")
-                throw Bad(file, headerOffset, $"the header's precision '{precision}' is not one this version reads (float32)");
+            if (!Quantization.Precisions.TryParse(precision, out var stored) || !Search.Compressed.CompressedVectors.Indexable(stored))
+                throw Bad(file, headerOffset, $"the header's precision '{precision}' is not one this version reads (float32, float16, bfloat16, int8, binary)");
             int count = Int(root, "count", file, headerOffset, 0);
             int dimensions = Int(root, "dimensions", file, headerOffset, 1);
             string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;

@@ -18,6 +18,12 @@ public sealed record IndexInfo
     /// <summary>The stored element type's name (<c>float32</c>).</summary>
     public required string Precision { get; init; }
 
+    /// <summary><see cref="Precision"/> as the enum.</summary>
+    internal Quantization.Precision StoredPrecision => Quantization.Precisions.TryParse(Precision, out var p) ? p : Quantization.Precision.Float32;
+
+    /// <summary>Whether a compressed index keeps float32 rows to rescore its candidates with (always true at float32).</summary>
+    public bool HasFloat32 { get; init; } = true;
+
     /// <summary>The model that embedded the rows, or null for vectors read from a file.</summary>
     public string? Model { get; init; }
 
@@ -45,7 +51,7 @@ public sealed record IndexInfo
     /// <summary>
     /// One JSON object: the file's header members (<c>count</c>, <c>dimensions</c>, <c>metric</c>,
     /// <c>kind</c>, <c>precision</c>, <c>model</c>, <c>created_by</c>, <c>graph</c>), then
-    /// <c>bytes</c> and <c>sections</c> (id → bytes), as <c>simil index info --json</c> prints it.
+    /// <c>bytes</c>, <c>rescore</c> (a compressed index keeps float32 rows) and <c>sections</c> (id → bytes), as <c>simil index info --json</c> prints it.
     /// </summary>
     public string ToJson()
     {
@@ -58,6 +64,7 @@ public sealed record IndexInfo
             json.WriteStartObject();
             IndexHeader.WriteMembers(json, this);
             json.WriteNumber("bytes", Bytes);
+            json.WriteBoolean("rescore", StoredPrecision != Quantization.Precision.Float32 && HasFloat32);
             json.WriteStartObject("sections");
             foreach (var (id, bytes) in Sections)
                 json.WriteNumber(id, bytes);

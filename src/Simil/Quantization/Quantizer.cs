@@ -50,6 +50,18 @@ public static class Quantizer
         return codes;
     }
 
+    /// <summary>
+    /// int8 codes as <see cref="ToInt8"/> but saturating: a value outside the ranges gets the nearest
+    /// end (−128 or 127) instead of wrapping around, and NaN gets 0. An index quantizes rows added
+    /// later with its first ranges, where wrapping would put a row far from where it belongs.
+    /// </summary>
+    public static sbyte[] ToInt8Saturating(EmbeddingMatrix rows, QuantizationRanges ranges)
+    {
+        var codes = new sbyte[Checked(rows, ranges)];
+        Quantize(rows, ranges, -128f, codes.AsSpan(), static (v) => float.IsNaN(v) ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Truncate(v), -128f, 127f));
+        return codes;
+    }
+
     /// <summary>uint8 codes of <paramref name="rows"/> (row-major, one byte per dimension).</summary>
     public static byte[] ToUInt8(EmbeddingMatrix rows, QuantizationRanges ranges)
     {

@@ -1,4 +1,5 @@
 using Simil.Search;
+using Simil.Search.Compressed;
 
 namespace Simil;
 
@@ -29,6 +30,14 @@ public sealed class FlatIndex : VectorIndex
         _metric = metric;
     }
 
+    /// <summary>
+    /// Creates an index over <paramref name="corpus"/> for <paramref name="metric"/> that searches
+    /// by codes of <paramref name="compression"/>'s precision, then rescores the best
+    /// <c>k × oversample</c> candidates in float32.
+    /// </summary>
+    public FlatIndex(EmbeddingMatrix corpus, Metric metric, IndexCompression? compression)
+        : this(corpus, metric) => Compress(compression);
+
     /// <summary>The indexed rows.</summary>
     public override EmbeddingMatrix Corpus => _corpus;
 
@@ -43,20 +52,37 @@ public sealed class FlatIndex : VectorIndex
     {
         var appended = new FlatIndex(Appending.Concat(_corpus, more), _metric) { Model = Model };
         appended.UseNorms(NormsWith(more));
+        CompressAppended(appended, more);
         return appended;
     }
 
     /// <summary>The <paramref name="k"/> best rows for <paramref name="query"/>, best first; all rows when k exceeds them.</summary>
     /// <exception cref="ArgumentException">The query's length differs from the corpus's dimensions.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is negative.</exception>
-    public override Neighbor[] Search(ReadOnlySpan<float> query, int k)
+    public override Neighbor[] Search(ReadOnlySpan<float> query, int k) => Search(query, k, Oversample);
+
+    /// <summary>
+    /// As <see cref="Search(ReadOnlySpan{float}, int)"/>; a compressed index takes the best
+    /// <c>k × <paramref name="oversample"/></c> rows by its codes and returns the best k of them by
+    /// their float32 scores (ignored at float32: every row is scored exactly).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="oversample"/> is below 1.</exception>
+    public unsafe Neighbor[] Search(ReadOnlySpan<float> query, int k, int oversample)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        if (_corpus.Count > 0 && query.Length != _corpus.Dimensions)
-            Throw.LengthMismatch(query.Length, _corpus.Dimensions);
-        k = Math.Min(k, _corpus.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(oversample, 1);
+        if (Count > 0 && query.Length != Dimensions)
+            Throw.LengthMismatch(query.Length, Dimensions);
+        k = Math.Min(k, Count);
         if (k == 0)
             return [];
+        if (Codes is { } codes)
+        {
+            int[] candidates;
+            fixed (float* norms = Norms)
+                candidates = CompressedSearch.Scan(codes, _metric, query, (int)Math.Min(Count, (long)k * oversample), norms);
+            return Rescore(candidates, query, k);
+        }
         bool higher = _metric.HigherIsCloser();
         int rows = _corpus.Count;
         var scorer = QueryScorer.Create(_metric, query);
@@ -86,6 +112,12 @@ public sealed class FlatIndex : VectorIndex
         var results = new Neighbor[queries.Count][];
         int kk = Math.Min(k, _corpus.Count);
         bool higher = _metric.HigherIsCloser();
+        if (Codes is not null)
+        {
+            Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                q => results[q] = Search(queries[q], kk));
+            return results;
+        }
         if (kk > 0 && queries.Count >= BatchQueries && _metric != Metric.L1 && !queries.IsFloat64 && !_corpus.IsFloat64 && Kernels.DotGemm.IsSupported)
             return BatchSearch.Run(this, queries, kk);
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },

@@ -1,5 +1,6 @@
 using Simil.Indexes;
 using Simil.Search;
+using Simil.Search.Compressed;
 using Simil.Search.Hnsw;
 
 namespace Simil;
@@ -15,6 +16,12 @@ public sealed class HnswOptions
 
     /// <summary>The seed of the level draws: the same seed, rows and settings give the same graph.</summary>
     public int Seed { get; init; } = 42;
+
+    /// <summary>
+    /// Store the rows as codes of a lower precision and search by them (the graph is built on the
+    /// float32 rows); null or float32 for none. See <see cref="IndexCompression"/>.
+    /// </summary>
+    public IndexCompression? Compression { get; init; }
 }
 
 /// <summary>
@@ -87,6 +94,7 @@ public sealed class HnswIndex : VectorIndex
         Link(graph, corpus, metric, norms, 0, options.EfConstruction, options.Seed, token);
         var index = new HnswIndex(corpus, metric, graph, options.EfConstruction, options.Seed);
         index.UseNorms(norms);
+        index.Compress(options.Compression);
         return index;
     }
 
@@ -128,9 +136,18 @@ public sealed class HnswIndex : VectorIndex
     /// </summary>
     /// <exception cref="ArgumentException">The query's length differs from the dimensions.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k is negative, or ef is below k.</exception>
-    public unsafe Neighbor[] Search(ReadOnlySpan<float> query, int k, int ef)
+    public Neighbor[] Search(ReadOnlySpan<float> query, int k, int ef) => Search(query, k, ef, Oversample);
+
+    /// <summary>
+    /// As <see cref="Search(ReadOnlySpan{float}, int, int)"/>; a compressed index walks the graph by
+    /// its codes, keeps the best <c>k × <paramref name="oversample"/></c> nodes it met (ef is raised to
+    /// that many when lower) and returns the best k of them by their float32 scores.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ef"/> is below k, or <paramref name="oversample"/> below 1.</exception>
+    public unsafe Neighbor[] Search(ReadOnlySpan<float> query, int k, int ef, int oversample)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfLessThan(oversample, 1);
         if (ef < k)
             Throw.ArgumentOutOfRange(nameof(ef), $"ef ({ef}) must be at least k ({k})");
         if (Count > 0 && query.Length != Dimensions)
@@ -138,6 +155,18 @@ public sealed class HnswIndex : VectorIndex
         k = Math.Min(k, Count);
         if (k == 0)
             return [];
+        if (Codes is { } codes)
+        {
+            int wanted = (int)Math.Min(Count, (long)k * oversample);
+            Candidate[] met;
+            fixed (float* norms = Norms)
+                met = Find(new CompressedSearch.GraphTarget(CodeScorer.Create(codes, _metric, query, norms)), Math.Max(ef, wanted));
+            Array.Sort(met, static (a, b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0);
+            var candidates = new int[Math.Min(wanted, met.Length)];
+            for (int i = 0; i < candidates.Length; i++)
+                candidates[i] = met[i].Node;
+            return Rescore(candidates, query, k);
+        }
         var q = query.ToArray();
         Candidate[] found;
         fixed (float* n = Norms)
@@ -156,9 +185,11 @@ public sealed class HnswIndex : VectorIndex
         return top.ToSortedArray();
     }
 
-    Candidate[] Find<TSpace>(TSpace space, float[] query, int ef) where TSpace : struct, IHnswSpace
+    Candidate[] Find<TSpace>(TSpace space, float[] query, int ef) where TSpace : struct, IHnswSpace =>
+        Find(new HnswSearch.QueryTarget<TSpace>(space, query), ef);
+
+    Candidate[] Find<TTarget>(TTarget target, int ef) where TTarget : struct, HnswSearch.ITarget
     {
-        var target = new HnswSearch.QueryTarget<TSpace>(space, query);
         int entry = _graph.Entry;
         var current = new Candidate(target.To(entry), entry);
         for (int level = _graph.TopLevel; level > 0; level--)
@@ -184,6 +215,7 @@ public sealed class HnswIndex : VectorIndex
         Link(graph, corpus, _metric, norms, Count, _efConstruction, _seed, token);
         var index = new HnswIndex(corpus, _metric, graph, _efConstruction, _seed) { Model = Model };
         index.UseNorms(norms);
+        CompressAppended(index, more);
         return index;
     }
 

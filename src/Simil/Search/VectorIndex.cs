@@ -1,5 +1,7 @@
 using Simil.Indexes;
 using Simil.Kernels;
+using Simil.Quantization;
+using Simil.Search.Compressed;
 using Simil.Storage;
 
 namespace Simil;
@@ -21,6 +23,64 @@ public abstract class VectorIndex : IDisposable
 
     /// <summary>The measure that ranks neighbours.</summary>
     public abstract Metric Metric { get; }
+
+    /// <summary>How the rows are stored for search: float32, or compressed (float16, bfloat16, int8, binary).</summary>
+    public Precision Precision => Codes?.Precision ?? Precision.Float32;
+
+    /// <summary>
+    /// Whether float32 rows are kept: always at float32; for a compressed index when it was made
+    /// with <see cref="IndexCompression.KeepFloat32"/> (<c>--rescore</c>), so that its candidates'
+    /// scores are exact. Without them a compressed index scores its candidates on the decoded codes.
+    /// </summary>
+    public bool HasFloat32 => Codes is null || _keepsFloat32;
+
+    /// <summary>The codes of a compressed index; null at float32.</summary>
+    private protected CompressedVectors? Codes { get; private set; }
+
+    bool _keepsFloat32;
+
+    /// <summary>Makes this index search by codes of <paramref name="compression"/>'s precision (null or float32: by the float32 rows).</summary>
+    private protected void Compress(IndexCompression? compression)
+    {
+        if (compression is null || compression.Precision == Precision.Float32)
+            return;
+        if (!CompressedVectors.Indexable(compression.Precision))
+            Throw.Argument(nameof(compression), $"an index stores float32, float16, bfloat16, int8 or binary rows, not {compression.Precision.Name()} (uint8 and ubinary are int8 and binary plus 128: use those)");
+        if (Metric is not (Metric.Dot or Metric.NegativeDot or Metric.Cosine or Metric.CosineDistance or Metric.L2Squared or Metric.L2))
+            Throw.Argument(nameof(compression), $"a compressed index ranks by dot, cosine, l2sq or l2 (or cosine-distance, neg-dot), not {Metric.Name()}");
+        var corpus = Corpus.IsFloat64 ? Corpus.ToFloat32() : Corpus;
+        Codes = CompressedVectors.Encode(corpus, compression.Precision, compression.Ranges);
+        _keepsFloat32 = compression.KeepFloat32;
+    }
+
+    /// <summary>Carries this index's codes (and whether it keeps float32 rows) over to <paramref name="appended"/>, with the codes of <paramref name="more"/> added.</summary>
+    private protected void CompressAppended(VectorIndex appended, EmbeddingMatrix more)
+    {
+        if (Codes is null)
+            return;
+        appended.Codes = Codes.Append(more.IsFloat64 ? more.ToFloat32() : more);
+        appended._keepsFloat32 = _keepsFloat32;
+    }
+
+    /// <summary>Candidates per result a compressed index rescores when the caller does not say: <see cref="DefaultOversample"/> of its precision.</summary>
+    public int Oversample => DefaultOversample(Precision);
+
+    /// <summary>
+    /// The candidates per result rescored by default at <paramref name="precision"/>: 1 at float32
+    /// (nothing to rescore), 2 for float16 and bfloat16, 4 for int8, 8 for binary — the least that
+    /// reached the recall targets on the sets in <c>bench/results</c>.
+    /// </summary>
+    public static int DefaultOversample(Precision precision) => precision switch
+    {
+        Precision.Float32 => 1,
+        Precision.Float16 or Precision.BFloat16 => 2,
+        Precision.Int8 => 4,
+        _ => 8,
+    };
+
+    /// <summary>The best <paramref name="k"/> of <paramref name="candidates"/> (rows proposed by the codes), scored in float32.</summary>
+    private protected Neighbor[] Rescore(ReadOnlySpan<int> candidates, ReadOnlySpan<float> query, int k) =>
+        CompressedSearch.Rescore(candidates, query, Metric, k, HasFloat32 ? Corpus : null, Codes!);
 
     /// <summary>The indexed rows (read in place from the file's map for an opened index).</summary>
     public abstract EmbeddingMatrix Corpus { get; }
@@ -51,10 +111,16 @@ public abstract class VectorIndex : IDisposable
         var file = IndexFile.Open(path);
         try
         {
-            var corpus = EmbeddingMatrix.Over(file.Vectors(), file.Keys() is { } keys ? KeyMap.Over(keys) : null);
+            var precision = file.Info.StoredPrecision;
+            var codes = precision == Precision.Float32 ? null
+                : CompressedVectors.Over(precision, file.Info.Dimensions, file.Codes(), file.Ranges());
+            var rows = file.Vectors() ?? new DecodedRows(codes!);
+            var corpus = EmbeddingMatrix.Over(rows, file.Keys() is { } keys ? KeyMap.Over(keys) : null);
             VectorIndex index = file.Info.Kind == "hnsw"
                 ? HnswIndex.FromFile(corpus, file)
                 : new FlatIndex(corpus, file.Info.Metric);
+            index.Codes = codes;
+            index._keepsFloat32 = file.Info.HasFloat32;
             index._file = file;
             index.Model = file.Info.Model;
             return index;
@@ -116,22 +182,38 @@ public abstract class VectorIndex : IDisposable
         if (corpus.IsFloat64)
             corpus = corpus.ToFloat32();
         var norms = Norms.ToArray();
-        var sections = new List<IndexSection>
+        var float32 = new IndexSection(Codes is null ? IndexFormat.Vectors : IndexFormat.Rescore, (long)corpus.Count * corpus.Dimensions * sizeof(float), s =>
         {
-            new(IndexFormat.Vectors, (long)corpus.Count * corpus.Dimensions * sizeof(float), s =>
+            for (int i = 0; i < corpus.Count; i++)
+                s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(corpus.Rows.Row<float>(i)));
+        });
+        var sections = new List<IndexSection>();
+        if (Codes is { } codes)
+        {
+            sections.Add(new(IndexFormat.Vectors, (long)codes.Count * codes.Codes.Dimensions, s =>
             {
-                for (int i = 0; i < corpus.Count; i++)
-                    s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(corpus.Rows.Row<float>(i)));
-            }),
-            new(IndexFormat.Norms, (long)norms.Length * sizeof(float), s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(norms.AsSpan()))),
-        };
+                for (int i = 0; i < codes.Count; i++)
+                    s.Write(codes.Codes.Row<byte>(i));
+            }));
+            if (codes.Ranges is { } ranges)
+                sections.Add(new(IndexFormat.Ranges, 2L * codes.Dimensions * sizeof(float), s =>
+                {
+                    s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ranges.Min.AsSpan()));
+                    s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ranges.Max.AsSpan()));
+                }));
+        }
+        else
+            sections.Add(float32);
+        sections.Add(new(IndexFormat.Norms, (long)norms.Length * sizeof(float), s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(norms.AsSpan()))));
         if (corpus.Keys is { } keys)
             sections.Add(new(Model is null ? IndexFormat.Keys : IndexFormat.Texts, StringTable.Length(keys), s => StringTable.Write(s, keys)));
         if (graph is not null)
             sections.Add(graph);
+        if (Codes is not null && _keepsFloat32)
+            sections.Add(float32);
         var info = new IndexInfo
         {
-            Count = corpus.Count, Dimensions = corpus.Dimensions, Metric = Metric, Kind = kind, Precision = "float32",
+            Count = corpus.Count, Dimensions = corpus.Dimensions, Metric = Metric, Kind = kind, Precision = Precision.Name(),
             Model = Model, CreatedBy = IndexHeader.CreatedBy, Graph = settings,
         };
         IndexFileWriter.Write(path, info, sections);

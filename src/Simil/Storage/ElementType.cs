@@ -8,6 +8,9 @@ public enum ElementType
 
     /// <summary>IEEE float64, little-endian.</summary>
     Float64,
+
+    /// <summary>Bytes: the codes of compressed vectors (float16, bfloat16, int8 or packed bits), read by their precision.</summary>
+    Byte,
 }
 
 /// <summary>Sizes and names of <see cref="ElementType"/>s.</summary>
@@ -18,6 +21,7 @@ public static class ElementTypes
     {
         ElementType.Float32 => sizeof(float),
         ElementType.Float64 => sizeof(double),
+        ElementType.Byte => 1,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not an element type"),
     };
 
@@ -25,5 +29,6 @@ public static class ElementTypes
     internal static ElementType Of<T>() where T : unmanaged =>
         typeof(T) == typeof(float) ? ElementType.Float32
         : typeof(T) == typeof(double) ? ElementType.Float64
+        : typeof(T) == typeof(byte) ? ElementType.Byte
         : throw new NotSupportedException($"{typeof(T).Name} is not a stored element type");
 }

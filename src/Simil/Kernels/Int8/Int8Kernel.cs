@@ -23,6 +23,44 @@ static class Int8Kernel
 
     public static long L2Squared(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b) => Run<L2Step>(a, b);
 
+    /// <summary>
+    /// Σ wᵢcᵢ of float32 weights and int8 codes (the asymmetric score of a float32 query against
+    /// int8 rows): each code widened exactly to float32, four accumulators per width, summed in
+    /// float64 at the end. For ranking candidates, not for reported scores.
+    /// </summary>
+    public static float DotWidened(ReadOnlySpan<float> w, ReadOnlySpan<sbyte> c)
+    {
+        ref float rw = ref MemoryMarshal.GetReference(w);
+        ref sbyte rc = ref MemoryMarshal.GetReference(c);
+        int n = c.Length, i = 0;
+        double total = 0;
+        if (KernelDispatch.Active == KernelPath.Vector512 && Avx512F.IsSupported)
+        {
+            var a0 = Vector512<float>.Zero; var a1 = a0;
+            for (; n - i >= 32; i += 32)
+            {
+                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i))), a0);
+                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i + 16), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i + 16))), a1);
+            }
+            for (; n - i >= 16; i += 16)
+                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i))), a0);
+            total = Vector512.Sum(a0 + a1);
+        }
+        else if (KernelDispatch.Active != KernelPath.Scalar && Avx2.IsSupported && Fma.IsSupported)
+        {
+            var a0 = Vector256<float>.Zero; var a1 = a0;
+            for (; n - i >= 16; i += 16)
+            {
+                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, (nuint)i), Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rc, i)))).AsSByte())), a0);
+                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, (nuint)i + 8), Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rc, i + 8)))).AsSByte())), a1);
+            }
+            total = Vector256.Sum(a0 + a1);
+        }
+        for (; i < n; i++)
+            total += Unsafe.Add(ref rw, i) * Unsafe.Add(ref rc, i);
+        return (float)total;
+    }
+
     interface IStep
     {
         static abstract long Scalar(int a, int b);

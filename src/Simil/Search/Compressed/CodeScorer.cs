@@ -1,0 +1,230 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Simil.Kernels;
+using Simil.Kernels.Bits;
+using Simil.Kernels.Int8;
+using Simil.Quantization;
+using Simil.Storage;
+
+namespace Simil.Search.Compressed;
+
+/// <summary>
+/// A distance between an encoded query and a row of codes, lower is closer, ranking as the metric
+/// does on the stored values: float16 and bfloat16 through the float32 kernels' widening loads,
+/// int8 through the exact integer kernels, binary by Hamming distance (for every metric: the sign
+/// bits carry no length).
+/// </summary>
+interface ICodeKernel
+{
+    static abstract float Distance(ReadOnlySpan<byte> query, ReadOnlySpan<byte> row);
+}
+
+static class CodeKernels
+{
+    static ReadOnlySpan<Half> F16(ReadOnlySpan<byte> b) => MemoryMarshal.Cast<byte, Half>(b);
+    static ReadOnlySpan<BFloat16> B16(ReadOnlySpan<byte> b) => MemoryMarshal.Cast<byte, BFloat16>(b);
+    static ReadOnlySpan<sbyte> I8(ReadOnlySpan<byte> b) => MemoryMarshal.Cast<byte, sbyte>(b);
+
+    public readonly struct Float16Dot : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => -(float)Reduce.Run<DotOperator, Float16Loader, Half>(F16(q), F16(r));
+    }
+
+    public readonly struct Float16Cosine : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r)
+        {
+            var (dot, a, b) = CosineKernel.Sums<Float16Loader, Half>(F16(q), F16(r));
+            return -(float)CosineKernel.FromSums(dot, a, b);
+        }
+    }
+
+    public readonly struct Float16L2 : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => (float)Reduce.Run<L2SquaredOperator, Float16Loader, Half>(F16(q), F16(r));
+    }
+
+    public readonly struct BFloat16Dot : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => -(float)Reduce.Run<DotOperator, BFloat16Loader, BFloat16>(B16(q), B16(r));
+    }
+
+    public readonly struct BFloat16Cosine : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r)
+        {
+            var (dot, a, b) = CosineKernel.Sums<BFloat16Loader, BFloat16>(B16(q), B16(r));
+            return -(float)CosineKernel.FromSums(dot, a, b);
+        }
+    }
+
+    public readonly struct BFloat16L2 : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => (float)Reduce.Run<L2SquaredOperator, BFloat16Loader, BFloat16>(B16(q), B16(r));
+    }
+
+    public readonly struct Int8Dot : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => -Int8Kernel.Dot(I8(q), I8(r));
+    }
+
+    public readonly struct Int8Cosine : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r)
+        {
+            long rr = Int8Kernel.Dot(I8(r), I8(r));
+            // The query's own length does not change the order: the dot over the row's length.
+            return rr == 0 ? 0 : -(float)(Int8Kernel.Dot(I8(q), I8(r)) / Math.Sqrt(rr));
+        }
+    }
+
+    public readonly struct Int8L2 : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => Int8Kernel.L2Squared(I8(q), I8(r));
+    }
+
+    public readonly struct Hamming : ICodeKernel
+    {
+        public static float Distance(ReadOnlySpan<byte> q, ReadOnlySpan<byte> r) => HammingKernel.Distance(q, r);
+    }
+}
+
+/// <summary>A query encoded once, then scoring rows of codes (lower is closer); the kernel is chosen once per query.</summary>
+abstract unsafe class CodeScorer
+{
+    /// <summary>
+    /// int8 rows are scored asymmetrically (the float32 query against the rows' dequantized values)
+    /// rather than against the query quantized the same way: on the Debian set recall@10 before
+    /// rescoring rose from the figures in <c>bench/results</c>. False only to measure the other way.
+    /// </summary>
+    internal static bool Int8Asymmetric { get; set; } = true;
+
+    /// <summary>
+    /// The scorer for <paramref name="metric"/> over <paramref name="codes"/>; <paramref name="norms"/>
+    /// (each row's float32 length, valid while the scorer is used) serve the asymmetric int8 scores.
+    /// </summary>
+    public static CodeScorer Create(CompressedVectors codes, Metric metric, ReadOnlySpan<float> query, float* norms)
+    {
+        if (codes.Precision == Precision.Int8 && Int8Asymmetric)
+            return new AsymmetricInt8(codes, metric, query, norms);
+        var q = codes.EncodeQuery(query);
+        var family = metric switch
+        {
+            Metric.Dot or Metric.NegativeDot => 0,
+            Metric.Cosine or Metric.CosineDistance => 1,
+            Metric.L2Squared or Metric.L2 => 2,
+            _ => throw new ArgumentException($"a compressed index ranks by dot, cosine, l2sq or l2, not {metric.Name()}", nameof(metric)),
+        };
+        return (codes.Precision, family) switch
+        {
+            (Precision.Float16, 0) => new Typed<CodeKernels.Float16Dot>(codes.Codes, q),
+            (Precision.Float16, 1) => new Typed<CodeKernels.Float16Cosine>(codes.Codes, q),
+            (Precision.Float16, _) => new Typed<CodeKernels.Float16L2>(codes.Codes, q),
+            (Precision.BFloat16, 0) => new Typed<CodeKernels.BFloat16Dot>(codes.Codes, q),
+            (Precision.BFloat16, 1) => new Typed<CodeKernels.BFloat16Cosine>(codes.Codes, q),
+            (Precision.BFloat16, _) => new Typed<CodeKernels.BFloat16L2>(codes.Codes, q),
+            (Precision.Int8, 0) => new Typed<CodeKernels.Int8Dot>(codes.Codes, q),
+            (Precision.Int8, 1) => new Typed<CodeKernels.Int8Cosine>(codes.Codes, q),
+            (Precision.Int8, _) => new Typed<CodeKernels.Int8L2>(codes.Codes, q),
+            _ => new Typed<CodeKernels.Hamming>(codes.Codes, q),
+        };
+    }
+
+    /// <summary>The distance of row <paramref name="row"/>.</summary>
+    public abstract float Distance(int row);
+
+    /// <summary>Offers rows from … to − 1 to <paramref name="top"/> (which keeps the lowest).</summary>
+    public abstract void Scan(int from, int to, TopK top);
+
+    /// <summary>Starts loading a row's codes into the cache (a hint).</summary>
+    public abstract void Prefetch(int row);
+
+    sealed class Typed<TKernel>(VectorRows codes, byte[] query) : CodeScorer where TKernel : struct, ICodeKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public override float Distance(int row) => TKernel.Distance(query, codes.Row<byte>(row));
+
+        public override void Scan(int from, int to, TopK top)
+        {
+            var q = query.AsSpan();
+            for (int i = from; i < to; i++)
+                top.Add(TKernel.Distance(q, codes.Row<byte>(i)), i);
+        }
+
+        public override unsafe void Prefetch(int row)
+        {
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                return;
+            var span = codes.Row<byte>(row);
+            byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+            for (int at = 0; at < span.Length; at += 64)
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
+        }
+    }
+
+    /// <summary>
+    /// A float32 query against int8 rows as what they stand for, x̂ = min + step × (c + 128):
+    /// q·x̂ = Σ qᵢminᵢ + 128 Σ qᵢstepᵢ + Σ (qᵢstepᵢ) cᵢ, so one widening dot product per row with the
+    /// weights qᵢstepᵢ, plus a constant. Cosine divides by the row's float32 length, l2sq adds its
+    /// square (the query's own length changes no order).
+    /// </summary>
+    sealed class AsymmetricInt8 : CodeScorer
+    {
+        readonly VectorRows _codes;
+        readonly float[] _weights;
+        readonly double _constant;
+        readonly float* _norms;
+        readonly int _family;
+
+        public AsymmetricInt8(CompressedVectors codes, Metric metric, ReadOnlySpan<float> query, float* norms)
+        {
+            _codes = codes.Codes;
+            _norms = norms;
+            _family = metric switch
+            {
+                Metric.Dot or Metric.NegativeDot => 0,
+                Metric.Cosine or Metric.CosineDistance => 1,
+                _ => 2,
+            };
+            var ranges = codes.Ranges!;
+            _weights = new float[query.Length];
+            double constant = 0;
+            for (int d = 0; d < query.Length; d++)
+            {
+                float step = (ranges.Max[d] - ranges.Min[d]) / 255f;
+                _weights[d] = query[d] * step;
+                constant += (double)query[d] * ranges.Min[d] + 128.0 * query[d] * step;
+            }
+            _constant = constant;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public override float Distance(int row)
+        {
+            double dot = _constant + Int8Kernel.DotWidened(_weights, MemoryMarshal.Cast<byte, sbyte>(_codes.Row<byte>(row)));
+            double norm = _norms[row];
+            return _family switch
+            {
+                0 => (float)-dot,
+                1 => norm > 0 ? (float)(-dot / norm) : 0f,
+                _ => (float)(norm * norm - 2 * dot),
+            };
+        }
+
+        public override void Scan(int from, int to, TopK top)
+        {
+            for (int i = from; i < to; i++)
+                top.Add(Distance(i), i);
+        }
+
+        public override void Prefetch(int row)
+        {
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                return;
+            var span = _codes.Row<byte>(row);
+            byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+            for (int at = 0; at < span.Length; at += 64)
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+using Simil.Quantization;
+using Simil.Storage;
+
+namespace Simil.Search.Compressed;
+
+/// <summary>
+/// The rows of an index stored at a lower precision, as bytes (<c>docs/index-format.md</c>, <c>VECT</c>):
+/// float16 or bfloat16 (2 bytes a dimension), int8 (1 byte, from per-dimension ranges kept beside
+/// them so that queries and added rows are quantized the same way; saturating, not wrapping as
+/// NumPy's cast does, since rows added later may fall outside the first ranges) or binary (sign bits, ⌈d/8⌉
+/// bytes). They propose candidates; final scores come from float32 rows where the index keeps them,
+/// else from the rows decoded back to float32 (<see cref="Decode"/>).
+/// </summary>
+sealed class CompressedVectors
+{
+    CompressedVectors(Precision precision, int dimensions, VectorRows codes, QuantizationRanges? ranges)
+    {
+        Precision = precision;
+        Dimensions = dimensions;
+        Codes = codes;
+        Ranges = ranges;
+        if (ranges is not null)
+        {
+            Steps = new float[dimensions];
+            for (int d = 0; d < dimensions; d++)
+                Steps[d] = (ranges.Max[d] - ranges.Min[d]) / 255f;
+        }
+    }
+
+    /// <summary>The precisions an index stores: uint8 and ubinary are int8 and binary plus 128 per byte, so they are not kept twice.</summary>
+    public static bool Indexable(Precision precision) =>
+        precision is Precision.Float32 or Precision.Float16 or Precision.BFloat16 or Precision.Int8 or Precision.Binary;
+
+    public Precision Precision { get; }
+
+    /// <summary>Dimensions of the vectors the codes stand for.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>One row of bytes per vector.</summary>
+    public VectorRows Codes { get; }
+
+    /// <summary>int8: the per-dimension ranges that made the codes; else null.</summary>
+    public QuantizationRanges? Ranges { get; }
+
+    /// <summary>int8: (max − min) / 255 per dimension, as the quantizer computes it.</summary>
+    float[]? Steps { get; }
+
+    public int Count => Codes.Count;
+
+    /// <summary>Bytes of one row at <paramref name="precision"/>.</summary>
+    public static int BytesPerRow(Precision precision, int dimensions) => precision switch
+    {
+        Precision.Float16 or Precision.BFloat16 => 2 * dimensions,
+        Precision.Int8 or Precision.UInt8 => dimensions,
+        Precision.Binary or Precision.UBinary => Quantizer.BytesPerBinaryRow(dimensions),
+        _ => 4 * dimensions,
+    };
+
+    /// <summary>Codes over existing bytes (a file's map).</summary>
+    public static CompressedVectors Over(Precision precision, int dimensions, VectorRows codes, QuantizationRanges? ranges)
+    {
+        if (codes.Dimensions != BytesPerRow(precision, dimensions))
+            Throw.Argument(nameof(codes), $"{precision.Name()} rows of {dimensions} dimensions take {BytesPerRow(precision, dimensions)} bytes, not {codes.Dimensions}");
+        return new(precision, dimensions, codes, ranges);
+    }
+
+    /// <summary>Encodes <paramref name="rows"/>; int8 uses <paramref name="ranges"/>, else the rows' own.</summary>
+    public static CompressedVectors Encode(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges = null)
+    {
+        if (!Indexable(precision) || precision == Precision.Float32)
+            Throw.Argument(nameof(precision), $"an index stores float16, bfloat16, int8 or binary codes, not {precision.Name()}");
+        if (precision == Precision.Int8)
+            ranges ??= rows.Count > 0 ? QuantizationRanges.Of(rows) : Zero(rows.Dimensions);
+        else
+            ranges = null;
+        var bytes = EncodeBytes(rows, precision, ranges);
+        return new(precision, rows.Dimensions, new ArrayRows<byte>(bytes, rows.Count, BytesPerRow(precision, rows.Dimensions)), ranges);
+    }
+
+    static QuantizationRanges Zero(int dimensions) => new(new float[dimensions], new float[dimensions]);
+
+    static byte[] EncodeBytes(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges) => precision switch
+    {
+        Precision.Float16 => MemoryMarshal.AsBytes(Quantizer.ToFloat16(rows).AsSpan()).ToArray(),
+        Precision.BFloat16 => MemoryMarshal.AsBytes(Quantizer.ToBFloat16(rows).AsSpan()).ToArray(),
+        Precision.Int8 => MemoryMarshal.AsBytes(Quantizer.ToInt8Saturating(rows, ranges!).AsSpan()).ToArray(),
+        _ => MemoryMarshal.AsBytes(Quantizer.ToBinary(rows).AsSpan()).ToArray(),
+    };
+
+    /// <summary>These codes followed by those of <paramref name="more"/>, quantized with the same ranges.</summary>
+    public CompressedVectors Append(EmbeddingMatrix more)
+    {
+        int width = Codes.Dimensions;
+        var bytes = new byte[((long)Count + more.Count) * width];
+        for (int r = 0; r < Count; r++)
+            Codes.Row<byte>(r).CopyTo(bytes.AsSpan(r * width, width));
+        EncodeBytes(more, Precision, Ranges).CopyTo(bytes.AsSpan(Count * width));
+        return new(Precision, Dimensions, new ArrayRows<byte>(bytes, Count + more.Count, width), Ranges);
+    }
+
+    /// <summary>The query encoded as the rows are (the symmetric scoring every kernel here runs).</summary>
+    public byte[] EncodeQuery(ReadOnlySpan<float> query)
+    {
+        var one = EmbeddingMatrix.Create(query, query.Length);
+        return EncodeBytes(one, Precision, Ranges);
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/> back in float32: float16 and bfloat16 exactly; int8 as
+    /// <c>min + step × (code + 128)</c>, the lower end of the step the value fell in (the quantizer
+    /// truncates); binary as ±1 per dimension (the sign vector), so that a
+    /// binary index without float32 rows still reports a score of the metric's kind.
+    /// </summary>
+    public void Decode(int row, Span<float> into)
+    {
+        var code = Codes.Row<byte>(row);
+        switch (Precision)
+        {
+            case Precision.Float16:
+                var halves = MemoryMarshal.Cast<byte, Half>(code);
+                for (int d = 0; d < Dimensions; d++)
+                    into[d] = (float)halves[d];
+                break;
+            case Precision.BFloat16:
+                var b16 = MemoryMarshal.Cast<byte, BFloat16>(code);
+                for (int d = 0; d < Dimensions; d++)
+                    into[d] = (float)b16[d];
+                break;
+            case Precision.Int8:
+                var signed = MemoryMarshal.Cast<byte, sbyte>(code);
+                for (int d = 0; d < Dimensions; d++)
+                    into[d] = Ranges!.Min[d] + Steps![d] * (signed[d] + 128);
+                break;
+            default:
+                for (int d = 0; d < Dimensions; d++)
+                    into[d] = ((code[d / 8] ^ 0x80) & (0x80 >> (d % 8))) != 0 ? 1f : -1f;
+                break;
+        }
+    }
+}
