@@ -114,6 +114,7 @@ public sealed class IndexCommandTests
         Assert.Contains("does not match its checksum", SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", broken, "--query", query), 2));
         bytes = (byte[])before.Clone();
         bytes[8] = 9;
+        bytes[10] = 0;   // minor version 0: the message names 9.0
         await File.WriteAllBytesAsync(broken, bytes, TestContext.Current.CancellationToken);
         Assert.Contains("version 9.0 is not supported", SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("index", "info", broken), 2));
     }

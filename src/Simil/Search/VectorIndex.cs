@@ -39,6 +39,12 @@ public abstract class VectorIndex : IDisposable
 
     bool _keepsFloat32;
 
+    /// <summary>The codes, for benchmarks that time the first step alone.</summary>
+    internal CompressedVectors? CodesForBenchmark => Codes;
+
+    /// <summary>The rows' lengths, for benchmarks that time the first step alone.</summary>
+    internal ReadOnlySpan<float> NormsForBenchmark => Norms;
+
     /// <summary>Makes this index search by codes of <paramref name="compression"/>'s precision (null or float32: by the float32 rows).</summary>
     private protected void Compress(IndexCompression? compression)
     {

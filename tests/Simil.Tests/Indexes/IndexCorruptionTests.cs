@@ -92,6 +92,7 @@ public sealed class IndexCorruptionTests
     {
         var bytes = SmallIndex(hnsw: false);
         bytes[8] = 2;
+        bytes[10] = 0;   // minor version 0: the message names 2.0
         var path = IndexTestData.TempPath();
         try
         {
