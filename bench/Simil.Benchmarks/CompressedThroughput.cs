@@ -48,7 +48,7 @@ static unsafe class CompressedThroughput
     // Each case: (precision, op, bytes per element pair for a row of d dims, Simil, NumKong).
     static readonly (string Precision, string Op, Func<int, int> RowBytes, Sweep Simil, Sweep NumKong)[] s_kernels =
     [
-        ("float16", "dot", d => 2 * d, (p, n, d, s) => Loop(p, n, d, s, 2 * d, (a, b) => Similarity.Dot(new ReadOnlySpan<Half>(a, d), new ReadOnlySpan<Half>(b, d)))),
+        ("float16", "dot", d => 2 * d, (p, n, d, s) => Loop(p, n, d, s, 2 * d, (a, b) => Similarity.Dot(new ReadOnlySpan<Half>(a, d), new ReadOnlySpan<Half>(b, d))),
                                (p, n, d, s) => Loop(p, n, d, s, 2 * d, (a, b) => { float r; NumKong.DotF16(a, b, (nuint)d, &r); return r; })),
         ("float16", "l2sq", d => 2 * d, (p, n, d, s) => Loop(p, n, d, s, 2 * d, (a, b) => Similarity.L2Squared(new ReadOnlySpan<Half>(a, d), new ReadOnlySpan<Half>(b, d))),
                                (p, n, d, s) => Loop(p, n, d, s, 2 * d, (a, b) => { float r; NumKong.SqEuclideanF16(a, b, (nuint)d, &r); return r; })),
@@ -90,6 +90,19 @@ static unsafe class CompressedThroughput
         var buffer = (byte*)NativeMemory.AlignedAlloc((nuint)Bytes, 64);
         try
         {
+            // Every kernel at every size until the runtime has optimized it (tiered compilation promotes
+            // methods in the background), then a pause for the last promotions: no cell times first-tier code.
+            Fill(buffer, 1 << 20, "int8", random);
+            for (int round = 0; round < 3; round++)
+            {
+                foreach (var (_, _, _, simil, numkong) in s_kernels)
+                    foreach (int dims in new[] { 128, 384, 768, 1536 })
+                    {
+                        simil(buffer, 20_000, dims, 0);
+                        numkong(buffer, 20_000, dims, 0);
+                    }
+                Thread.Sleep(500);
+            }
             foreach (var residency in new[] { "L1", "Memory" })
                 foreach (var (precision, op, rowBytes, simil, numkong) in s_kernels)
                     foreach (int dims in new[] { 128, 384, 768, 1536 })
@@ -99,8 +112,6 @@ static unsafe class CompressedThroughput
                         int pairs = (int)(Bytes / (2L * row));
                         long stride = residency == "L1" ? 0 : 2L * row;
                         int calls = residency == "L1" ? Math.Min(pairs, 200_000) : pairs;
-                        simil(buffer, 4096, dims, stride);
-                        numkong(buffer, 4096, dims, stride);
                         var ts = new double[Repetitions];
                         var tn = new double[Repetitions];
                         for (int r = 0; r < Repetitions; r++)

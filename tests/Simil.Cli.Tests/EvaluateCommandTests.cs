@@ -58,4 +58,29 @@ public sealed class EvaluateCommandTests
         Assert.Equal(0, doc.RootElement.GetProperty("skipped").GetInt32());
         Assert.Equal(named.Stdout, byDefault.Stdout);
     }
+
+    [Fact]
+    public async Task Precision_all_scores_each_precision_and_float32_matches_the_plain_run()
+    {
+        var plain = await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv"), "--vectors", Shared("gensim/euclidean_vectors.bin"), "--json");
+        var all = await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv"), "--vectors", Shared("gensim/euclidean_vectors.bin"), "--json", "--precision", "all");
+        Assert.True(all.ExitCode == 0, all.Stderr);
+        using var one = System.Text.Json.JsonDocument.Parse(plain.Stdout);
+        using var many = System.Text.Json.JsonDocument.Parse(all.Stdout);
+        var precisions = many.RootElement.GetProperty("precisions");
+        Assert.Equal(["float32", "float16", "bfloat16", "int8", "uint8", "binary", "ubinary"], precisions.EnumerateObject().Select(p => p.Name));
+        double float32 = one.RootElement.GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble();
+        Assert.Equal(float32, precisions.GetProperty("float32").GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble());
+        // binary and ubinary hold the same bits; every precision still follows the judgements.
+        Assert.Equal(precisions.GetProperty("binary").GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble(),
+            precisions.GetProperty("ubinary").GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble());
+        foreach (var p in precisions.EnumerateObject())
+            Assert.InRange(p.Value.GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble(), float32 - 0.25, float32 + 0.25);
+        int dims = precisions.GetProperty("float32").GetProperty("bytesPerVector").GetInt32() / 4;
+        Assert.Equal(2 * dims, precisions.GetProperty("float16").GetProperty("bytesPerVector").GetInt32());
+        Assert.Equal(dims, precisions.GetProperty("int8").GetProperty("bytesPerVector").GetInt32());
+        Assert.Equal((dims + 7) / 8, precisions.GetProperty("binary").GetProperty("bytesPerVector").GetInt32());
+        var bad = await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv"), "--vectors", Shared("gensim/euclidean_vectors.bin"), "--precision", "int3");
+        Assert.Contains("valid precisions: all, float32", SimilProcess.AssertOneLineError(bad, 2));
+    }
 }

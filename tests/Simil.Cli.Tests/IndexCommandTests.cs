@@ -119,6 +119,77 @@ public sealed class IndexCommandTests
         Assert.Contains("version 9.0 is not supported", SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("index", "info", broken), 2));
     }
 
+    [Fact]
+    public async Task Compressed_indexes_build_search_rescore_and_report_their_recall()
+    {
+        using var files = new TempFiles();
+        var a = files.Write("a.txt", Rows(400, 16, 3));
+        var b = files.Write("b.txt", Rows(30, 16, 4));
+        var calibration = files.Write("calibration.txt", Rows(50, 16, 5));
+        string query = "[" + string.Join(", ", Enumerable.Range(0, 16).Select(i => (i % 3 - 1).ToString(CultureInfo.InvariantCulture))) + "]";
+        var exact = files.Path("f32.simil");
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "build", a, "--out", exact)).ExitCode);
+        var expected = await SimilProcess.RunAsync("search", exact, "--query", query, "-k", "5", "--json");
+        foreach (var (precision, kind) in new[] { ("int8", "flat"), ("binary", "hnsw"), ("float16", "flat"), ("bfloat16", "hnsw") })
+        {
+            var index = files.Path($"{precision}-{kind}.simil");
+            string[] build = precision == "int8"
+                ? ["index", "build", a, "--out", index, "--precision", precision, "--rescore", "--kind", kind, "--calibration", calibration]
+                : ["index", "build", a, "--out", index, "--precision", precision, "--rescore", "--kind", kind];
+            var built = await SimilProcess.RunAsync(build);
+            Assert.True(built.ExitCode == 0, built.Stderr);
+            Assert.Contains($"{precision} + float32 for rescoring", built.Stdout);
+            // Every row rescored: the exact answer, scores and all, bit for bit as the float32 index prints them.
+            var all = await SimilProcess.RunAsync("search", index, "--query", query, "-k", "5", "--oversample", "400", "--json", "--ef", "400");
+            if (kind == "flat")
+                all = await SimilProcess.RunAsync("search", index, "--query", query, "-k", "5", "--oversample", "400", "--json");
+            Assert.True(all.ExitCode == 0, all.Stderr);
+            Assert.Equal(expected.Stdout, all.Stdout);
+            var info = await SimilProcess.RunAsync("index", "info", index, "--json", "--recall", "50");
+            Assert.True(info.ExitCode == 0, info.Stderr);
+            using var json = JsonDocument.Parse(info.Stdout);
+            Assert.Equal(precision, json.RootElement.GetProperty("precision").GetString());
+            Assert.True(json.RootElement.GetProperty("rescore").GetBoolean());
+            var recall = json.RootElement.GetProperty("recall");
+            Assert.Equal(50, recall.GetProperty("queries").GetInt32());
+            Assert.Equal("float32", recall.GetProperty("against").GetString());
+            Assert.InRange(recall.GetProperty("value").GetDouble(), 0.5, 1.0);
+            var added = await SimilProcess.RunAsync("index", "add", index, b);
+            Assert.True(added.ExitCode == 0, added.Stderr);
+            var verified = await SimilProcess.RunAsync("index", "verify", index);
+            Assert.True(verified.ExitCode == 0, verified.Stderr);
+            Assert.Contains("430 rows", verified.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task Compressed_index_settings_are_checked_and_nothing_is_written()
+    {
+        using var files = new TempFiles();
+        var a = files.Write("a.txt", Rows(50, 8, 6));
+        var otherDims = files.Write("other.txt", Rows(5, 3, 7));
+        var target = files.Path("new.simil");
+        var float32 = files.Path("f32.simil");
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "build", a, "--out", float32)).ExitCode);
+        var cases = new (string[] Args, string Says)[]
+        {
+            (["index", "build", a, "--out", target, "--precision", "int4"], "valid precisions: float32, float16, bfloat16, int8, uint8, binary, ubinary"),
+            (["index", "build", a, "--out", target, "--precision", "uint8"], "use that"),
+            (["index", "build", a, "--out", target, "--rescore"], "--rescore applies to"),
+            (["index", "build", a, "--out", target, "--precision", "int8", "--calibration", otherDims], "has 3 dimensions but the rows have 8"),
+            (["index", "build", a, "--out", target, "--precision", "binary", "--calibration", otherDims], "sets int8 ranges"),
+            (["index", "build", a, "--out", target, "--precision", "int8", "--metric", "l1"], "a compressed index ranks by"),
+            (["search", float32, "--query", "[1, 2, 3, 4, 5, 6, 7, 8]", "--oversample", "4"], "--oversample applies to compressed indexes"),
+            (["search", a, "--query", "[1, 2, 3, 4, 5, 6, 7, 8]", "--oversample", "4"], "apply to index files"),
+            (["index", "info", float32, "--recall", "0"], "below 1"),
+        };
+        foreach (var (args, says) in cases)
+        {
+            Assert.Contains(says, SimilProcess.AssertOneLineError(await SimilProcess.RunAsync(args), 2));
+            Assert.False(File.Exists(target));
+        }
+    }
+
     /// <summary>
     /// Kills <c>index build</c> and <c>index add</c> at many moments: the file at the target always
     /// opens and verifies, and is the old file or the whole new one.

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Simil.Analysis;
 using Simil.Embeddings;
+using Simil.Quantization;
 using Spectre.Console;
 
 namespace Simil.Cli.Commands;
@@ -19,17 +20,37 @@ static class EvaluateCommand
         var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model; the default when --vectors is not given ({EmbeddingModels.Default})." };
         var metric = new Option<string>("--metric", "-m") { Description = "all (dot, cosine, l2sq) or a comma-separated list.", DefaultValueFactory = _ => "all" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
+        var precision = new Option<string?>("--precision") { Description = $"Also score the vectors as stored at these precisions (all, or a comma-separated list of {Precisions.ValidNames}); int8/uint8 ranges from the evaluated vectors themselves." };
         var command = new Command("evaluate", "How well each measure follows human similarity judgements: Pearson and Spearman, distances negated so higher is better for all.")
         {
-            pairs, vectors, model, metric, analogies, json,
+            pairs, vectors, model, metric, analogies, json, precision,
         };
         command.SetAction((parse, token) => Task.FromResult(Run(parse.GetValue(pairs), parse.GetValue(vectors), parse.GetValue(model),
-            parse.GetValue(metric)!, parse.GetValue(analogies), parse.GetValue(json), token)));
+            parse.GetValue(metric)!, parse.GetValue(analogies), parse.GetValue(json), parse.GetValue(precision), token)));
         return command;
     }
 
-    static int Run(string? pairsFile, string? vectorsFile, string? model, string metricText, string? analogies, bool json, CancellationToken token)
+    /// <summary>The precisions <c>--precision</c> names (float32 first, always).</summary>
+    static Precision[] ParsePrecisions(string text)
     {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+            return Enum.GetValues<Precision>();
+        var list = new List<Precision> { Precision.Float32 };
+        foreach (var name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Precisions.TryParse(name, out var p))
+                throw new InputException("--precision", $"unknown precision '{name}'; valid precisions: all, {Precisions.ValidNames}");
+            if (!list.Contains(p))
+                list.Add(p);
+        }
+        return [.. list];
+    }
+
+    static int Run(string? pairsFile, string? vectorsFile, string? model, string metricText, string? analogies, bool json, string? precisionText, CancellationToken token)
+    {
+        var precisions = precisionText is null ? null : ParsePrecisions(precisionText);
+        if (precisions is not null && pairsFile is null)
+            throw new InputException("--precision", "scores PAIRS at each precision; give a PAIRS file");
         // As in every command that embeds texts: without --vectors, the model does (the local one by default).
         if (vectorsFile is not null && model is not null)
             throw new InputException("give --vectors FILE or --model NAME, not both");
@@ -45,23 +66,34 @@ static class EvaluateCommand
         }
         var metrics = MetricList.Parse(metricText);
         var pairs = ScoredPairs.Read(pairsFile);
-        Func<string, float[]?> lookup;
+        Func<EmbeddingMatrix, Func<string, float[]?>> lookupIn;
+        EmbeddingMatrix vectors;
         string source;
         if (vectorsFile is not null)
         {
-            lookup = WordLookup.CaseInsensitive(KeyedVectors.LoadKeyed(vectorsFile, null));
+            vectors = KeyedVectors.LoadKeyed(vectorsFile, null);
+            lookupIn = matrix => WordLookup.CaseInsensitive(matrix);
             source = vectorsFile;
         }
         else
         {
             var texts = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
             using var generator = EmbeddingModels.Create(model ?? EmbeddingModels.Default);
-            var embedded = Rendering.Progress.Run($"embedding {texts.Length:N0} texts", texts.Length, "texts", progress => generator.EmbedMatrix(texts, progress, token));
+            vectors = Rendering.Progress.Run($"embedding {texts.Length:N0} texts", texts.Length, "texts", progress => generator.EmbedMatrix(texts, progress, token));
             var rows = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
-            lookup = text => embedded[rows[text]].ToArray();
+            lookupIn = matrix => text => matrix[rows[text]].ToArray();
             source = generator.Name;
         }
-        var result = PairEvaluation.Evaluate(pairs, lookup, metrics);
+        if (precisions is not null)
+        {
+            var perPrecision = precisions.Select(p => (p, PairEvaluation.Evaluate(pairs, lookupIn(StoredValues.Of(vectors, p)), metrics))).ToArray();
+            if (json)
+                WritePrecisionsJson(perPrecision, source, vectors.Dimensions);
+            else
+                WritePrecisionsTable(perPrecision, source, pairsFile, vectors.Dimensions);
+            return Cli.Ok;
+        }
+        var result = PairEvaluation.Evaluate(pairs, lookupIn(vectors), metrics);
         if (json)
             WriteJson(result, source);
         else
@@ -131,6 +163,50 @@ static class EvaluateCommand
             w.WriteEndObject();
         }
         stdout.Write("\n"u8);
+    }
+
+    static void WritePrecisionsJson((Precision Precision, PairEvaluation Result)[] results, string source, int dimensions)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("source", source);
+            w.WriteStartObject("precisions");
+            foreach (var (precision, result) in results)
+            {
+                w.WriteStartObject(precision.Name());
+                w.WriteNumber("bytesPerVector", StoredValues.BytesPerVector(precision, dimensions));
+                w.WriteNumber("pairs", result.Pairs);
+                w.WriteNumber("skipped", result.Skipped);
+                w.WriteStartObject("scores");
+                foreach (var s in result.Scores)
+                {
+                    w.WriteStartObject(s.Metric.Name());
+                    w.WriteNumber("pearson", s.Pearson);
+                    w.WriteNumber("spearman", s.Spearman);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        stdout.Write("\n"u8);
+    }
+
+    static void WritePrecisionsTable((Precision Precision, PairEvaluation Result)[] results, string source, string pairsFile, int dimensions)
+    {
+        var first = results[0].Result;
+        Console.Out.WriteLine($"{pairsFile} · {source} · {first.Pairs:N0} pairs scored, {first.Skipped:N0} skipped · Spearman per precision (int8/uint8 ranges from these vectors; binary ranks by Hamming distance)");
+        var table = new Table { Border = TableBorder.Rounded }.AddColumn("precision").AddColumn(new TableColumn("bytes/vector").RightAligned());
+        foreach (var s in first.Scores)
+            table.AddColumn(new TableColumn(s.Metric.HigherIsCloser() ? s.Metric.Name() : $"−{s.Metric.Name()}").RightAligned());
+        foreach (var (precision, result) in results)
+            table.AddRow([precision.Name(), StoredValues.BytesPerVector(precision, dimensions).ToString("N0", CultureInfo.InvariantCulture),
+                .. result.Scores.Select(s => s.Spearman.ToString("F4", CultureInfo.InvariantCulture))]);
+        AnsiConsole.Console.Write(table);
     }
 
     static void WriteTable(PairEvaluation result, string source, string pairsFile)

@@ -156,24 +156,34 @@ static class IndexCommand
     {
         var file = new Argument<string>("FILE") { Description = "An index file." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
-        var command = new Command("info", "What an index holds: count, dimensions, metric, kind, model, sizes and build settings (reads the header only).")
+        var recall = new Option<int?>("--recall") { Description = "Also measure recall@10 of the index's default search against an exact float32 scan, with this many of its own rows as queries (e.g. 200)." };
+        var command = new Command("info", "What an index holds: count, dimensions, metric, kind, model, sizes and build settings (reads the header only, unless --recall).")
         {
-            file, json,
+            file, json, recall,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(recall) is < 1)
+                throw new InputException("--recall", $"{parse.GetValue(recall)} is below 1; give how many rows to sample as queries");
             using var index = VectorIndex.Open(parse.GetValue(file)!);
             var info = index.Info!;
+            var estimate = parse.GetValue(recall) is { } sample ? RecallEstimate.Measure(index, 10, sample) : null;
             if (parse.GetValue(json))
-                Console.Out.WriteLine(info.ToJson());
+            {
+                string text = info.ToJson();
+                if (estimate is not null)
+                    text = text[..^1] + string.Create(CultureInfo.InvariantCulture,
+                        $",\"recall\":{{\"k\":{estimate.K},\"queries\":{estimate.Queries},\"value\":{estimate.Recall:R},\"against\":\"{(estimate.AgainstFloat32 ? "float32" : "decoded")}\"}}}}");
+                Console.Out.WriteLine(text);
+            }
             else
-                WriteTable(parse.GetValue(file)!, info);
+                WriteTable(parse.GetValue(file)!, info, estimate);
             return Cli.Ok;
         });
         return command;
     }
 
-    static void WriteTable(string file, IndexInfo info)
+    static void WriteTable(string file, IndexInfo info, RecallEstimate? estimate)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(file)) }.AddColumn("").AddColumn("");
         table.HideHeaders();
@@ -182,13 +192,15 @@ static class IndexCommand
         Row("dimensions", info.Dimensions.ToString(CultureInfo.InvariantCulture));
         Row("metric", info.Metric.Name());
         Row("kind", info.Kind);
-        Row("precision", info.Precision);
+        Row("precision", info.StoredPrecisionDescription());
         Row("model", info.Model ?? "none (vectors from a file)");
         Row("bytes", info.Bytes.ToString("N0", CultureInfo.InvariantCulture));
         if (info.Graph is { } g)
             Row("graph", $"M {g.M} (level 0: {g.M0}), ef-construction {g.EfConstruction}, seed {g.Seed}, {g.TopLevel + 1} levels");
         Row("sections", string.Join(", ", info.Sections.Select(s => $"{s.Id} {s.Bytes:N0}")));
         Row("written by", info.CreatedBy ?? "?");
+        if (estimate is not null)
+            Row("recall@10", $"{estimate.Recall:F4} over {estimate.Queries:N0} of its rows as queries, against an exact scan of {(estimate.AgainstFloat32 ? "the float32 rows" : "the decoded codes (no float32 rows kept: the loss to compression is not in this figure)")}");
         AnsiConsole.Console.Write(table);
     }
 

@@ -21,6 +21,10 @@ public sealed record IndexInfo
     /// <summary><see cref="Precision"/> as the enum.</summary>
     internal Quantization.Precision StoredPrecision => Quantization.Precisions.TryParse(Precision, out var p) ? p : Quantization.Precision.Float32;
 
+    /// <summary>The precision, and for a compressed one whether float32 rows are kept for rescoring.</summary>
+    public string StoredPrecisionDescription() => StoredPrecision == Quantization.Precision.Float32 ? Precision
+        : HasFloat32 ? $"{Precision} (candidates), float32 rows kept for rescoring" : $"{Precision} (no float32 rows: scores from the decoded codes)";
+
     /// <summary>Whether a compressed index keeps float32 rows to rescore its candidates with (always true at float32).</summary>
     public bool HasFloat32 { get; init; } = true;
 

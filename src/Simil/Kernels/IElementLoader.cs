@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Simil.Kernels;
 
@@ -55,14 +56,25 @@ readonly struct Float16Loader : IElementLoader<Half>
         Widen(Vector128.WidenLower(Vector128.Create(Vector64.LoadUnsafe(ref Unsafe.As<Half, ushort>(ref source), index), Vector64<ushort>.Zero)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Load256(ref Half source, nuint index) =>
-        Widen(Vector256.WidenLower(Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.As<Half, ushort>(ref source), index), Vector128<ushort>.Zero)));
+    public static Vector256<float> Load256(ref Half source, nuint index) => Widen(ZeroExtend256(ref Unsafe.As<Half, ushort>(ref source), index));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load512(ref Half source, nuint index)
+    public static Vector512<float> Load512(ref Half source, nuint index) => Widen(ZeroExtend512(ref Unsafe.As<Half, ushort>(ref source), index));
+
+    /// <summary>Eight 16-bit patterns zero-extended to 32 bits: one <c>vpmovzxwd</c> where AVX2 has it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<uint> ZeroExtend256(ref ushort source, nuint index) => Avx2.IsSupported
+        ? Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref source, index)).AsUInt32()
+        : Vector256.WidenLower(Vector256.Create(Vector128.LoadUnsafe(ref source, index), Vector128<ushort>.Zero));
+
+    /// <summary>Sixteen 16-bit patterns zero-extended to 32 bits: one <c>vpmovzxwd</c> where AVX-512 has it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<uint> ZeroExtend512(ref ushort source, nuint index)
     {
-        var bits = Vector256.LoadUnsafe(ref Unsafe.As<Half, ushort>(ref source), index);
-        return Widen(Vector512.Create(Vector256.WidenLower(bits), Vector256.WidenUpper(bits)));
+        if (Avx512F.IsSupported)
+            return Avx512F.ConvertToVector512UInt32(Vector256.LoadUnsafe(ref source, index));
+        var bits = Vector256.LoadUnsafe(ref source, index);
+        return Vector512.Create(Vector256.WidenLower(bits), Vector256.WidenUpper(bits));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -111,12 +123,9 @@ readonly struct BFloat16Loader : IElementLoader<BFloat16>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load256(ref BFloat16 source, nuint index) =>
-        (Vector256.WidenLower(Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.As<BFloat16, ushort>(ref source), index), Vector128<ushort>.Zero)) << 16).AsSingle();
+        (Float16Loader.ZeroExtend256(ref Unsafe.As<BFloat16, ushort>(ref source), index) << 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load512(ref BFloat16 source, nuint index)
-    {
-        var bits = Vector256.LoadUnsafe(ref Unsafe.As<BFloat16, ushort>(ref source), index);
-        return (Vector512.Create(Vector256.WidenLower(bits), Vector256.WidenUpper(bits)) << 16).AsSingle();
-    }
+    public static Vector512<float> Load512(ref BFloat16 source, nuint index) =>
+        (Float16Loader.ZeroExtend512(ref Unsafe.As<BFloat16, ushort>(ref source), index) << 16).AsSingle();
 }

@@ -49,13 +49,7 @@ sealed class CompressedVectors
     public int Count => Codes.Count;
 
     /// <summary>Bytes of one row at <paramref name="precision"/>.</summary>
-    public static int BytesPerRow(Precision precision, int dimensions) => precision switch
-    {
-        Precision.Float16 or Precision.BFloat16 => 2 * dimensions,
-        Precision.Int8 or Precision.UInt8 => dimensions,
-        Precision.Binary or Precision.UBinary => Quantizer.BytesPerBinaryRow(dimensions),
-        _ => 4 * dimensions,
-    };
+    public static int BytesPerRow(Precision precision, int dimensions) => StoredValues.BytesPerVector(precision, dimensions);
 
     /// <summary>Codes over existing bytes (a file's map).</summary>
     public static CompressedVectors Over(Precision precision, int dimensions, VectorRows codes, QuantizationRanges? ranges)
