@@ -19,7 +19,7 @@ static class SearchCommand
         var inputFormat = new Option<string?>("--input-format") { Description = $"The files' format when content and extension do not say: {VectorFileFormats.ValidNames}." };
         var ef = new Option<int?>("--ef") { Description = $"An hnsw index: candidates the graph proposes per query, at least k (default max({HnswIndex.DefaultEf}, k))." };
         var exact = new Option<bool>("--exact") { Description = "An hnsw index: scan every stored vector instead of the graph." };
-        var oversample = new Option<int?>("--oversample") { Description = "A compressed index: candidates per result taken by the codes and rescored in float32 (default: 2 for float16/bfloat16, 4 for int8, 8 for binary)." };
+        var oversample = new Option<int?>("--oversample") { Description = "A compressed index: candidates per result taken by the codes and rescored in float32 (default: 2 for float16, bfloat16 and int8, 16 for binary)." };
         var model = ModelOption.Create();
         var command = new Command("search", "Find the k nearest rows of CORPUS for a query or for every query of a file: exact, or through an index file's graph.")
         {

@@ -73,15 +73,15 @@ public abstract class VectorIndex : IDisposable
 
     /// <summary>
     /// The candidates per result rescored by default at <paramref name="precision"/>: 1 at float32
-    /// (nothing to rescore), 2 for float16 and bfloat16, 4 for int8, 8 for binary — the least that
-    /// reached the recall targets on the sets in <c>bench/results</c>.
+    /// (nothing to rescore), 2 for float16, bfloat16 and int8, 16 for binary — the least that gave
+    /// recall@10 ≥ 0.999 (float16, bfloat16, int8) and ≥ 0.95 (binary) on both real sets in
+    /// <c>bench/results/compressed-recall-*.md</c>.
     /// </summary>
     public static int DefaultOversample(Precision precision) => precision switch
     {
         Precision.Float32 => 1,
-        Precision.Float16 or Precision.BFloat16 => 2,
-        Precision.Int8 => 4,
-        _ => 8,
+        Precision.Float16 or Precision.BFloat16 or Precision.Int8 => 2,
+        _ => 16,
     };
 
     /// <summary>The best <paramref name="k"/> of <paramref name="candidates"/> (rows proposed by the codes), scored in float32.</summary>

@@ -174,6 +174,42 @@ static class Int8Kernel
                            - 128L * (Vector256.Sum(Vector256.WidenLower(sums)) + Vector256.Sum(Vector256.WidenUpper(sums)));
                 }
                 break;
+            case KernelPath.Vector512 or KernelPath.Vector256 when typeof(TStep) == typeof(L2Step) && AvxVnni.IsSupported:
+                // |aᵢ − bᵢ| fits a byte: max − min of the signed bytes, wrapped to 0…255. Its square is d·(d & 0x7F)
+                // + d·(d & 0x80); VNNI multiplies d (unsigned) by d & 0x7F (a non-negative signed byte), and by
+                // d & 0x80 read as a signed byte (−128 where set), whose sum is subtracted. Lanes take at most
+                // 4 × 255 × 128 a step: 2,048 steps stay far below 2³¹.
+                while (n - i >= 32)
+                {
+                    int end = i + Math.Min((n - i) / 32, BlockSteps) * 32;
+                    var l0 = Vector256<int>.Zero; var l1 = l0; var h0 = l0; var h1 = l0;
+                    var low = Vector256.Create((byte)0x7F);
+                    var high = Vector256.Create((byte)0x80);
+                    for (; end - i >= 64; i += 64)
+                    {
+                        var x0 = Vector256.LoadUnsafe(ref ra, (nuint)i); var y0 = Vector256.LoadUnsafe(ref rb, (nuint)i);
+                        var x1 = Vector256.LoadUnsafe(ref ra, (nuint)i + 32); var y1 = Vector256.LoadUnsafe(ref rb, (nuint)i + 32);
+                        var d0 = (Vector256.Max(x0, y0) - Vector256.Min(x0, y0)).AsByte();
+                        var d1 = (Vector256.Max(x1, y1) - Vector256.Min(x1, y1)).AsByte();
+                        l0 = AvxVnni.MultiplyWideningAndAdd(l0, d0, (d0 & low).AsSByte());
+                        h0 = AvxVnni.MultiplyWideningAndAdd(h0, d0, (d0 & high).AsSByte());
+                        l1 = AvxVnni.MultiplyWideningAndAdd(l1, d1, (d1 & low).AsSByte());
+                        h1 = AvxVnni.MultiplyWideningAndAdd(h1, d1, (d1 & high).AsSByte());
+                    }
+                    if (end - i >= 32)
+                    {
+                        var x0 = Vector256.LoadUnsafe(ref ra, (nuint)i); var y0 = Vector256.LoadUnsafe(ref rb, (nuint)i);
+                        var d0 = (Vector256.Max(x0, y0) - Vector256.Min(x0, y0)).AsByte();
+                        l0 = AvxVnni.MultiplyWideningAndAdd(l0, d0, (d0 & low).AsSByte());
+                        h0 = AvxVnni.MultiplyWideningAndAdd(h0, d0, (d0 & high).AsSByte());
+                        i += 32;
+                    }
+                    var lows = l0 + l1;
+                    var highs = h0 + h1;
+                    total += Vector256.Sum(Vector256.WidenLower(lows)) + Vector256.Sum(Vector256.WidenUpper(lows))
+                           - (Vector256.Sum(Vector256.WidenLower(highs)) + Vector256.Sum(Vector256.WidenUpper(highs)));
+                }
+                break;
             case KernelPath.Vector512 when Avx512BW.IsSupported:
                 while (n - i >= 64)
                 {
