@@ -23,6 +23,9 @@ sealed class TopK
 
     public int Count => _count;
 
+    /// <summary>Whether k candidates are kept (a new one must then beat the worst).</summary>
+    public bool Full => _count == _keys.Length;
+
     /// <summary>True when key (a, ia) ranks before key (b, ib): lower first, NaN last, then lower index.</summary>
     static bool Before(float a, int ia, float b, int ib)
     {

@@ -76,6 +76,30 @@ public sealed class CompressedIndexTests
     }
 
     [Theory]
+    [MemberData(nameof(Cases))]
+    public unsafe void The_candidate_scan_is_the_plain_order_of_the_codes_distances(Precision precision, string kind, Metric metric)
+    {
+        if (kind != "flat")
+            return;   // the scan is the same for both kinds; one run per precision and metric
+        // Many duplicates (ties at every distance), a zero row, extreme lengths; 70,000 rows take the parallel path.
+        var rows = Adversarial(600, 24, 17);
+        var data = new float[70_000 * 24];
+        for (int r = 0; r < 70_000; r++)
+            rows[r % 600].CopyTo(data.AsSpan(r * 24, 24));
+        var corpus = EmbeddingMatrix.Create(data, 24);
+        var codes = Simil.Search.Compressed.CompressedVectors.Encode(corpus, precision);
+        var norms = VectorIndex.ComputeNorms(corpus);
+        var query = IndexTestData.Clustered(1, 24, 18)[0].ToArray();
+        fixed (float* n = norms)
+        {
+            var scorer = Simil.Search.Compressed.CodeScorer.Create(codes, metric, query, n);
+            var expected = Enumerable.Range(0, corpus.Count).Select(i => (Distance: scorer.Distance(i), Row: i))
+                .OrderBy(x => x.Distance).ThenBy(x => x.Row).Take(37).Select(x => x.Row).ToArray();
+            Assert.Equal(expected, Simil.Search.Compressed.CompressedSearch.Scan(codes, metric, query, 37, n));
+        }
+    }
+
+    [Theory]
     [InlineData(Precision.Float16)]
     [InlineData(Precision.BFloat16)]
     [InlineData(Precision.Int8)]

@@ -230,6 +230,7 @@ abstract unsafe class CodeScorer
         {
             int width = _codes.Dimensions;
             var weights = _weights.AsSpan();
+            var (full, worst) = (top.Full, top.WorstScore);
             for (int r = 0; r < count; r++)
             {
                 int row = start + r;
@@ -241,7 +242,12 @@ abstract unsafe class CodeScorer
                     1 => norm > 0 ? (float)(-dot / norm) : 0f,
                     _ => (float)(norm * norm - 2 * dot),
                 };
-                top.Add(distance, row);
+                // Rows are offered in increasing order, so one that only ties the worst kept loses its tie: skip the call.
+                if (!full || distance < worst || float.IsNaN(worst))
+                {
+                    top.Add(distance, row);
+                    (full, worst) = (top.Full, top.WorstScore);
+                }
             }
         });
 
@@ -269,6 +275,7 @@ abstract unsafe class CodeScorer
             int width = codes.Dimensions, words = width / 8;
             ref byte q = ref MemoryMarshal.GetArrayDataReference(query);
             ref byte b = ref MemoryMarshal.GetReference(block);
+            var (full, worst) = (top.Full, top.WorstScore);
             for (int r = 0; r < count; r++)
             {
                 ref byte row = ref Unsafe.Add(ref b, (nint)r * width);
@@ -277,7 +284,11 @@ abstract unsafe class CodeScorer
                     h += System.Numerics.BitOperations.PopCount(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref row, w * 8)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref q, w * 8)));
                 for (int t = words * 8; t < width; t++)
                     h += System.Numerics.BitOperations.PopCount((uint)(Unsafe.Add(ref row, t) ^ Unsafe.Add(ref q, t)));
-                top.Add(h, start + r);
+                if (!full || h < worst)
+                {
+                    top.Add(h, start + r);
+                    (full, worst) = (top.Full, top.WorstScore);
+                }
             }
         });
 
