@@ -103,8 +103,10 @@ static unsafe class CompressedThroughput
                     }
                 Thread.Sleep(500);
             }
+            // SIMIL_BENCH_PRECISIONS=int8,binary limits the table to those precisions (for quick checks).
+            var only = Environment.GetEnvironmentVariable("SIMIL_BENCH_PRECISIONS")?.Split(',', StringSplitOptions.TrimEntries);
             foreach (var residency in new[] { "L1", "Memory" })
-                foreach (var (precision, op, rowBytes, simil, numkong) in s_kernels)
+                foreach (var (precision, op, rowBytes, simil, numkong) in s_kernels.Where(k => only is null || only.Contains(k.Precision)))
                     foreach (int dims in new[] { 128, 384, 768, 1536 })
                     {
                         Fill(buffer, Bytes, precision, random);
