@@ -1,36 +1,41 @@
 namespace Simil.Embeddings;
 
 /// <summary>
-/// The models Simil embeds texts with, by name: the one place a model is chosen. Creating a
-/// generator is cheap; its model loads on first use.
+/// The models Simil embeds texts with, by name — <c>all-MiniLM-L6-v2</c> (the default) and
+/// <c>arctic-embed-xs</c>, both shipped in NuGet packages — or by directory (a sentence-transformers
+/// model exported to ONNX): the one place a model is chosen. Creating a generator is cheap; its
+/// model loads on first use.
 /// </summary>
 public static class EmbeddingModels
 {
     /// <summary>The model used when none is named.</summary>
     public const string Default = MiniLmEmbeddingGenerator.ModelName;
 
-    /// <summary>Every model this build can run, by name.</summary>
-    public static IReadOnlyList<string> Names { get; } = [MiniLmEmbeddingGenerator.ModelName];
+    /// <summary>Every packaged model this build can run, by name.</summary>
+    public static IReadOnlyList<string> Names { get; } = [MiniLmEmbeddingGenerator.ModelName, PackagedModels.ArcticName];
 
-    /// <summary>Whether <paramref name="name"/> names a model (case-insensitive).</summary>
-    public static bool IsKnown(string name) => Find(name) is not null;
+    /// <summary>Whether <paramref name="name"/> names a packaged model (case-insensitive) or an existing directory.</summary>
+    public static bool IsKnown(string name) => Find(name) is not null || System.IO.Directory.Exists(name);
 
-    /// <summary>The number of dimensions the model named <paramref name="name"/> gives, without loading it.</summary>
-    /// <exception cref="InputException">No model has that name.</exception>
-    public static int Dimensions(string name) => Require(name) switch
+    /// <summary>The number of dimensions the model gives, without loading it.</summary>
+    /// <exception cref="InputException">No model has that name and no directory that path, or the directory lacks a file.</exception>
+    public static int Dimensions(string name) => Spec(name).Dimensions;
+
+    /// <summary>A generator for the model named <paramref name="name"/>, or in the directory it names (the caller disposes it).</summary>
+    /// <exception cref="InputException">No model has that name and no directory that path (the message lists the names), or the directory lacks a file (named).</exception>
+    public static LocalEmbeddingGenerator Create(string name) => Spec(name) switch
     {
-        _ => MiniLmEmbeddingGenerator.Dimensions,
+        var spec when ReferenceEquals(spec, MiniLmEmbeddingGenerator.Spec) => new MiniLmEmbeddingGenerator(),
+        var spec => LocalEmbeddingGenerator.For(spec),
     };
 
-    /// <summary>A generator for the model named <paramref name="name"/> (the caller disposes it).</summary>
-    /// <exception cref="InputException">No model has that name; the message lists those that do.</exception>
-    public static MiniLmEmbeddingGenerator Create(string name) => Require(name) switch
+    static ModelSpec Spec(string name) => Find(name) switch
     {
-        _ => new MiniLmEmbeddingGenerator(),
+        MiniLmEmbeddingGenerator.ModelName => MiniLmEmbeddingGenerator.Spec,
+        PackagedModels.ArcticName => PackagedModels.Arctic,
+        _ when !string.IsNullOrWhiteSpace(name) && System.IO.Directory.Exists(name) => PackagedModels.Directory(name),
+        _ => throw new InputException("--model", $"unknown model '{name}'; available: {string.Join(", ", Names)}, or a directory holding a sentence-transformers model exported to ONNX"),
     };
 
     static string? Find(string name) => Names.FirstOrDefault(n => string.Equals(n, name?.Trim(), StringComparison.OrdinalIgnoreCase));
-
-    static string Require(string name) =>
-        Find(name) ?? throw new InputException("--model", $"unknown model '{name}'; available: {string.Join(", ", Names)}");
 }

@@ -18,7 +18,7 @@ public sealed class EmbeddingModelsTests
     {
         Assert.False(EmbeddingModels.IsKnown("gpt-9"));
         var e = Assert.Throws<InputException>(() => EmbeddingModels.Create("gpt-9"));
-        Assert.Equal("--model: unknown model 'gpt-9'; available: all-MiniLM-L6-v2", e.Message);
+        Assert.Equal("--model: unknown model 'gpt-9'; available: all-MiniLM-L6-v2, arctic-embed-xs, or a directory holding a sentence-transformers model exported to ONNX", e.Message);
         Assert.Throws<InputException>(() => EmbeddingModels.Dimensions("gpt-9"));
     }
 

@@ -35,7 +35,7 @@ static class AdviseCommand
     }
 
     static int Run(string file, string? labelsFile, int? labelColumn, int sample, bool json, string? plot, string? inputFormat,
-        MiniLmEmbeddingGenerator generator, CancellationToken token)
+        LocalEmbeddingGenerator generator, CancellationToken token)
     {
         if (sample < 3)
             throw new InputException($"--sample: {sample} is too small; at least 3 rows are needed");

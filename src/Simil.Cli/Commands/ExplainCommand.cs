@@ -29,7 +29,7 @@ static class ExplainCommand
         return command;
     }
 
-    static int Run(string corpusFile, string query, int k, string? inputFormat, MiniLmEmbeddingGenerator generator, CancellationToken token)
+    static int Run(string corpusFile, string query, int k, string? inputFormat, LocalEmbeddingGenerator generator, CancellationToken token)
     {
         if (k <= 0)
             throw new InputException($"-k: {k} must be positive");

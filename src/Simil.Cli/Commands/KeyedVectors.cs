@@ -19,7 +19,7 @@ static class KeyedVectors
     }
 
     /// <summary>The file's vectors, or its texts embedded by the model (with a progress bar on a terminal).</summary>
-    public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator,
+    public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator,
         CancellationToken token, bool keepFloat64 = false) =>
         inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
 
@@ -43,7 +43,7 @@ static class KeyedVectors
     }
 
     /// <summary>The content's vectors, or its texts embedded by the model.</summary>
-    public static EmbeddingMatrix VectorsOf(VectorFileContent content, Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    public static EmbeddingMatrix VectorsOf(VectorFileContent content, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator, CancellationToken token)
     {
         if (content.Vectors is { } vectors)
             return vectors;
@@ -81,7 +81,7 @@ static class KeyedVectors
     /// text that cannot be compared. A literal of the wrong length is bad input.
     /// </summary>
     public static float[] QueryVector(string query, EmbeddingMatrix corpus, string corpusFile,
-        Func<Simil.Embeddings.MiniLmEmbeddingGenerator> generator, CancellationToken token)
+        Func<Simil.Embeddings.LocalEmbeddingGenerator> generator, CancellationToken token)
     {
         float[] vector;
         if (VectorLiteral.IsLiteral(query))

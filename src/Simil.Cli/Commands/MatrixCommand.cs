@@ -49,7 +49,7 @@ static class MatrixCommand
         string format = ChooseFormat(request);
         _ = EmbeddingModels.Dimensions(request.Model);   // an unknown model is bad input before any file is read
 
-        MiniLmEmbeddingGenerator? model = null;
+        LocalEmbeddingGenerator? model = null;
         try
         {
             return Run(request, metric, precision, format, () => model ??= EmbeddingModels.Create(request.Model), token);
@@ -60,7 +60,7 @@ static class MatrixCommand
         }
     }
 
-    static int Run(Request request, Metric metric, string precision, string format, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
+    static int Run(Request request, Metric metric, string precision, string format, Func<LocalEmbeddingGenerator> generator, CancellationToken token)
     {
         bool keepFloat64 = precision != "f32";
         var left = KeyedVectors.LoadOrEmbed(request.A, request.InputFormat, generator, token, keepFloat64);

@@ -28,7 +28,7 @@ static class QuantizeCommand
                 throw new InputException("--out", $"quantized vectors are written as NumPy .npy files; '{Path.GetFileName(path)}' is not one");
             string modelName = parse.GetValue(model)!;
             _ = EmbeddingModels.Dimensions(modelName);
-            MiniLmEmbeddingGenerator? generator = null;
+            LocalEmbeddingGenerator? generator = null;
             try
             {
                 var rows = KeyedVectors.LoadOrEmbed(parse.GetValue(input)!, parse.GetValue(inputFormat), () => generator ??= EmbeddingModels.Create(modelName), token);

@@ -27,7 +27,7 @@ static class SearchCommand
         };
         command.SetAction((parse, token) =>
         {
-            MiniLmEmbeddingGenerator? generator = null;
+            LocalEmbeddingGenerator? generator = null;
             try
             {
                 // What every search checks first, index file or not: one way to give queries, a usable k, a known metric.
@@ -60,7 +60,7 @@ static class SearchCommand
     /// embedded the index, and only the query is embedded); the graph unless --exact.
     /// </summary>
     static int RunIndex(ParseResult parse, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact, int? oversample,
-        Metric? asked, Option<string> modelOption, Func<string, MiniLmEmbeddingGenerator> generator, CancellationToken token)
+        Metric? asked, Option<string> modelOption, Func<string, LocalEmbeddingGenerator> generator, CancellationToken token)
     {
         using var index = KeyedVectors.OpenIndex(file);
         if (asked is { } given && given != index.Metric)
@@ -76,7 +76,7 @@ static class SearchCommand
         if (oversample is not null && index.Precision == Quantization.Precision.Float32)
             throw new InputException("--oversample", $"{file} stores float32 rows, whose candidates are scored exactly already; --oversample applies to compressed indexes");
         int ratio = oversample ?? index.Oversample;
-        Func<MiniLmEmbeddingGenerator> model = () => index.Model is { } name
+        Func<LocalEmbeddingGenerator> model = () => index.Model is { } name
             ? generator(name)
             : throw new InputException(file, "holds vectors without a model, so a text query cannot be embedded; give a vector literal or a key");
         Neighbor[] SearchOne(ReadOnlySpan<float> vector) => index switch
@@ -106,7 +106,7 @@ static class SearchCommand
     }
 
     static int Run(string corpusFile, string? query, string? queriesFile, int k, Metric metric, bool json, string? inputFormat,
-        string model, Func<MiniLmEmbeddingGenerator> generator, CancellationToken token)
+        string model, Func<LocalEmbeddingGenerator> generator, CancellationToken token)
     {
         _ = EmbeddingModels.Dimensions(model);   // an unknown model is bad input before any file is read
 

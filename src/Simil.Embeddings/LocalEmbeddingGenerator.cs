@@ -1,0 +1,121 @@
+using Microsoft.Extensions.AI;
+
+namespace Simil.Embeddings;
+
+/// <summary>
+/// A sentence-transformers model run locally (ONNX Runtime, no network) behind
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: all-MiniLM-L6-v2
+/// (<see cref="MiniLmEmbeddingGenerator"/>), arctic-embed-xs, or a model directory
+/// (<see cref="EmbeddingModels.Create"/>).
+/// </summary>
+/// <remarks>
+/// The model is loaded once, on first use, and kept for the generator's lifetime. A call's texts
+/// are tokenized, sorted by length and run in batches of similar length on every core; results
+/// come back in the input's order. The generator is thread-safe: concurrent calls share the one
+/// model. Texts longer than the model's token limit are cut, as sentence-transformers cuts them.
+/// </remarks>
+public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    readonly Lazy<SentenceModel> _model;
+    readonly Lock _gate = new();
+    readonly EmbeddingGeneratorMetadata _metadata;
+    bool _disposed;
+
+    private protected LocalEmbeddingGenerator(ModelSpec spec)
+    {
+        Name = spec.Name;
+        EmbeddingLength = spec.Dimensions;
+        _model = new(() => new SentenceModel(spec), LazyThreadSafetyMode.ExecutionAndPublication);
+        _metadata = new("simil-local", defaultModelId: spec.Name, defaultModelDimensions: spec.Dimensions);
+    }
+
+    internal static LocalEmbeddingGenerator For(ModelSpec spec) => new(spec);
+
+    /// <summary>The model's name, as <see cref="EmbeddingModels"/> lists it (for a directory: its path).</summary>
+    public string Name { get; }
+
+    /// <summary>The length of every embedding.</summary>
+    public int EmbeddingLength { get; }
+
+    /// <summary>
+    /// Embeds <paramref name="values"/>, one embedding per value, in order. The model runs on the
+    /// CPU: the work is queued to the thread pool, so the calling thread is free until it finishes,
+    /// and <paramref name="cancellationToken"/> stops it between batches. <see cref="Embed"/> is the
+    /// synchronous form.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its items is null.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var texts = values.ToArray();
+        foreach (var text in texts)
+            ArgumentNullException.ThrowIfNull(text, nameof(values));
+        return Task.Run(() =>
+        {
+            var vectors = Embed(texts, cancellationToken);
+            var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
+            var created = DateTimeOffset.UtcNow;
+            foreach (var v in vectors)
+                result.Add(new Embedding<float>(v) { ModelId = Name, CreatedAt = created });
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>Embeds <paramref name="texts"/> synchronously: one vector of EmbeddingLength floats per text, in order.</summary>
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        var matrix = EmbedMatrix(texts, null, cancellationToken);
+        var result = new float[texts.Count][];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = matrix[i].ToArray();
+        return result;
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="texts"/> into one matrix (row i is text i), reporting the number of
+    /// texts finished as batches complete, for a progress bar.
+    /// </summary>
+    public EmbeddingMatrix EmbedMatrix(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var text in texts)
+            ArgumentNullException.ThrowIfNull(text, nameof(texts));
+        var data = new float[texts.Count * EmbeddingLength];
+        _model.Value.Embed(texts, data, progress, cancellationToken);
+        return EmbeddingMatrix.Over(new Simil.Storage.ArrayRows<float>(data, texts.Count, EmbeddingLength), new Simil.Storage.KeyMap(texts));
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <summary>Releases the model.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the model.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+            return;
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            if (_model.IsValueCreated)
+                _model.Value.Dispose();
+        }
+    }
+}
