@@ -83,4 +83,28 @@ public sealed class EvaluateCommandTests
         var bad = await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv"), "--vectors", Shared("gensim/euclidean_vectors.bin"), "--precision", "int3");
         Assert.Contains("valid precisions: all, float32", SimilProcess.AssertOneLineError(bad, 2));
     }
+
+    [Fact]
+    public async Task Two_models_are_compared_side_by_side()
+    {
+        using var files = new TempFiles();
+        var pairs = files.Write("pairs.tsv", "king\tqueen\t8.6\ncup\tmug\t9.1\ntiger\tcat\t7.4\nstock\tjaguar\t0.9\nnoon\tstring\t0.5\n");
+        var r = await SimilProcess.RunAsync("evaluate", pairs, "--model", "all-MiniLM-L6-v2", "--model", "arctic-embed-xs", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        var models = doc.RootElement.GetProperty("models");
+        Assert.Equal(["all-MiniLM-L6-v2", "arctic-embed-xs"], models.EnumerateObject().Select(m => m.Name));
+        var one = await SimilProcess.RunAsync("evaluate", pairs, "--model", "arctic-embed-xs", "--json");
+        using var single = System.Text.Json.JsonDocument.Parse(one.Stdout);
+        Assert.Equal(single.RootElement.GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble(),
+            models.GetProperty("arctic-embed-xs").GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble());
+        var table = await SimilProcess.RunAsync("evaluate", pairs, "--model", "all-MiniLM-L6-v2", "--model", "arctic-embed-xs");
+        Assert.Contains("arctic-embed-xs", table.Stdout);
+        foreach (var (args, says) in new (string[], string)[]
+        {
+            (["evaluate", pairs, "--model", "all-MiniLM-L6-v2", "--model", "arctic-embed-xs", "--precision", "all"], "one --model"),
+            (["evaluate", pairs, "--model", "all-MiniLM-L6-v2", "--model", "gpt-9"], "unknown model 'gpt-9'"),
+        })
+            Assert.Contains(says, SimilProcess.AssertOneLineError(await SimilProcess.RunAsync(args), 2));
+    }
 }

@@ -17,7 +17,7 @@ static class EvaluateCommand
         var pairs = new Argument<string?>("PAIRS") { Description = "Pairs with human scores: the STS Benchmark layout, or word<TAB>word<TAB>score (WordSim-353, SimLex-999).", Arity = ArgumentArity.ZeroOrOne };
         var analogies = new Option<string?>("--analogies") { Description = "A Google analogy file (': section', then 'a b c d'): 3CosAdd accuracy per section and in total, as gensim's evaluate_word_analogies (needs --vectors)." };
         var vectors = new Option<string?>("--vectors") { Description = "Word vectors to look the pairs up in (case-insensitive, as gensim's evaluate_word_pairs)." };
-        var model = new Option<string?>("--model") { Description = $"Embed the pairs' texts with this model; the default when --vectors is not given ({EmbeddingModels.Default})." };
+        var model = new Option<string[]>("--model") { Description = $"Embed the pairs' texts with this model (a name: {string.Join(", ", EmbeddingModels.Names)}; or a model directory); the default when --vectors is not given ({EmbeddingModels.Default}). Give it more than once to compare models side by side." };
         var metric = new Option<string>("--metric", "-m") { Description = "all (dot, cosine, l2sq) or a comma-separated list.", DefaultValueFactory = _ => "all" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var precision = new Option<string?>("--precision") { Description = $"Also score the vectors as stored at these precisions (all, or a comma-separated list of {Precisions.ValidNames}); int8/uint8 ranges from the evaluated vectors themselves." };
@@ -25,8 +25,15 @@ static class EvaluateCommand
         {
             pairs, vectors, model, metric, analogies, json, precision,
         };
-        command.SetAction((parse, token) => Task.FromResult(Run(parse.GetValue(pairs), parse.GetValue(vectors), parse.GetValue(model),
-            parse.GetValue(metric)!, parse.GetValue(analogies), parse.GetValue(json), parse.GetValue(precision), token)));
+        command.SetAction((parse, token) =>
+        {
+            var models = parse.GetValue(model) ?? [];
+            if (models.Length > 1)
+                return Task.FromResult(RunModels(parse.GetValue(pairs), parse.GetValue(vectors), models, parse.GetValue(metric)!,
+                    parse.GetValue(analogies), parse.GetValue(json), parse.GetValue(precision), token));
+            return Task.FromResult(Run(parse.GetValue(pairs), parse.GetValue(vectors), models.FirstOrDefault(),
+                parse.GetValue(metric)!, parse.GetValue(analogies), parse.GetValue(json), parse.GetValue(precision), token));
+        });
         return command;
     }
 
@@ -44,6 +51,68 @@ static class EvaluateCommand
                 list.Add(p);
         }
         return [.. list];
+    }
+
+    /// <summary>
+    /// Several models on the same pairs: one table per measure with a column per model (Pearson and
+    /// Spearman), or JSON <c>{"models":{"name":{…the one-model document…}}}</c>.
+    /// </summary>
+    static int RunModels(string? pairsFile, string? vectorsFile, string[] models, string metricText, string? analogies, bool json, string? precisionText, CancellationToken token)
+    {
+        if (vectorsFile is not null)
+            throw new InputException("give --vectors FILE or --model NAME, not both");
+        if (pairsFile is null)
+            throw new InputException("give a PAIRS file to compare models on");
+        if (analogies is not null)
+            throw new InputException("--analogies", "evaluates word vectors (--vectors), not models");
+        if (precisionText is not null)
+            throw new InputException("--precision", "applies to one model at a time; give one --model");
+        if (models.Distinct(StringComparer.OrdinalIgnoreCase).Count() != models.Length)
+            throw new InputException("--model", "names a model twice");
+        foreach (var name in models)
+            _ = EmbeddingModels.Dimensions(name);   // every name checked before any model loads
+        var metrics = MetricList.Parse(metricText);
+        var pairs = ScoredPairs.Read(pairsFile);
+        var texts = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
+        var rows = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
+        var results = new List<(string Model, PairEvaluation Result)>();
+        foreach (var name in models)
+        {
+            using var generator = EmbeddingModels.Create(name);
+            var embedded = Rendering.Progress.Run($"{generator.Name}: embedding {texts.Length:N0} texts", texts.Length, "texts",
+                progress => generator.EmbedMatrix(texts, progress, token));
+            results.Add((generator.Name, PairEvaluation.Evaluate(pairs, text => embedded[rows[text]].ToArray(), metrics)));
+        }
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("models");
+                foreach (var (name, result) in results)
+                {
+                    w.WritePropertyName(name);
+                    WriteDocument(w, result, name);
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            stdout.Write("\n"u8);
+            return Cli.Ok;
+        }
+        Console.Out.WriteLine($"{pairsFile} · {results[0].Result.Pairs:N0} pairs · {string.Join(" vs ", results.Select(r => r.Model))}");
+        for (int m = 0; m < results[0].Result.Scores.Count; m++)
+        {
+            var metric = results[0].Result.Scores[m].Metric;
+            var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(metric.HigherIsCloser() ? metric.Name() : $"−{metric.Name()}") }.AddColumn("");
+            foreach (var (name, _) in results)
+                table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+            table.AddRow(["Pearson", .. results.Select(r => r.Result.Scores[m].Pearson.ToString("F4", CultureInfo.InvariantCulture))]);
+            table.AddRow(["Spearman", .. results.Select(r => r.Result.Scores[m].Spearman.ToString("F4", CultureInfo.InvariantCulture))]);
+            AnsiConsole.Console.Write(table);
+        }
+        return Cli.Ok;
     }
 
     static int Run(string? pairsFile, string? vectorsFile, string? model, string metricText, string? analogies, bool json, string? precisionText, CancellationToken token)
@@ -145,24 +214,28 @@ static class EvaluateCommand
     {
         using var stdout = Console.OpenStandardOutput();
         using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            WriteDocument(w, result, source);
+        stdout.Write("\n"u8);
+    }
+
+    /// <summary>The one-model document: source, pairs, skipped, and Pearson/Spearman per measure.</summary>
+    static void WriteDocument(Utf8JsonWriter w, PairEvaluation result, string source)
+    {
+        w.WriteStartObject();
+        w.WriteString("source", source);
+        w.WriteNumber("pairs", result.Pairs);
+        w.WriteNumber("skipped", result.Skipped);
+        w.WriteNumber("skippedPercent", result.SkippedPercent);
+        w.WriteStartObject("scores");
+        foreach (var s in result.Scores)
         {
-            w.WriteStartObject();
-            w.WriteString("source", source);
-            w.WriteNumber("pairs", result.Pairs);
-            w.WriteNumber("skipped", result.Skipped);
-            w.WriteNumber("skippedPercent", result.SkippedPercent);
-            w.WriteStartObject("scores");
-            foreach (var s in result.Scores)
-            {
-                w.WriteStartObject(s.Metric.Name());
-                w.WriteNumber("pearson", s.Pearson);
-                w.WriteNumber("spearman", s.Spearman);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
+            w.WriteStartObject(s.Metric.Name());
+            w.WriteNumber("pearson", s.Pearson);
+            w.WriteNumber("spearman", s.Spearman);
             w.WriteEndObject();
         }
-        stdout.Write("\n"u8);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     static void WritePrecisionsJson((Precision Precision, PairEvaluation Result)[] results, string source, int dimensions)
