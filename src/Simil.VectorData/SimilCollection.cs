@@ -26,10 +26,13 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     Dictionary<object, int>? _byKey;
     HnswIndex?[]? _graphs;
 
+    readonly HashSet<string> _propertyNames;
+
     internal SimilCollection(string directory, string name, CollectionModel model)
     {
         Name = name;
         _model = model;
+        _propertyNames = [.. model.Properties.Select(p => p.ModelName)];
         foreach (var vector in model.VectorProperties)
         {
             _ = Scoring.MetricOf(vector.DistanceFunction ?? DistanceFunction.CosineSimilarity);
@@ -132,7 +135,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= new();
         CheckIncludeVectors(options.IncludeVectors);
-        var predicate = filter.Compile();
+        var predicate = Filters.Compile(filter, _propertyNames);
         List<TRecord> matched;
         lock (_gate)
             matched = [.. Rows().Select(r => Materialize(r, options.IncludeVectors)).Where(predicate)];
@@ -251,7 +254,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     void CheckIncludeVectors(bool include)
     {
         if (include && _model.EmbeddingGenerationRequired)
-            throw new NotSupportedException("IncludeVectors is not supported when a vector property is generated from its input (the input, not the vector, is the property's value)");
+            throw new NotSupportedException(VectorDataStrings.IncludeVectorsNotSupportedWithEmbeddingGeneration);
     }
 
     TRecord Materialize(StoredRecord row, bool includeVectors)
@@ -290,13 +293,15 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             ReadOnlyMemory<float> m => m.ToArray(),
             float[] a => a,
             Embedding<float> e => e.Vector.ToArray(),
-            _ when property.EmbeddingGenerator is not null || property.EmbeddingGenerationDispatcher is not null
+            _ when property.EmbeddingGenerationDispatcher is not null
                 => ((Embedding<float>)await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector.ToArray(),
-            _ => throw new NotSupportedException($"a search by {typeof(TInput).Name} needs an embedding generator; give a vector ({SimilModelBuilder.SupportedVectorTypes}) or configure a generator"),
+            _ => property.EmbeddingGenerator is null
+                ? throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), SimilModelBuilder.SupportedVectorTypes))
+                : throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), property.EmbeddingGenerator.GetType())),
         };
         if (query.Length != property.Dimensions)
             throw new ArgumentException($"the query has {query.Length} dimensions but '{property.ModelName}' has {property.Dimensions}");
-        var predicate = options.Filter?.Compile();
+        var predicate = options.Filter is null ? null : Filters.Compile(options.Filter, _propertyNames);
         string distance = property.DistanceFunction ?? DistanceFunction.CosineSimilarity;
         bool higher = Scoring.HigherIsCloser(distance);
         List<(TRecord Record, float Score)> page;

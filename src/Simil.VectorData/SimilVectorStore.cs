@@ -8,8 +8,11 @@ namespace Simil.VectorData;
 /// <summary>Settings of a <see cref="SimilVectorStore"/>.</summary>
 public sealed class SimilVectorStoreOptions
 {
-    /// <summary>Embeds the inputs of vector properties that are not vectors (text, by default); the local all-MiniLM-L6-v2 when null.</summary>
+    /// <summary>Embeds the inputs of vector properties that are not vectors (text, by default); the local all-MiniLM-L6-v2 when null, unless <see cref="LocalModelWhenNoGenerator"/> is false.</summary>
     public IEmbeddingGenerator? EmbeddingGenerator { get; init; }
+
+    /// <summary>When no generator is given, embed texts with the local all-MiniLM-L6-v2 (true, the default) or not at all (false: a text search then throws, as other connectors do).</summary>
+    public bool LocalModelWhenNoGenerator { get; init; } = true;
 }
 
 /// <summary>
@@ -20,7 +23,7 @@ public sealed class SimilVectorStoreOptions
 public sealed class SimilVectorStore : VectorStore
 {
     readonly string _directory;
-    readonly IEmbeddingGenerator _generator;
+    readonly IEmbeddingGenerator? _generator;
 
     /// <summary>A store over <paramref name="directory"/> (created if missing).</summary>
     public SimilVectorStore(string directory, SimilVectorStoreOptions? options = null)
@@ -28,7 +31,7 @@ public sealed class SimilVectorStore : VectorStore
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
         _directory = Path.GetFullPath(directory);
-        _generator = options?.EmbeddingGenerator ?? new MiniLmEmbeddingGenerator();
+        _generator = options?.EmbeddingGenerator ?? (options?.LocalModelWhenNoGenerator ?? true ? new MiniLmEmbeddingGenerator() : null);
     }
 
     static void CheckName(string name)
