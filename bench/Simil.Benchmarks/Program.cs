@@ -13,6 +13,8 @@ if (args.Length > 0 && args[0] == "embed")
     return EmbedThroughput.Run(FindRepository());
 if (args.Length > 0 && args[0] == "index")
     return IndexThroughput.Run(FindRepository(), args);
+if (args.Length > 0 && args[0] == "vectordata")
+    return await VectorDataThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "compressed")
     return CompressedThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "interleaved")

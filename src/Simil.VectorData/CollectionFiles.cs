@@ -33,8 +33,8 @@ sealed class CollectionFiles(string folder, CollectionModel model)
         return json.RootElement.GetProperty("generation").GetInt32();
     }
 
-    /// <summary>Writes the rows as the next generation; returns the HNSW index of each vector property that asks for one.</summary>
-    public HnswIndex?[] Write(List<StoredRecord> rows)
+    /// <summary>Writes the rows as the next generation; returns each vector property's index (flat or HNSW) over them.</summary>
+    public VectorIndex[] Write(List<StoredRecord> rows)
     {
         Directory.CreateDirectory(folder);
         int previous = Generation(), next = previous + 1;
@@ -64,7 +64,7 @@ sealed class CollectionFiles(string folder, CollectionModel model)
                 writer.Reset();   // JSON Lines: one document a line
             }
         });
-        var graphs = new HnswIndex?[model.VectorProperties.Count];
+        var graphs = new VectorIndex[model.VectorProperties.Count];
         for (int v = 0; v < model.VectorProperties.Count; v++)
         {
             var property = model.VectorProperties[v];
@@ -82,7 +82,11 @@ sealed class CollectionFiles(string folder, CollectionModel model)
                 graphs[v] = graph;
             }
             else
-                new FlatIndex(matrix, metric).Save(path);
+            {
+                var flat = new FlatIndex(matrix, metric);
+                flat.Save(path);
+                graphs[v] = flat;
+            }
         }
         var manifest = new JsonObject
         {
@@ -108,7 +112,7 @@ sealed class CollectionFiles(string folder, CollectionModel model)
 
     /// <summary>Reads the generation the manifest names, after checking that it describes this collection's model.</summary>
     /// <exception cref="InvalidOperationException">The files describe another model (the message names the property and both values).</exception>
-    public (List<StoredRecord> Rows, HnswIndex?[] Graphs) Read()
+    public (List<StoredRecord> Rows, VectorIndex[] Indexes) Read()
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(Manifest));
         var root = json.RootElement;
@@ -151,7 +155,7 @@ sealed class CollectionFiles(string folder, CollectionModel model)
                 if (!nulls.Contains(v))
                     rows[^1].Vectors[v] = [];   // filled below
         }
-        var graphs = new HnswIndex?[model.VectorProperties.Count];
+        var graphs = new VectorIndex[model.VectorProperties.Count];
         for (int v = 0; v < model.VectorProperties.Count; v++)
         {
             var index = VectorIndex.Open(Path.Combine(folder, $"vector{v}-{generation}.simil"));
@@ -160,10 +164,7 @@ sealed class CollectionFiles(string folder, CollectionModel model)
             for (int r = 0; r < rows.Count; r++)
                 if (rows[r].Vectors[v] is not null)
                     rows[r].Vectors[v] = index.Corpus[r].ToArray();
-            if (index is HnswIndex graph)
-                graphs[v] = graph;
-            else
-                index.Dispose();
+            graphs[v] = index;   // searched in place through the map
         }
         return (rows, graphs);
     }

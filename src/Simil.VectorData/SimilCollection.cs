@@ -24,7 +24,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     readonly Lock _gate = new();
     List<StoredRecord>? _rows;
     Dictionary<object, int>? _byKey;
-    HnswIndex?[]? _graphs;
+    VectorIndex[]? _indexes;
 
     readonly HashSet<string> _propertyNames;
 
@@ -72,10 +72,11 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     {
         lock (_gate)
         {
+            ReleaseIndexes(_indexes);
             _files.Delete();
             _rows = null;
             _byKey = null;
-            _graphs = null;
+            _indexes = null;
         }
         return Task.CompletedTask;
     }
@@ -94,15 +95,42 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
 
     void Load()
     {
-        var (rows, graphs) = _files.Read();
+        var (rows, indexes) = _files.Read();
         _rows = rows;
-        _graphs = graphs;
+        _indexes = indexes;
+        CountNullVectors();
         _byKey = new Dictionary<object, int>(rows.Count);
         for (int i = 0; i < rows.Count; i++)
             _byKey[rows[i].Key] = i;
     }
 
-    void Persist() => _graphs = _files.Write(_rows!);
+    void Persist()
+    {
+        var previous = _indexes;
+        _indexes = _files.Write(_rows!);
+        CountNullVectors();
+        ReleaseIndexes(previous);
+    }
+
+    /// <summary>Rows without a vector, per vector property: where there are none, the property's index answers unfiltered searches.</summary>
+    int[]? _nullVectors;
+
+    void CountNullVectors()
+    {
+        var counts = new int[_model.VectorProperties.Count];
+        foreach (var row in _rows!)
+            for (int v = 0; v < counts.Length; v++)
+                if (row.Vectors[v] is null)
+                    counts[v]++;
+        _nullVectors = counts;
+    }
+
+    /// <summary>Releases the maps of indexes read from an earlier generation's files.</summary>
+    static void ReleaseIndexes(VectorIndex[]? indexes)
+    {
+        foreach (var index in indexes ?? [])
+            index.Dispose();
+    }
 
     /// <inheritdoc />
     public override Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
@@ -310,10 +338,17 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             var rows = Rows();
             int wanted = top + options.Skip;
             var heap = new TopK(Math.Min(wanted, rows.Count), higher);
-            var graph = _graphs?[v];
-            if (graph is not null && predicate is null && options.ScoreThreshold is null && rows.All(r => r.Vectors[v] is not null))
+            // With nothing to filter, the property's index answers: the flat kind's exact scan (all cores,
+            // top-k heap) or the HNSW graph. Its scores are the metric's, which are MEVD's for every
+            // distance function but Hamming.
+            var index = _indexes?[v];
+            if (index is not null && predicate is null && options.ScoreThreshold is null && distance != DistanceFunction.HammingDistance
+                && _nullVectors![v] == 0)
             {
-                foreach (var n in graph.Search(query, Math.Min(wanted, rows.Count), Math.Max(HnswIndex.DefaultEf, wanted)))
+                var found = index is HnswIndex graph
+                    ? graph.Search(query, Math.Min(wanted, rows.Count), Math.Max(HnswIndex.DefaultEf, wanted))
+                    : index.Search(query, Math.Min(wanted, rows.Count));
+                foreach (var n in found)
                     heap.Add(n.Score, n.Index);
             }
             else
