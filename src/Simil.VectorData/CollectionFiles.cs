@@ -19,6 +19,9 @@ sealed class CollectionFiles(string folder, CollectionModel model)
 
     public bool Exists => File.Exists(Manifest);
 
+    /// <summary>The generation the manifest names now (0 when there is none): another collection object or process may have written since this one read.</summary>
+    public int CurrentGeneration => Generation();
+
     public void Delete()
     {
         if (Directory.Exists(folder))
@@ -27,14 +30,23 @@ sealed class CollectionFiles(string folder, CollectionModel model)
 
     int Generation()
     {
-        if (!Exists)
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(Manifest));
+            return json.RootElement.GetProperty("generation").GetInt32();
+        }
+        catch (FileNotFoundException)
+        {
             return 0;
-        using var json = JsonDocument.Parse(File.ReadAllBytes(Manifest));
-        return json.RootElement.GetProperty("generation").GetInt32();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return 0;
+        }
     }
 
-    /// <summary>Writes the rows as the next generation; returns each vector property's index (flat or HNSW) over them.</summary>
-    public VectorIndex[] Write(List<StoredRecord> rows)
+    /// <summary>Writes the rows as the next generation; returns each vector property's index (flat or HNSW) over them, and the generation.</summary>
+    public (VectorIndex[] Indexes, int Generation) Write(List<StoredRecord> rows)
     {
         Directory.CreateDirectory(folder);
         int previous = Generation(), next = previous + 1;
@@ -105,14 +117,14 @@ sealed class CollectionFiles(string folder, CollectionModel model)
         if (previous > 0)
             foreach (var old in Directory.EnumerateFiles(folder, $"*-{previous}.*"))
                 File.Delete(old);
-        return graphs;
+        return (graphs, next);
     }
 
     static string KeyTypeName(Type type) => (Nullable.GetUnderlyingType(type) ?? type).Name;
 
     /// <summary>Reads the generation the manifest names, after checking that it describes this collection's model.</summary>
     /// <exception cref="InvalidOperationException">The files describe another model (the message names the property and both values).</exception>
-    public (List<StoredRecord> Rows, VectorIndex[] Indexes) Read()
+    public (List<StoredRecord> Rows, VectorIndex[] Indexes, int Generation) Read()
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(Manifest));
         var root = json.RootElement;
@@ -166,6 +178,6 @@ sealed class CollectionFiles(string folder, CollectionModel model)
                     rows[r].Vectors[v] = index.Corpus[r].ToArray();
             graphs[v] = index;   // searched in place through the map
         }
-        return (rows, graphs);
+        return (rows, graphs, generation);
     }
 }

@@ -56,7 +56,10 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         lock (_gate)
         {
             if (_files.Exists)
+            {
+                ReleaseIndexes(_indexes);
                 Load();
+            }
             else
             {
                 _rows = [];
@@ -82,22 +85,32 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     }
 
     /// <summary>The records, loaded from the files on first use; a collection that does not exist is an error, as MEVD connectors report it.</summary>
+    /// <summary>
+    /// The records, loaded from the files on first use and again whenever the manifest names another
+    /// generation than the one read (another collection object, or another process, wrote since); a
+    /// collection that does not exist is an error, as MEVD connectors report it.
+    /// </summary>
     List<StoredRecord> Rows()
     {
-        if (_rows is null)
+        int current = _files.CurrentGeneration;
+        if (current == 0)
+            throw new VectorStoreException($"collection '{Name}' does not exist; call EnsureCollectionExistsAsync first");
+        if (_rows is null || current != _generation)
         {
-            if (!_files.Exists)
-                throw new VectorStoreException($"collection '{Name}' does not exist; call EnsureCollectionExistsAsync first");
+            ReleaseIndexes(_indexes);
             Load();
         }
         return _rows!;
     }
 
+    int _generation;
+
     void Load()
     {
-        var (rows, indexes) = _files.Read();
+        var (rows, indexes, generation) = _files.Read();
         _rows = rows;
         _indexes = indexes;
+        _generation = generation;
         CountNullVectors();
         _byKey = new Dictionary<object, int>(rows.Count);
         for (int i = 0; i < rows.Count; i++)
@@ -107,7 +120,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     void Persist()
     {
         var previous = _indexes;
-        _indexes = _files.Write(_rows!);
+        (_indexes, _generation) = _files.Write(_rows!);
         CountNullVectors();
         ReleaseIndexes(previous);
     }

@@ -139,6 +139,25 @@ public sealed class StoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_collection_object_sees_what_the_first_wrote()
+    {
+        var token = TestContext.Current.CancellationToken;
+        using var first = new SimilVectorStore(_folder);
+        using var second = new SimilVectorStore(_folder);
+        var a = first.GetCollection<string, Hotel>("hotels");
+        var b = second.GetCollection<string, Hotel>("hotels");
+        await a.EnsureCollectionExistsAsync(token);
+        await a.UpsertAsync(Hotels()[..10], token);
+        Assert.Equal(10, await b.GetAsync(h => true, 100, cancellationToken: token).CountAsync(token));
+        await a.UpsertAsync(Hotels()[10..20], token);
+        await a.DeleteAsync("h0", token);
+        Assert.Equal(19, await b.GetAsync(h => true, 100, cancellationToken: token).CountAsync(token));
+        Assert.Null(await b.GetAsync("h0", cancellationToken: token));
+        await b.UpsertAsync(Hotels()[20..21], token);
+        Assert.NotNull(await a.GetAsync("h20", cancellationToken: token));
+    }
+
+    [Fact]
     public async Task Unsupported_settings_are_refused_by_name()
     {
         using var store = new SimilVectorStore(_folder);
