@@ -33,10 +33,7 @@ static unsafe class CompressedThroughput
         if (part is "all" or "recall")
             foreach (var file in args.Skip(2).Where(a => a.EndsWith(".npy", StringComparison.Ordinal)))
                 Recall(md, file);
-        var cpu = Machine.CpuName();
-        var slug = new string(cpu.Split(" (family")[0].Replace("(R)", "", StringComparison.Ordinal).Replace("(TM)", "", StringComparison.Ordinal).Trim().ToLowerInvariant().Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
-        var model = cpu.Contains("model ", StringComparison.Ordinal) ? "-model-" + cpu.Split("model ")[1].Split(new[] { ',', ')' })[0].Trim() : "";
-        var path = Path.Combine(repository, "bench", "results", $"compressed-{part}-{slug}{model}.md");
+        var path = ResultsFile.PathFor(repository, $"compressed-{part}");
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine(md);
         Console.Error.WriteLine($"wrote {path}");

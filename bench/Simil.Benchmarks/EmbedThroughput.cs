@@ -65,7 +65,7 @@ static class EmbedThroughput
         md.AppendLine(c, $"| Simil `MiniLmEmbeddingGenerator` (length-sorted batches of 32, one per core) | {simil:F2} | {texts.Length / simil:N0} | {package / simil:F2} |");
         md.AppendLine();
         md.AppendLine(c, $"Target ≥ 4× the package: {(package / simil >= 4 ? "met" : "**not met**")}.");
-        var path = Path.Combine(repository, "bench", "results", "embed.md");
+        var path = ResultsFile.PathFor(repository, "embed");
         ResultsFile.Write(path, md.ToString());
         Console.Write(md);
         return worst >= 0.99999f ? 0 : 1;

@@ -116,10 +116,7 @@ static class IndexThroughput
         {
             Directory.Delete(dir, recursive: true);
         }
-        var cpu = Machine.CpuName();
-        var slug = new string(cpu.Split(" (family")[0].Replace("(R)", "", StringComparison.Ordinal).Replace("(TM)", "", StringComparison.Ordinal).Trim().ToLowerInvariant().Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
-        var model = cpu.Contains("model ", StringComparison.Ordinal) ? "-model-" + cpu.Split("model ")[1].Split(new[] { ',', ')' })[0].Trim() : "";
-        var path = Path.Combine(repository, "bench", "results", $"index-{(parts == "all" ? "" : parts + "-")}{(source is null ? (parts == "open" ? "" : $"{rows / 1000}k-") : Path.GetFileNameWithoutExtension(source) + "-")}{slug}{model}.md");
+        var path = ResultsFile.PathFor(repository, $"index{(parts == "all" ? "" : "-" + parts)}{(source is null ? (parts == "open" ? "" : $"-{rows / 1000}k") : "-" + Path.GetFileNameWithoutExtension(source))}");
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine(md);
         Console.Error.WriteLine($"wrote {path}");

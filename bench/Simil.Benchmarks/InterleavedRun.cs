@@ -78,7 +78,7 @@ static unsafe class InterleavedRun
             }
         }
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "kernels-interleaved.md");
+        var path = Path.Combine(directory, $"kernels-interleaved-{ResultsFile.CpuSlug()}.md");
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine($"Wrote {path}");
         return 0;

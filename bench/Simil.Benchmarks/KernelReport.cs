@@ -52,7 +52,7 @@ static class KernelReport
             md.AppendLine(c, $"| {key.Op} | {key.Dims} | {key.Data} | {simil:F2} | {tp:F2} | {nk:F2} | {tp / simil:F2} | {nk / simil:F2} | {verdict} |");
         }
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "kernels.md");
+        var path = Path.Combine(directory, $"kernels-{ResultsFile.CpuSlug()}.md");
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine($"Wrote {path}");
     }

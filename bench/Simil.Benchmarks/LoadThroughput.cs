@@ -62,7 +62,7 @@ static class LoadThroughput
                 md.AppendLine(c, $"| {name} ({format.Name()}) | {megabytes:F0} | {megabytes / cache:F0} | {megabytes / simil:F0} | {peer} | {megabytes / python:F1} | {python / simil:F1} | {cache / simil:F2} | {allocated / (Words * Dims * 4.0):F2}× |");
                 Console.WriteLine($"{name}: simil {simil:F3} s, {peer} {python:F3} s, cache {cache:F3} s");
             }
-            var path2 = Path.Combine(repository, "bench", "results", "load.md");
+            var path2 = ResultsFile.PathFor(repository, "load");
             ResultsFile.Write(path2, md.ToString());
             Console.Write(md);
             return 0;

@@ -57,7 +57,7 @@ static class MatrixThroughput
         }
         md.AppendLine();
         md.AppendLine(c, $"Target: dot at ≥ 60% of the FMA peak (median): {(flops / times[0][Runs / 2] / 1e9 >= 0.6 * peak ? "met" : "**not met**")}.");
-        var path = Path.Combine(repository, "bench", "results", "matrix.md");
+        var path = ResultsFile.PathFor(repository, "matrix");
         ResultsFile.Write(path, md.ToString());
         Console.Write(md);
         return 0;

@@ -105,7 +105,7 @@ static class SearchThroughput
                     Console.WriteLine($"W2 TP loop: {loop:F2} s (scaled)");
                 }
             }
-            ResultsFile.Write(Path.Combine(repository, "bench", "results", "search.md"), md.ToString());
+            ResultsFile.Write(ResultsFile.PathFor(repository, "search"), md.ToString());
             Console.Write(md);
             return 0;
         }

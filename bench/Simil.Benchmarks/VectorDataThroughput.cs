@@ -101,10 +101,7 @@ static class VectorDataThroughput
             md.AppendLine(c2, $"| in-memory connector (CommunityToolkit.VectorData.InMemory) | flat | {Median(times[1]):F2} | 1.00 | {peerUpsert:F1} | — |");
             md.AppendLine(c2, $"| Simil.VectorData | flat | {Median(times[0]):F2} | {Median(times[1]) / Median(times[0]):F2} | {flatUpsert:F1} | same top {Top} (ids, order) on {same}/{Queries} queries |");
             md.AppendLine(c2, $"| Simil.VectorData | hnsw | {Median(times[2]):F2} | {Median(times[1]) / Median(times[2]):F2} | {graphUpsert:F1} | recall@{Top} {(double)graphHits / (Queries * Top):F4} |");
-            var cpu = Machine.CpuName();
-            var slug = new string(cpu.Split(" (family")[0].Replace("(R)", "", StringComparison.Ordinal).Trim().ToLowerInvariant().Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
-            var model = cpu.Contains("model ", StringComparison.Ordinal) ? "-model-" + cpu.Split("model ")[1].Split(new[] { ',', ')' })[0].Trim() : "";
-            var path = Path.Combine(repository, "bench", "results", $"vectordata-{rows / 1000}k-{slug}{model}.md");
+            var path = ResultsFile.PathFor(repository, $"vectordata-{rows / 1000}k");
             ResultsFile.Write(path, md.ToString());
             Console.WriteLine(md);
             return 0;
