@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Simil.Kernels;
 
 namespace Simil.Search;
@@ -62,6 +63,10 @@ static class BatchSearch
             corpusNorms[i] = Regular(norm, cosine) ? norm : double.NaN;
         });
         int[] irregular = [.. Enumerable.Range(0, rows).Where(i => double.IsNaN(corpusNorms[i]))];
+        // The same norms in float32, for the vector pre-filter of l2sq blocks (NaN stays NaN: passed by).
+        var corpusNormsF = new float[rows];
+        for (int i = 0; i < rows; i++)
+            corpusNormsF[i] = (float)corpusNorms[i];
         double maxNorm = 0;
         foreach (double norm in corpusNorms)
             if (norm > maxNorm)
@@ -81,7 +86,7 @@ static class BatchSearch
         var packed = new DotGemm.PackedRows?[corpusBlocks];
         try
         {
-            Search(index, queries, k, ranking, cosine, higher, corpusNorms, irregular, maxLength, absolute, results, scratch, options, packed, keepPacked);
+            Search(index, queries, k, ranking, cosine, higher, corpusNorms, corpusNormsF, maxNorm, irregular, maxLength, absolute, results, scratch, options, packed, keepPacked);
         }
         finally
         {
@@ -95,7 +100,7 @@ static class BatchSearch
     static long PackedBudget() => Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
 
     static void Search(FlatIndex index, EmbeddingMatrix queries, int k, Metric ranking, bool cosine, bool higher, double[] corpusNorms,
-        int[] irregular, double maxLength, double absolute, Neighbor[][] results, float[] scratch, ParallelOptions options,
+        float[] corpusNormsF, double maxNorm, int[] irregular, double maxLength, double absolute, Neighbor[][] results, float[] scratch, ParallelOptions options,
         DotGemm.PackedRows?[] packed, bool keepPacked)
     {
         var corpus = index.Corpus;
@@ -118,7 +123,7 @@ static class BatchSearch
                     Metric.L2Squared => RelativeError * (length + maxLength) * (length + maxLength) + absolute,
                     _ => RelativeError * length * maxLength + absolute,
                 };
-                states[q] = new State(k, higher, norm, epsilon, metric, corpus, queries, q0 + q);
+                states[q] = new State(k, higher, norm, epsilon, metric, corpus, queries, q0 + q, maxNorm);
             }
             for (int c0 = 0; c0 < rows; c0 += CorpusBlock)
             {
@@ -130,7 +135,7 @@ static class BatchSearch
                     packed[block]!.Dispose();
                     packed[block] = null;
                 }
-                Parallel.For(0, qn, options, q => states[q]?.OfferBlock(ranking, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), c0));
+                Parallel.For(0, qn, options, q => states[q]?.OfferBlock(ranking, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), corpusNormsF.AsSpan(c0, cn), c0));
             }
             Parallel.For(0, qn, options, q => results[q0 + q] = states[q] is { } state
                 ? state.Finish(irregular)
@@ -146,7 +151,7 @@ static class BatchSearch
     /// score. The candidate list is bounded: when it fills, the rows that fell out of the margin are
     /// dropped, and if most remain (many ties), they are rescored now into the exact top k.
     /// </summary>
-    sealed class State(int k, bool higher, double norm, double epsilon, Metric metric, EmbeddingMatrix corpus, EmbeddingMatrix queries, int queryRow)
+    sealed class State(int k, bool higher, double norm, double epsilon, Metric metric, EmbeddingMatrix corpus, EmbeddingMatrix queries, int queryRow, double maxNorm)
     {
         readonly TopK _top = new(k, higher);
         readonly TopK _exact = new(k, higher);
@@ -184,8 +189,16 @@ static class BatchSearch
         }
 
         /// <summary>Offers one block of dot products (row j of the block is corpus row first + j; NaN norm: irregular, passed by).</summary>
-        public void OfferBlock(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first)
+        public void OfferBlock(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, ReadOnlySpan<float> rowNormsF, int first)
         {
+            // Once the heap is full, most rows of a block cannot enter it: a vector pass keeps only
+            // the lanes that might (dot, neg-dot, l2sq), and only those take the exact float64 path.
+            if (_top.Count == k && ranking is Metric.Dot or Metric.NegativeDot or Metric.L2Squared
+                && KernelDispatch.Active is KernelPath.Vector256 or KernelPath.Vector512)
+            {
+                PreFiltered(ranking, dots, rowNorms, rowNormsF, first);
+                return;
+            }
             // The metric is chosen once per block; the loop over its rows is specialised for it.
             switch (ranking)
             {
@@ -195,6 +208,75 @@ static class BatchSearch
                 case Metric.CosineDistance: OfferBlock<MetricKernels.CosineDistance>(dots, rowNorms, first); break;
                 default: OfferBlock<MetricKernels.L2Squared>(dots, rowNorms, first); break;
             }
+        }
+
+        /// <summary>
+        /// A conservative float32 pre-filter, eight lanes at a time: a row is passed by only when it
+        /// certainly scores worse than the k-th best widened by 2ε. dot: keep dot ≥ T rounded down to
+        /// a float (exact: the dot is a float). neg-dot: the same with T = −(worst + 2ε). l2sq: keep
+        /// ‖x‖² − 2·dot ≤ worst + 2ε − ‖q‖² plus a slack of 2⁻²⁰ × the magnitudes involved (the float32
+        /// roundings of the norm, the product and the bound are each under 2⁻²⁴ of them). The
+        /// threshold is read once per block; it only tightens, so a stale one keeps more, never fewer.
+        /// Survivors go through the exact float64 path unchanged.
+        /// </summary>
+        void PreFiltered(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, ReadOnlySpan<float> rowNormsF, int first)
+        {
+            double worst = _top.WorstScore;
+            bool l2 = ranking == Metric.L2Squared;
+            double limit = ranking switch
+            {
+                Metric.Dot => worst - 2 * epsilon,
+                Metric.NegativeDot => -(worst + 2 * epsilon),
+                _ => worst + 2 * epsilon - norm,
+            };
+            float bound;
+            if (l2)
+            {
+                double slack = Math.ScaleB(maxNorm + 2 * Math.Sqrt(norm * maxNorm) + Math.Abs(limit), -20);
+                bound = (float)(limit + slack);
+                if (bound < limit + slack)
+                    bound = MathF.BitIncrement(bound);
+            }
+            else
+            {
+                bound = (float)limit;
+                if (bound > limit)
+                    bound = MathF.BitDecrement(bound);
+            }
+            int j = 0;
+            var bounds = Vector256.Create(bound);
+            var two = Vector256.Create(2f);
+            for (; j + 8 <= dots.Length; j += 8)
+            {
+                var d = Vector256.Create(dots.Slice(j, 8));
+                uint keep = l2
+                    ? Vector256.LessThanOrEqual(Vector256.Create(rowNormsF.Slice(j, 8)) - two * d, bounds).ExtractMostSignificantBits()
+                    : Vector256.GreaterThanOrEqual(d, bounds).ExtractMostSignificantBits();
+                while (keep != 0)
+                {
+                    int lane = System.Numerics.BitOperations.TrailingZeroCount(keep);
+                    keep &= keep - 1;
+                    OfferOne(ranking, dots[j + lane], rowNorms[j + lane], first + j + lane);
+                }
+            }
+            for (; j < dots.Length; j++)
+                OfferOne(ranking, dots[j], rowNorms[j], first + j);
+        }
+
+        /// <summary>One row through the exact path (as <see cref="OfferBlock{TRank}"/> does).</summary>
+        void OfferOne(Metric ranking, float dot, double rowNorm, int row)
+        {
+            if (double.IsNaN(rowNorm))
+                return;
+            double score = ranking switch
+            {
+                Metric.Dot => MetricKernels.Dot.FromDot(dot, norm, rowNorm),
+                Metric.NegativeDot => MetricKernels.NegativeDot.FromDot(dot, norm, rowNorm),
+                _ => MetricKernels.L2Squared.FromDot(dot, norm, rowNorm),
+            };
+            if (_top.Count == k && (higher ? score < _top.WorstScore - 2 * epsilon : score > _top.WorstScore + 2 * epsilon))
+                return;
+            Offer((float)score, row);
         }
 
         /// <summary>
