@@ -63,10 +63,10 @@ static class BatchSearch
             corpusNorms[i] = Regular(norm, cosine) ? norm : double.NaN;
         });
         int[] irregular = [.. Enumerable.Range(0, rows).Where(i => double.IsNaN(corpusNorms[i]))];
-        // The same norms in float32, for the vector pre-filter of l2sq blocks (NaN stays NaN: passed by).
+        // For the vector pre-filter, in float32: the norms (l2sq) or the inverse lengths (cosine). NaN stays NaN: passed by.
         var corpusNormsF = new float[rows];
         for (int i = 0; i < rows; i++)
-            corpusNormsF[i] = (float)corpusNorms[i];
+            corpusNormsF[i] = cosine ? (float)(1 / Math.Sqrt(corpusNorms[i])) : (float)corpusNorms[i];
         double maxNorm = 0;
         foreach (double norm in corpusNorms)
             if (norm > maxNorm)
@@ -193,7 +193,7 @@ static class BatchSearch
         {
             // Once the heap is full, most rows of a block cannot enter it: a vector pass keeps only
             // the lanes that might (dot, neg-dot, l2sq), and only those take the exact float64 path.
-            if (_top.Count == k && ranking is Metric.Dot or Metric.NegativeDot or Metric.L2Squared
+            if (_top.Count == k && ranking is Metric.Dot or Metric.NegativeDot or Metric.L2Squared or Metric.Cosine or Metric.CosineDistance
                 && KernelDispatch.Active is KernelPath.Vector256 or KernelPath.Vector512)
             {
                 PreFiltered(ranking, dots, rowNorms, rowNormsF, first);
@@ -213,7 +213,8 @@ static class BatchSearch
         /// <summary>
         /// A conservative float32 pre-filter, eight lanes at a time: a row is passed by only when it
         /// certainly scores worse than the k-th best widened by 2ε. dot: keep dot ≥ T rounded down to
-        /// a float (exact: the dot is a float). neg-dot: the same with T = −(worst + 2ε). l2sq: keep
+        /// a float (exact: the dot is a float). neg-dot: the same with T = −(worst + 2ε). cosine (and
+        /// cosine distance, T = 1 − worst − 2ε): keep dot/‖x‖ ≥ T‖q‖ less a slack. l2sq: keep
         /// ‖x‖² − 2·dot ≤ worst + 2ε − ‖q‖² plus a slack of 2⁻²⁰ × the magnitudes involved (the float32
         /// roundings of the norm, the product and the bound are each under 2⁻²⁴ of them). The
         /// threshold is read once per block; it only tightens, so a stale one keeps more, never fewer.
@@ -223,14 +224,27 @@ static class BatchSearch
         {
             double worst = _top.WorstScore;
             bool l2 = ranking == Metric.L2Squared;
+            bool cos = ranking is Metric.Cosine or Metric.CosineDistance;
             double limit = ranking switch
             {
                 Metric.Dot => worst - 2 * epsilon,
                 Metric.NegativeDot => -(worst + 2 * epsilon),
+                Metric.Cosine => worst - 2 * epsilon,
+                Metric.CosineDistance => 1 - (worst + 2 * epsilon),
                 _ => worst + 2 * epsilon - norm,
             };
             float bound;
-            if (l2)
+            if (cos)
+            {
+                // cos ≥ T ⟺ dot · (1/‖x‖) ≥ T · ‖q‖; the float32 product and inverse length are within
+                // 3u of |dot/‖x‖| ≤ ‖q‖, so 2⁻²⁰ · ‖q‖ · (1 + |T|) more keeps every row that may pass.
+                double length = Math.Sqrt(norm);
+                double target = limit * length - Math.ScaleB(length * (1 + Math.Abs(limit)), -20);
+                bound = (float)target;
+                if (bound > target)
+                    bound = MathF.BitDecrement(bound);
+            }
+            else if (l2)
             {
                 double slack = Math.ScaleB(maxNorm + 2 * Math.Sqrt(norm * maxNorm) + Math.Abs(limit), -20);
                 bound = (float)(limit + slack);
@@ -251,7 +265,9 @@ static class BatchSearch
                 var d = Vector256.Create(dots.Slice(j, 8));
                 uint keep = l2
                     ? Vector256.LessThanOrEqual(Vector256.Create(rowNormsF.Slice(j, 8)) - two * d, bounds).ExtractMostSignificantBits()
-                    : Vector256.GreaterThanOrEqual(d, bounds).ExtractMostSignificantBits();
+                    : cos
+                        ? Vector256.GreaterThanOrEqual(d * Vector256.Create(rowNormsF.Slice(j, 8)), bounds).ExtractMostSignificantBits()
+                        : Vector256.GreaterThanOrEqual(d, bounds).ExtractMostSignificantBits();
                 while (keep != 0)
                 {
                     int lane = System.Numerics.BitOperations.TrailingZeroCount(keep);
@@ -272,6 +288,8 @@ static class BatchSearch
             {
                 Metric.Dot => MetricKernels.Dot.FromDot(dot, norm, rowNorm),
                 Metric.NegativeDot => MetricKernels.NegativeDot.FromDot(dot, norm, rowNorm),
+                Metric.Cosine => MetricKernels.Cosine.FromDot(dot, norm, rowNorm),
+                Metric.CosineDistance => MetricKernels.CosineDistance.FromDot(dot, norm, rowNorm),
                 _ => MetricKernels.L2Squared.FromDot(dot, norm, rowNorm),
             };
             if (_top.Count == k && (higher ? score < _top.WorstScore - 2 * epsilon : score > _top.WorstScore + 2 * epsilon))
