@@ -19,8 +19,27 @@ sealed class CollectionFiles(string folder, CollectionModel model)
 
     public bool Exists => File.Exists(Manifest);
 
-    /// <summary>The generation the manifest names now (0 when there is none): another collection object or process may have written since this one read.</summary>
-    public int CurrentGeneration => Generation();
+    /// <summary>
+    /// The generation the manifest names now (0 when there is none): another collection object or
+    /// process may have written since this one read. The manifest is parsed again only when its
+    /// time stamp or length changed (every write replaces it by a rename), not on every search.
+    /// </summary>
+    public int CurrentGeneration
+    {
+        get
+        {
+            var info = new FileInfo(Manifest);
+            if (!info.Exists)
+                return 0;
+            var stamp = (info.LastWriteTimeUtc.Ticks, info.Length);
+            if (stamp != _stamp)
+                (_stamp, _stampGeneration) = (stamp, Generation());
+            return _stampGeneration;
+        }
+    }
+
+    (long, long) _stamp;
+    int _stampGeneration;
 
     public void Delete()
     {
@@ -161,11 +180,12 @@ sealed class CollectionFiles(string folder, CollectionModel model)
                 if (stored.TryGetProperty(model.DataProperties[d].StorageName, out var value))
                     data[d] = value.Deserialize(model.DataProperties[d].Type);
             var nulls = r.GetProperty("null").EnumerateArray().Select(e => e.GetInt32()).ToHashSet();
-            rows.Add(new StoredRecord(key, data, new float[]?[model.VectorProperties.Count]) { });
-            rows[^1].Vectors.AsSpan().Fill(null);
-            for (int v = 0; v < model.VectorProperties.Count; v++)
+            // A vector the record has is read from its index file below; one it lacks stays null.
+            var vectorsOfRow = new float[]?[model.VectorProperties.Count];
+            for (int v = 0; v < vectorsOfRow.Length; v++)
                 if (!nulls.Contains(v))
-                    rows[^1].Vectors[v] = [];   // filled below
+                    vectorsOfRow[v] = [];
+            rows.Add(new StoredRecord(key, data, vectorsOfRow));
         }
         var graphs = new VectorIndex[model.VectorProperties.Count];
         for (int v = 0; v < model.VectorProperties.Count; v++)

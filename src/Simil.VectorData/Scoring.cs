@@ -28,10 +28,10 @@ static class Scoring
     /// <summary>Higher scores are closer for these.</summary>
     public static bool HigherIsCloser(string distance) => distance is DistanceFunction.CosineSimilarity or DistanceFunction.DotProductSimilarity;
 
-    /// <summary>MEVD's score of <paramref name="row"/> against <paramref name="query"/>.</summary>
-    public static float Score(string distance, ReadOnlySpan<float> query, ReadOnlySpan<float> row)
+    /// <summary>MEVD's score of <paramref name="row"/> against <paramref name="query"/>: <paramref name="metric"/> (<see cref="MetricOf"/>, resolved once per search), or the Hamming count.</summary>
+    public static float Score(Metric metric, bool hamming, ReadOnlySpan<float> query, ReadOnlySpan<float> row)
     {
-        if (distance == DistanceFunction.HammingDistance)
+        if (hamming)
         {
             int differ = 0;
             for (int i = 0; i < query.Length; i++)
@@ -39,6 +39,6 @@ static class Scoring
                     differ++;
             return differ;
         }
-        return Similarity.Compute(MetricOf(distance), query, row);
+        return Similarity.Compute(metric, query, row);
     }
 }

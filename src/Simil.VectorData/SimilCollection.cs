@@ -344,6 +344,8 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             throw new ArgumentException($"the query has {query.Length} dimensions but '{property.ModelName}' has {property.Dimensions}");
         var predicate = options.Filter is null ? null : Filters.Compile(options.Filter, _propertyNames);
         string distance = property.DistanceFunction ?? DistanceFunction.CosineSimilarity;
+        var metric = Scoring.MetricOf(distance);
+        bool hamming = distance == DistanceFunction.HammingDistance;
         bool higher = Scoring.HigherIsCloser(distance);
         List<(TRecord Record, float Score)> page;
         lock (_gate)
@@ -355,7 +357,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             // top-k heap) or the HNSW graph. Its scores are the metric's, which are MEVD's for every
             // distance function but Hamming.
             var index = _indexes?[v];
-            if (index is not null && predicate is null && options.ScoreThreshold is null && distance != DistanceFunction.HammingDistance
+            if (index is not null && predicate is null && options.ScoreThreshold is null && !hamming
                 && _nullVectors![v] == 0)
             {
                 var found = index is HnswIndex graph
@@ -371,7 +373,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
                     var vector = rows[i].Vectors[v];
                     if (vector is null)
                         continue;
-                    float score = Scoring.Score(distance, query, vector);
+                    float score = Scoring.Score(metric, hamming, query, vector);
                     if (options.ScoreThreshold is double threshold && (higher ? score < threshold : score > threshold))
                         continue;
                     if (predicate is not null && !predicate(Materialize(rows[i], false)))

@@ -226,6 +226,13 @@ static class EvaluateCommand
         w.WriteNumber("pairs", result.Pairs);
         w.WriteNumber("skipped", result.Skipped);
         w.WriteNumber("skippedPercent", result.SkippedPercent);
+        WriteScores(w, result);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>"scores": {measure: {"pearson": …, "spearman": …}, …}</c>.</summary>
+    static void WriteScores(Utf8JsonWriter w, PairEvaluation result)
+    {
         w.WriteStartObject("scores");
         foreach (var s in result.Scores)
         {
@@ -234,7 +241,6 @@ static class EvaluateCommand
             w.WriteNumber("spearman", s.Spearman);
             w.WriteEndObject();
         }
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -252,15 +258,7 @@ static class EvaluateCommand
                 w.WriteNumber("bytesPerVector", StoredValues.BytesPerVector(precision, dimensions));
                 w.WriteNumber("pairs", result.Pairs);
                 w.WriteNumber("skipped", result.Skipped);
-                w.WriteStartObject("scores");
-                foreach (var s in result.Scores)
-                {
-                    w.WriteStartObject(s.Metric.Name());
-                    w.WriteNumber("pearson", s.Pearson);
-                    w.WriteNumber("spearman", s.Spearman);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
+                WriteScores(w, result);
                 w.WriteEndObject();
             }
             w.WriteEndObject();

@@ -192,22 +192,29 @@ static class BatchSearch
         public void OfferBlock(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, ReadOnlySpan<float> rowNormsF, int first)
         {
             // Once the heap is full, most rows of a block cannot enter it: a vector pass keeps only
-            // the lanes that might (dot, neg-dot, l2sq), and only those take the exact float64 path.
-            if (_top.Count == k && ranking is Metric.Dot or Metric.NegativeDot or Metric.L2Squared or Metric.Cosine or Metric.CosineDistance
-                && KernelDispatch.Active is KernelPath.Vector256 or KernelPath.Vector512)
-            {
-                PreFiltered(ranking, dots, rowNorms, rowNormsF, first);
-                return;
-            }
+            // the lanes that might, and only those take the exact float64 path.
+            bool filter = _top.Count == k && KernelDispatch.Active is KernelPath.Vector256 or KernelPath.Vector512;
             // The metric is chosen once per block; the loop over its rows is specialised for it.
             switch (ranking)
             {
-                case Metric.Dot: OfferBlock<MetricKernels.Dot>(dots, rowNorms, first); break;
-                case Metric.NegativeDot: OfferBlock<MetricKernels.NegativeDot>(dots, rowNorms, first); break;
-                case Metric.Cosine: OfferBlock<MetricKernels.Cosine>(dots, rowNorms, first); break;
-                case Metric.CosineDistance: OfferBlock<MetricKernels.CosineDistance>(dots, rowNorms, first); break;
-                default: OfferBlock<MetricKernels.L2Squared>(dots, rowNorms, first); break;
+                case Metric.Dot: OfferBlock<MetricKernels.Dot>(ranking, filter, dots, rowNorms, rowNormsF, first); break;
+                case Metric.NegativeDot: OfferBlock<MetricKernels.NegativeDot>(ranking, filter, dots, rowNorms, rowNormsF, first); break;
+                case Metric.Cosine: OfferBlock<MetricKernels.Cosine>(ranking, filter, dots, rowNorms, rowNormsF, first); break;
+                case Metric.CosineDistance: OfferBlock<MetricKernels.CosineDistance>(ranking, filter, dots, rowNorms, rowNormsF, first); break;
+                default: OfferBlock<MetricKernels.L2Squared>(ranking, filter, dots, rowNorms, rowNormsF, first); break;
             }
+        }
+
+        void OfferBlock<TRank>(Metric ranking, bool filter, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, ReadOnlySpan<float> rowNormsF, int first)
+            where TRank : struct, IMetricKernel
+        {
+            if (filter)
+            {
+                PreFiltered<TRank>(ranking, dots, rowNorms, rowNormsF, first);
+                return;
+            }
+            for (int j = 0; j < dots.Length; j++)
+                OfferRow<TRank>(dots[j], rowNorms[j], first + j);
         }
 
         /// <summary>
@@ -220,7 +227,8 @@ static class BatchSearch
         /// threshold is read once per block; it only tightens, so a stale one keeps more, never fewer.
         /// Survivors go through the exact float64 path unchanged.
         /// </summary>
-        void PreFiltered(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, ReadOnlySpan<float> rowNormsF, int first)
+        void PreFiltered<TRank>(Metric ranking, ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, ReadOnlySpan<float> rowNormsF, int first)
+            where TRank : struct, IMetricKernel
         {
             double worst = _top.WorstScore;
             bool l2 = ranking == Metric.L2Squared;
@@ -272,48 +280,26 @@ static class BatchSearch
                 {
                     int lane = System.Numerics.BitOperations.TrailingZeroCount(keep);
                     keep &= keep - 1;
-                    OfferOne(ranking, dots[j + lane], rowNorms[j + lane], first + j + lane);
+                    OfferRow<TRank>(dots[j + lane], rowNorms[j + lane], first + j + lane);
                 }
             }
             for (; j < dots.Length; j++)
-                OfferOne(ranking, dots[j], rowNorms[j], first + j);
-        }
-
-        /// <summary>One row through the exact path (as <see cref="OfferBlock{TRank}"/> does).</summary>
-        void OfferOne(Metric ranking, float dot, double rowNorm, int row)
-        {
-            if (double.IsNaN(rowNorm))
-                return;
-            double score = ranking switch
-            {
-                Metric.Dot => MetricKernels.Dot.FromDot(dot, norm, rowNorm),
-                Metric.NegativeDot => MetricKernels.NegativeDot.FromDot(dot, norm, rowNorm),
-                Metric.Cosine => MetricKernels.Cosine.FromDot(dot, norm, rowNorm),
-                Metric.CosineDistance => MetricKernels.CosineDistance.FromDot(dot, norm, rowNorm),
-                _ => MetricKernels.L2Squared.FromDot(dot, norm, rowNorm),
-            };
-            if (_top.Count == k && (higher ? score < _top.WorstScore - 2 * epsilon : score > _top.WorstScore + 2 * epsilon))
-                return;
-            Offer((float)score, row);
+                OfferRow<TRank>(dots[j], rowNorms[j], first + j);
         }
 
         /// <summary>
-        /// Each row's score derived from its dot product in float64; once the heap is full, a row
+        /// One row's score derived from its dot product in float64; once the heap is full, a row
         /// worse than the k-th best widened by 2ε is passed by before it touches the heap (the
         /// unrounded score obeys the same bound ε as the rounded one).
         /// </summary>
-        void OfferBlock<TRank>(ReadOnlySpan<float> dots, ReadOnlySpan<double> rowNorms, int first) where TRank : struct, IMetricKernel
+        void OfferRow<TRank>(float dot, double rowNorm, int row) where TRank : struct, IMetricKernel
         {
-            for (int j = 0; j < dots.Length; j++)
-            {
-                double rowNorm = rowNorms[j];
-                if (double.IsNaN(rowNorm))
-                    continue;
-                double score = TRank.FromDot(dots[j], norm, rowNorm);
-                if (_top.Count == k && (higher ? score < _top.WorstScore - 2 * epsilon : score > _top.WorstScore + 2 * epsilon))
-                    continue;
-                Offer((float)score, first + j);
-            }
+            if (double.IsNaN(rowNorm))
+                return;
+            double score = TRank.FromDot(dot, norm, rowNorm);
+            if (_top.Count == k && (higher ? score < _top.WorstScore - 2 * epsilon : score > _top.WorstScore + 2 * epsilon))
+                return;
+            Offer((float)score, row);
         }
 
         /// <summary>The exact top k: candidates within 2ε of the final k-th best, and every irregular row, rescored one to one.</summary>

@@ -151,30 +151,34 @@ abstract unsafe class CodeScorer
     /// <summary>Offers rows from … to − 1 to <paramref name="top"/> (which keeps the lowest).</summary>
     public abstract void Scan(int from, int to, TopK top);
 
-    /// <summary>Starts loading a row's codes into the cache (a hint).</summary>
-    public abstract void Prefetch(int row);
+    protected CodeScorer(VectorRows codes) => Codes = codes;
 
-    sealed class Typed<TKernel>(VectorRows codes, byte[] query) : CodeScorer where TKernel : struct, ICodeKernel
+    /// <summary>The rows of codes scored.</summary>
+    protected VectorRows Codes { get; }
+
+    /// <summary>Starts loading a row's codes into the cache (a hint; nothing happens without SSE).</summary>
+    public void Prefetch(int row)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            return;
+        var span = Codes.Row<byte>(row);
+        byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+        for (int at = 0; at < span.Length; at += 64)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
+    }
+
+    sealed class Typed<TKernel>(VectorRows codes, byte[] query) : CodeScorer(codes) where TKernel : struct, ICodeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public override float Distance(int row) => TKernel.Distance(query, codes.Row<byte>(row));
+        public override float Distance(int row) => TKernel.Distance(query, Codes.Row<byte>(row));
 
         public override void Scan(int from, int to, TopK top)
         {
             var q = query.AsSpan();
             for (int i = from; i < to; i++)
-                top.Add(TKernel.Distance(q, codes.Row<byte>(i)), i);
+                top.Add(TKernel.Distance(q, Codes.Row<byte>(i)), i);
         }
 
-        public override unsafe void Prefetch(int row)
-        {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                return;
-            var span = codes.Row<byte>(row);
-            byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
-            for (int at = 0; at < span.Length; at += 64)
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
-        }
     }
 
     /// <summary>
@@ -185,15 +189,14 @@ abstract unsafe class CodeScorer
     /// </summary>
     sealed class AsymmetricInt8 : CodeScorer
     {
-        readonly VectorRows _codes;
         readonly float[] _weights;
         readonly double _constant;
         readonly float* _norms;
         readonly int _family;
 
         public AsymmetricInt8(CompressedVectors codes, Metric metric, ReadOnlySpan<float> query, float* norms)
+            : base(codes.Codes)
         {
-            _codes = codes.Codes;
             _norms = norms;
             _family = metric switch
             {
@@ -216,7 +219,7 @@ abstract unsafe class CodeScorer
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public override float Distance(int row)
         {
-            double dot = _constant + Int8Kernel.DotWidened(_weights, MemoryMarshal.Cast<byte, sbyte>(_codes.Row<byte>(row)));
+            double dot = _constant + Int8Kernel.DotWidened(_weights, MemoryMarshal.Cast<byte, sbyte>(Codes.Row<byte>(row)));
             double norm = _norms[row];
             return _family switch
             {
@@ -226,9 +229,9 @@ abstract unsafe class CodeScorer
             };
         }
 
-        public override void Scan(int from, int to, TopK top) => Blocks(_codes, from, to, (start, count, block) =>
+        public override void Scan(int from, int to, TopK top) => Blocks(Codes, from, to, (start, count, block) =>
         {
-            int width = _codes.Dimensions;
+            int width = Codes.Dimensions;
             var weights = _weights.AsSpan();
             var (full, worst) = (top.Full, top.WorstScore);
             for (int r = 0; r < count; r++)
@@ -251,28 +254,19 @@ abstract unsafe class CodeScorer
             }
         });
 
-        public override void Prefetch(int row)
-        {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                return;
-            var span = _codes.Row<byte>(row);
-            byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
-            for (int at = 0; at < span.Length; at += 64)
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
-        }
     }
 
     /// <summary>
     /// Binary rows by Hamming distance, the scan specialised: a row's words XORed with the query's
     /// and counted with POPCNT in one loop, no call per row.
     /// </summary>
-    sealed class HammingScorer(VectorRows codes, byte[] query) : CodeScorer
+    sealed class HammingScorer(VectorRows codes, byte[] query) : CodeScorer(codes)
     {
-        public override float Distance(int row) => HammingKernel.Distance(query, codes.Row<byte>(row));
+        public override float Distance(int row) => HammingKernel.Distance(query, Codes.Row<byte>(row));
 
-        public override void Scan(int from, int to, TopK top) => Blocks(codes, from, to, (start, count, block) =>
+        public override void Scan(int from, int to, TopK top) => Blocks(Codes, from, to, (start, count, block) =>
         {
-            int width = codes.Dimensions, words = width / 8;
+            int width = Codes.Dimensions, words = width / 8;
             ref byte q = ref MemoryMarshal.GetArrayDataReference(query);
             ref byte b = ref MemoryMarshal.GetReference(block);
             var (full, worst) = (top.Full, top.WorstScore);
@@ -292,14 +286,5 @@ abstract unsafe class CodeScorer
             }
         });
 
-        public override unsafe void Prefetch(int row)
-        {
-            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                return;
-            var span = codes.Row<byte>(row);
-            byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
-            for (int at = 0; at < span.Length; at += 64)
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
-        }
     }
 }
