@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Simil.Testing;
 
 namespace Simil.Cli.Tests;
 
 public sealed class AdviseCommandTests
 {
-    static string Shared(string relative) => SharedData.Path(relative);
+    static string Shared(string relative) => Repository.SharedData(relative);
 
     [Fact]
     public async Task Word_vectors_get_cosine_with_reasons_and_figures()

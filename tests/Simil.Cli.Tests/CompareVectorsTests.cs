@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Simil.Testing;
 
 namespace Simil.Cli.Tests;
 
 /// <summary><c>simil compare --vectors FILE A B</c> on the shared word vectors.</summary>
 public sealed class CompareVectorsTests
 {
-    static string Shared(string relative) => SharedData.Path(relative);
+    static string Shared(string relative) => Repository.SharedData(relative);
 
     [Fact]
     public async Task Words_are_looked_up_in_the_file()

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Simil.Testing;
 
 namespace Simil.Cli.Tests;
 
 /// <summary>The two reference figures of issue 5: gensim's evaluate_word_pairs and MTEB's STS score.</summary>
 public sealed class EvaluateCommandTests
 {
-    static string Shared(string relative) => SharedData.Path(relative);
+    static string Shared(string relative) => Repository.SharedData(relative);
 
     [Fact]
     public async Task Wordsim_on_the_gensim_test_vectors_gives_what_gensim_reports()

@@ -1,12 +1,11 @@
-using System.Runtime.CompilerServices;
+using Simil.Testing;
 
 namespace Simil.Cli.Tests;
 
 /// <summary><c>simil quantize</c>: the same bytes as NumPy wrote with sentence-transformers' formulas, and bad input refused with nothing written.</summary>
 public sealed class QuantizeCommandTests
 {
-    static string Golden(string name, [CallerFilePath] string source = "") =>
-        Path.Combine(Path.GetDirectoryName(source)!, "..", "Simil.Tests", "Golden", "quantization", name);
+    static string Golden(string name) => Repository.Path("tests", "Simil.Tests", "Golden", "quantization", name);
 
     [Theory]
     [InlineData("int8", true)]

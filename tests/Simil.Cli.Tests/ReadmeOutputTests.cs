@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Simil.Testing;
 
 namespace Simil.Cli.Tests;
 
@@ -10,10 +10,8 @@ public sealed class ReadmeOutputTests
     {
         var r = await SimilProcess.RunAsync("compare", "king", "queen");
         Assert.Equal(0, r.ExitCode);
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Repository.Path("README.md"));
         Assert.Contains("$ simil compare \"king\" \"queen\"\n" + r.Stdout, readme, StringComparison.Ordinal);
     }
 
-    static string RepositoryRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 }

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Simil.Testing;
 
 namespace Simil.Cli.Tests;
 
 public sealed class SearchCommandTests
 {
-    static string Shared(string relative) => SharedData.Path(relative);
+    static string Shared(string relative) => Repository.SharedData(relative);
 
     [Fact]
     public async Task Neighbors_of_war_match_gensim()

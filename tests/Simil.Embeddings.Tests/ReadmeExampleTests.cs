@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Simil.Testing;
 using System.Text;
 
 namespace Simil.Embeddings.Tests;
@@ -41,14 +41,14 @@ public sealed class ReadmeExampleTests
             Console.SetOut(original);
         }
 
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Repository.Path("README.md"));
         Assert.Contains(ExampleSource(), readme, StringComparison.Ordinal);
         Assert.Contains("```text\n" + output + "```", readme, StringComparison.Ordinal);
     }
 
-    static string ExampleSource([CallerFilePath] string path = "")
+    static string ExampleSource()
     {
-        var lines = File.ReadAllLines(path);
+        var lines = File.ReadAllLines(Repository.Path("tests", "Simil.Embeddings.Tests", "ReadmeExampleTests.cs"));
         int begin = Array.FindIndex(lines, l => l.Trim() == "// README-BEGIN");
         int end = Array.FindIndex(lines, l => l.Trim() == "// README-END");
         var body = new StringBuilder();
@@ -57,8 +57,6 @@ public sealed class ReadmeExampleTests
         return body.ToString();
     }
 
-    internal static string RepositoryRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 }
 
 [CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]

@@ -1,4 +1,5 @@
 using Simil.Analysis;
+using Simil.Testing;
 
 namespace Simil.Tests;
 
@@ -106,7 +107,7 @@ public sealed class AdviceOnWordVectorsTests
     [Fact]
     public void Word_vectors_get_cosine_with_the_hub_figure_as_reason()
     {
-        var vectors = Simil.IO.VectorFile.Read(IO.SharedData.Path("gensim/euclidean_vectors.bin")).Vectors!;
+        var vectors = Simil.IO.VectorFile.Read(Repository.SharedData("gensim/euclidean_vectors.bin")).Vectors!;
         var advice = Advice.Analyze(vectors);
         Assert.Equal(Metric.Cosine, advice.Recommended);
         Assert.False(advice.Norms.UnitLength);

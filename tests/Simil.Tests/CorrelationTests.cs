@@ -1,4 +1,5 @@
 using Simil.Analysis;
+using Simil.Testing;
 
 namespace Simil.Tests;
 
@@ -31,8 +32,8 @@ public sealed class AnalogyEvaluationTests
     {
         // gensim 4.2: KeyedVectors.load_word2vec_format(euclidean_vectors.bin, binary=True)
         //   .evaluate_word_analogies(questions-words.txt) → 0.0024449877750611247 with these sections.
-        var vectors = Simil.IO.VectorFile.Read(IO.SharedData.Path("gensim/euclidean_vectors.bin")).Vectors!;
-        var result = AnalogyEvaluation.Evaluate(vectors, IO.SharedData.Path("gensim/questions-words.txt"));
+        var vectors = Simil.IO.VectorFile.Read(Repository.SharedData("gensim/euclidean_vectors.bin")).Vectors!;
+        var result = AnalogyEvaluation.Evaluate(vectors, Repository.SharedData("gensim/questions-words.txt"));
         (string, int, int)[] gensim =
         [
             ("capital-common-countries", 0, 20), ("capital-world", 0, 14), ("currency", 0, 2), ("city-in-state", 0, 0),

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Simil.Testing;
 using Simil.IO;
 
 namespace Simil.Tests;
@@ -10,8 +10,7 @@ namespace Simil.Tests;
 /// </summary>
 public sealed class MatrixGoldenTests
 {
-    static string Golden(string name, [CallerFilePath] string source = "") =>
-        Path.Combine(Path.GetDirectoryName(source)!, "Golden", name);
+    static string Golden(string name) => Repository.Path("tests", "Simil.Tests", "Golden", name);
 
     static EmbeddingMatrix Read(string name) =>
         VectorFile.Read(Golden(name), new VectorReadOptions { KeepFloat64 = true }).Vectors!;

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Simil.Testing;
 using Simil.IO;
 using Simil.Quantization;
 
@@ -12,8 +12,8 @@ namespace Simil.Tests;
 /// </summary>
 public sealed class QuantizationGoldenTests
 {
-    static EmbeddingMatrix Golden(string name, [CallerFilePath] string source = "") =>
-        VectorFile.Read(Path.Combine(Path.GetDirectoryName(source)!, "Golden", "quantization", name)).Vectors!;
+    static EmbeddingMatrix Golden(string name) =>
+        VectorFile.Read(Repository.Path("tests", "Simil.Tests", "Golden", "quantization", name)).Vectors!;
 
     static readonly EmbeddingMatrix Rows = Golden("rows.npy");
     static readonly QuantizationRanges Ranges = QuantizationRanges.Of(Golden("calibration.npy"));

@@ -1,5 +1,5 @@
 using Simil.IO;
-using Simil.Tests.IO;
+using Simil.Testing;
 
 namespace Simil.Tests;
 
@@ -9,7 +9,7 @@ public sealed class WordNeighborsTests
     [Fact]
     public void The_nearest_words_to_war_match_gensim()
     {
-        var vectors = VectorFile.Read(SharedData.Path("gensim/euclidean_vectors.bin")).Vectors!;
+        var vectors = VectorFile.Read(Repository.SharedData("gensim/euclidean_vectors.bin")).Vectors!;
         var index = new FlatIndex(vectors, Metric.Cosine);
         var result = WordNeighbors.MostSimilar(index, [vectors.IndexOf("war")], [], 5);
         Assert.Equal(["conflict", "administration", "terrorism", "call", "israel"], result.Select(n => vectors.Keys![n.Index]));

@@ -1,13 +1,12 @@
+using Simil.Testing;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Simil.VectorData.Tests;
 
 /// <summary>The portability sample gives the same top results on Simil's store and on the in-memory connector.</summary>
 public sealed class SampleTests
 {
-    static string Sts([CallerFilePath] string source = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "..", "shared", "data", "stsbenchmark", "sts-test.csv"));
+    static string Sts() => Repository.SharedData("stsbenchmark", "sts-test.csv");
 
     static async Task<string> RunAsync(string store)
     {

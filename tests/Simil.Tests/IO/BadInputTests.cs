@@ -1,5 +1,6 @@
 using System.Text;
 using Simil.IO;
+using Simil.Testing;
 
 namespace Simil.Tests.IO;
 
@@ -46,7 +47,7 @@ public sealed class BadInputTests
     [Fact]
     public void A_truncated_binary_record_names_the_byte()
     {
-        var full = File.ReadAllBytes(SharedData.Path("gensim/euclidean_vectors.bin"));
+        var full = File.ReadAllBytes(Repository.SharedData("gensim/euclidean_vectors.bin"));
         var e = Fails(full[..1000], "cut.bin");
         AssertMessage(e, "cut.bin", "byte 1000", "truncated");
     }

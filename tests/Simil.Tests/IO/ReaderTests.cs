@@ -1,5 +1,6 @@
 using System.Text;
 using Simil.IO;
+using Simil.Testing;
 
 namespace Simil.Tests.IO;
 
@@ -14,7 +15,7 @@ public sealed class ReaderTests
     [InlineData("gensim/toy-model.vec", VectorFileFormat.Word2VecText, 22, 5, "the")]
     public void Shared_word_vector_files_are_recognised_and_read(string file, VectorFileFormat format, int rows, int dims, string firstKey)
     {
-        var content = VectorFile.Read(SharedData.Path(file));
+        var content = VectorFile.Read(Repository.SharedData(file));
         Assert.Equal(format, content.Format);
         var m = content.Vectors!;
         Assert.Equal(rows, m.Count);
@@ -26,7 +27,7 @@ public sealed class ReaderTests
     [Fact]
     public void Word2vec_text_values_are_exact()
     {
-        var m = VectorFile.Read(SharedData.Path("gensim/word2vec_pre_kv_c")).Vectors!;
+        var m = VectorFile.Read(Repository.SharedData("gensim/word2vec_pre_kv_c")).Vectors!;
         Assert.Equal([-0.561106f, -1.975698f, 1.663955f], m[0][..3].ToArray());
     }
 
@@ -34,14 +35,14 @@ public sealed class ReaderTests
     public void Word2vec_binary_values_are_exact()
     {
         // The first record of euclidean_vectors.bin: "the " then 0x3ED7C8B9 = 0.42145312.
-        var m = VectorFile.Read(SharedData.Path("gensim/euclidean_vectors.bin")).Vectors!;
+        var m = VectorFile.Read(Repository.SharedData("gensim/euclidean_vectors.bin")).Vectors!;
         Assert.Equal(BitConverter.Int32BitsToSingle(0x3ED7C8B9), m[0][0]);
     }
 
     [Fact]
     public void Glove_keeps_non_ascii_keys()
     {
-        var m = VectorFile.Read(SharedData.Path("gensim/test_glove.txt")).Vectors!;
+        var m = VectorFile.Read(Repository.SharedData("gensim/test_glove.txt")).Vectors!;
         Assert.Contains(m.Keys!, k => k.Any(ch => ch > 127));
     }
 
