@@ -19,7 +19,8 @@ static unsafe class DotGemm
 {
     public const int MR = 8;
     public const int NR = 32;
-    const int MC = 256;
+    /// <summary>Rows of A per block: a block and its tiles stay in L2 while B panels pass.</summary>
+    public const int MC = 256;
     const int KChunk = 128;
 
     /// <summary>Whether this hardware has the kernel (AVX-512 on the active path).</summary>
@@ -40,12 +41,11 @@ static unsafe class DotGemm
         int n = b.Rows, k = b.Dimensions;
         if (m == 0 || n == 0)
             return;
-        int panels = b.Panels;
         int blocks = (m + MC - 1) / MC;
         fixed (float* pa = a)
         fixed (float* pc = c)
         {
-            float* aPtr = pa, cPtr = pc, pB = b.Pointer;
+            float* aPtr = pa, cPtr = pc;
             // One worker per core: more would share a core's L2 between two A blocks.
             var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
             Parallel.For(0, blocks, options, block =>
@@ -53,31 +53,46 @@ static unsafe class DotGemm
                 // Each thread keeps its packed A block and tiles for the life of the process: no allocation per call.
                 var scratch = Scratch.ForThisThread(k);
                 int i0 = block * MC, rows = Math.Min(MC, m - i0);
-                int aPanels = (rows + MR - 1) / MR;
                 PackA(aPtr + (long)i0 * k, rows, k, scratch.PackedA);
                 fixed (float* pA = scratch.PackedA)
-                fixed (double* tiles = scratch.Tiles)
-                {
-                    for (int p = 0; p < panels; p++)
-                    {
-                        int j0 = p * NR, cols = Math.Min(NR, n - j0);
-                        float* bPanel = pB + (long)p * NR * k;
-                        new Span<double>(tiles, aPanels * MR * NR).Clear();
-                        // One k-chunk of the B panel (KChunk × 32 floats, 16 KB) stays in L1 while
-                        // every A panel of the block passes over it.
-                        for (int k0 = 0; k0 < k; k0 += KChunk)
-                        {
-                            int length = Math.Min(KChunk, k - k0);
-                            for (int r = 0; r < aPanels; r++)
-                                Kernel(pA + (long)r * MR * k + k0 * MR, bPanel + k0 * NR, length, tiles + r * MR * NR);
-                        }
-                        for (int r = 0; r < aPanels; r++)
-                            Store(tiles + r * MR * NR, cPtr + (long)(i0 + r * MR) * n + j0, n, Math.Min(MR, rows - r * MR), cols);
-                    }
-                }
+                    MultiplyBlock(pA, rows, b, 0, b.Panels, cPtr + (long)i0 * n, n);
             });
         }
     }
+
+    /// <summary>
+    /// One block of at most <see cref="MC"/> rows of A, packed by <see cref="PackA"/>, against panels
+    /// <paramref name="firstPanel"/> … <paramref name="firstPanel"/> + <paramref name="panelCount"/> − 1 of B, on
+    /// this thread: C[i][j] for B row firstPanel·NR + j goes to <paramref name="c"/>[i·ldc + j].
+    /// </summary>
+    public static void MultiplyBlock(float* packedA, int rows, PackedRows b, int firstPanel, int panelCount, float* c, int ldc)
+    {
+        int n = b.Rows, k = b.Dimensions;
+        int aPanels = (rows + MR - 1) / MR;
+        var scratch = Scratch.ForThisThread(k);
+        fixed (double* tiles = scratch.Tiles)
+        {
+            for (int p = firstPanel; p < firstPanel + panelCount; p++)
+            {
+                int j0 = p * NR, cols = Math.Min(NR, n - j0);
+                float* bPanel = b.Pointer + (long)p * NR * k;
+                new Span<double>(tiles, aPanels * MR * NR).Clear();
+                // One k-chunk of the B panel (KChunk × 32 floats, 16 KB) stays in L1 while
+                // every A panel of the block passes over it.
+                for (int k0 = 0; k0 < k; k0 += KChunk)
+                {
+                    int length = Math.Min(KChunk, k - k0);
+                    for (int r = 0; r < aPanels; r++)
+                        Kernel(packedA + (long)r * MR * k + k0 * MR, bPanel + k0 * NR, length, tiles + r * MR * NR);
+                }
+                for (int r = 0; r < aPanels; r++)
+                    Store(tiles + r * MR * NR, c + (long)r * MR * ldc + (j0 - firstPanel * NR), ldc, Math.Min(MR, rows - r * MR), cols);
+            }
+        }
+    }
+
+    /// <summary>The floats a packed block of A takes (<see cref="PackA"/>): <see cref="MC"/> rows rounded to panels.</summary>
+    public static int PackedBlockFloats(int k) => MC * k;
 
     /// <summary>A thread's packed block of A and the float64 tiles of one B panel against it, kept for the thread's life.</summary>
     sealed class Scratch
@@ -162,12 +177,12 @@ static unsafe class DotGemm
         }
     }
 
-    /// <summary>Panels of MR rows of A, k-major: packed[r/MR][k][r%MR], zero past the last row.</summary>
-    static void PackA(float* a, int rows, int k, float[] packed)
+    /// <summary>Panels of MR rows of A (at most <see cref="MC"/> rows), k-major: packed[r/MR][k][r%MR], zero past the last row.</summary>
+    public static void PackA(float* a, int rows, int k, Span<float> packed)
     {
         for (int r0 = 0; r0 < rows; r0 += MR)
         {
-            var dst = packed.AsSpan(r0 * k, MR * k);
+            var dst = packed.Slice(r0 * k, MR * k);
             for (int i = 0; i < MR; i++)
             {
                 if (r0 + i < rows)

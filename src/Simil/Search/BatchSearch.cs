@@ -5,7 +5,8 @@ namespace Simil.Search;
 
 /// <summary>
 /// Many queries at once: blocks of queries × blocks of corpus rows go through the packed AVX-512
-/// matrix kernel (<see cref="DotGemm"/>); each score is derived from the dot product in float64
+/// matrix kernel (<see cref="DotGemm"/>), one block of 256 queries per worker, 512 corpus rows at a
+/// time, each tile of dot products offered while it is still in L2; each score is derived from the dot product in float64
 /// (l2sq as <c>‖q‖² + ‖c‖² − 2q·c</c>, clamped at 0; cosine over the norms) and fed to a per-query
 /// top-k. A derived score differs from the one-to-one kernel's by at most a proven ε, so every row
 /// within 2ε of the k-th best is kept as a candidate, rescored with the one-to-one kernel, and the
@@ -16,8 +17,12 @@ namespace Simil.Search;
 /// </summary>
 static class BatchSearch
 {
-    const int QueryBlock = 1024;
+    /// <summary>At most this many queries share one pass over the corpus (their states and packed rows are held at once).</summary>
+    const int QueryBlock = 8192;
     const int CorpusBlock = 4096;
+    /// <summary>Corpus panels per tile of dot products: 16 × 32 rows, so that a 256 × 512 tile (512 KB) stays in L2.</summary>
+    const int TilePanels = 16;
+    const int TileColumns = TilePanels * DotGemm.NR;
 
     /// <summary>
     /// ε relative to <c>‖q‖·max‖c‖</c> (dot, neg-dot), to <c>(‖q‖ + max‖c‖)²</c> (l2sq, and l2 ranked in
@@ -77,16 +82,18 @@ static class BatchSearch
         double absolute = (dims + 64) * Math.ScaleB(1, -140);
 
         var results = new Neighbor[queries.Count][];
-        var scratch = GC.AllocateUninitializedArray<float>(Math.Min(QueryBlock, queries.Count) * Math.Min(CorpusBlock, rows));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         // Each 4,096-row corpus block is packed for the matrix kernel once per search, not once per
         // block of queries, while the packed copy fits the memory budget; past it, once per use.
         int corpusBlocks = (rows + CorpusBlock - 1) / CorpusBlock;
         bool keepPacked = queries.Count > QueryBlock && DotGemm.PackedRows.Bytes(rows, dims) <= PackedBudget();
+        // Query blocks of equal size (whole blocks of 256), so that the last one leaves no core idle.
+        int passes = (queries.Count + QueryBlock - 1) / QueryBlock;
+        int queryBlock = ((queries.Count + passes - 1) / passes + DotGemm.MC - 1) / DotGemm.MC * DotGemm.MC;
         var packed = new DotGemm.PackedRows?[corpusBlocks];
         try
         {
-            Search(index, queries, k, ranking, cosine, higher, corpusNorms, corpusNormsF, maxNorm, irregular, maxLength, absolute, results, scratch, options, packed, keepPacked);
+            Search(index, queries, k, queryBlock, ranking, cosine, higher, corpusNorms, corpusNormsF, maxNorm, irregular, maxLength, absolute, results, options, packed, keepPacked);
         }
         finally
         {
@@ -99,17 +106,19 @@ static class BatchSearch
     /// <summary>A quarter of the memory this process may use, at most 1 GiB, for the corpus packed once per search.</summary>
     static long PackedBudget() => Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
 
-    static void Search(FlatIndex index, EmbeddingMatrix queries, int k, Metric ranking, bool cosine, bool higher, double[] corpusNorms,
-        float[] corpusNormsF, double maxNorm, int[] irregular, double maxLength, double absolute, Neighbor[][] results, float[] scratch, ParallelOptions options,
+    static unsafe void Search(FlatIndex index, EmbeddingMatrix queries, int k, int queryBlock, Metric ranking, bool cosine, bool higher, double[] corpusNorms,
+        float[] corpusNormsF, double maxNorm, int[] irregular, double maxLength, double absolute, Neighbor[][] results, ParallelOptions options,
         DotGemm.PackedRows?[] packed, bool keepPacked)
     {
         var corpus = index.Corpus;
         var metric = index.Metric;
         int dims = corpus.Dimensions, rows = corpus.Count;
-        for (int q0 = 0; q0 < queries.Count; q0 += QueryBlock)
+        int blockFloats = DotGemm.PackedBlockFloats(dims);
+        var packedQueries = GC.AllocateUninitializedArray<float>((Math.Min(queryBlock, queries.Count) + DotGemm.MC - 1) / DotGemm.MC * blockFloats, pinned: true);
+        for (int q0 = 0; q0 < queries.Count; q0 += queryBlock)
         {
-            int qn = Math.Min(QueryBlock, queries.Count - q0);
-            var queryData = queries.Data.Slice(q0 * dims, qn * dims);
+            int qn = Math.Min(queryBlock, queries.Count - q0);
+            int queryBlocks = (qn + DotGemm.MC - 1) / DotGemm.MC;
             var states = new State?[qn];
             for (int q = 0; q < qn; q++)
             {
@@ -125,21 +134,57 @@ static class BatchSearch
                 };
                 states[q] = new State(k, higher, norm, epsilon, metric, corpus, queries, q0 + q, maxNorm);
             }
-            for (int c0 = 0; c0 < rows; c0 += CorpusBlock)
+            fixed (float* pq = packedQueries)
             {
-                int cn = Math.Min(CorpusBlock, rows - c0), block = c0 / CorpusBlock;
-                packed[block] ??= DotGemm.PackedRows.Pack(corpus.Rows.Range<float>(c0, cn), cn, dims);
-                DotGemm.Run(queryData, qn, packed[block]!, scratch.AsSpan(0, qn * cn));
-                if (!keepPacked)
+                float* queryPanels = pq;
+                Parallel.For(0, queryBlocks, options, b =>
                 {
-                    packed[block]!.Dispose();
-                    packed[block] = null;
+                    int first = q0 + b * DotGemm.MC;
+                    fixed (float* source = queries.Data.Slice(first * dims))
+                        DotGemm.PackA(source, Math.Min(DotGemm.MC, q0 + qn - first), dims, new Span<float>(queryPanels + (long)b * blockFloats, blockFloats));
+                });
+                for (int c0 = 0; c0 < rows; c0 += CorpusBlock)
+                {
+                    int cn = Math.Min(CorpusBlock, rows - c0), block = c0 / CorpusBlock;
+                    var corpusBlock = packed[block] ??= DotGemm.PackedRows.Pack(corpus.Rows.Range<float>(c0, cn), cn, dims);
+                    Parallel.For(0, queryBlocks, options, b =>
+                        OfferTiles(states.AsSpan(b * DotGemm.MC, Math.Min(DotGemm.MC, qn - b * DotGemm.MC)), queryPanels + (long)b * blockFloats,
+                            corpusBlock, c0, ranking, corpusNorms, corpusNormsF));
+                    if (!keepPacked)
+                    {
+                        corpusBlock.Dispose();
+                        packed[block] = null;
+                    }
                 }
-                Parallel.For(0, qn, options, q => states[q]?.OfferBlock(ranking, scratch.AsSpan(q * cn, cn), corpusNorms.AsSpan(c0, cn), corpusNormsF.AsSpan(c0, cn), c0));
             }
             Parallel.For(0, qn, options, q => results[q0 + q] = states[q] is { } state
                 ? state.Finish(irregular)
                 : index.Search(queries[q0 + q], k));
+        }
+    }
+
+    [ThreadStatic]
+    static float[]? t_tile;
+
+    /// <summary>
+    /// One worker's share: its block of (at most 256) packed queries against one packed corpus block,
+    /// 512 rows at a time; each tile of dot products is offered to the queries' states while it is in L2.
+    /// </summary>
+    static unsafe void OfferTiles(Span<State?> states, float* queryPanels, DotGemm.PackedRows corpusBlock, int c0, Metric ranking,
+        double[] corpusNorms, float[] corpusNormsF)
+    {
+        var tile = t_tile ??= GC.AllocateUninitializedArray<float>(DotGemm.MC * TileColumns, pinned: true);
+        fixed (float* pt = tile)
+        {
+            for (int p = 0; p < corpusBlock.Panels; p += TilePanels)
+            {
+                int panels = Math.Min(TilePanels, corpusBlock.Panels - p);
+                int first = p * DotGemm.NR, columns = Math.Min(panels * DotGemm.NR, corpusBlock.Rows - first);
+                DotGemm.MultiplyBlock(queryPanels, states.Length, corpusBlock, p, panels, pt, TileColumns);
+                for (int q = 0; q < states.Length; q++)
+                    states[q]?.OfferBlock(ranking, tile.AsSpan(q * TileColumns, columns), corpusNorms.AsSpan(c0 + first, columns),
+                        corpusNormsF.AsSpan(c0 + first, columns), c0 + first);
+            }
         }
     }
 
