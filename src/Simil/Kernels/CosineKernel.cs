@@ -26,11 +26,48 @@ static class CosineKernel
         nuint n = (nuint)a.Length;
         return KernelDispatch.Active switch
         {
-            KernelPath.Vector512 => V512<TLoad, T>(ref ra, ref rb, n),
-            KernelPath.Vector256 => V256<TLoad, T>(ref ra, ref rb, n),
-            KernelPath.Vector128 => V128<TLoad, T>(ref ra, ref rb, n),
-            _ => Scalar<TLoad, T>(ref ra, ref rb, n),
+            KernelPath.Vector512 => V512<TLoad, T, AllSums>(ref ra, ref rb, n),
+            KernelPath.Vector256 => V256<TLoad, T, AllSums>(ref ra, ref rb, n),
+            KernelPath.Vector128 => V128<TLoad, T, AllSums>(ref ra, ref rb, n),
+            _ => Scalar<TLoad, T, AllSums>(ref ra, ref rb, n),
         };
+    }
+
+    /// <summary>
+    /// <c>a·b</c> and <c>‖a‖²</c> only, bit for bit the first two of <see cref="Sums(ReadOnlySpan{float}, ReadOnlySpan{float})"/>:
+    /// for one query against many rows, whose <c>‖b‖²</c> is the same every time (each sum has its
+    /// own accumulators, so leaving one out changes no other).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Dot, double NormA) DotAndNormA(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        nuint n = (nuint)a.Length;
+        var (dot, normA, _) = KernelDispatch.Active switch
+        {
+            KernelPath.Vector512 => V512<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
+            KernelPath.Vector256 => V256<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
+            KernelPath.Vector128 => V128<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
+            _ => Scalar<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
+        };
+        return (dot, normA);
+    }
+
+    /// <summary>Which sums a kernel instance computes (a type, so that the JIT drops the unused one).</summary>
+    internal interface ICosineSums
+    {
+        static abstract bool NormB { get; }
+    }
+
+    internal readonly struct AllSums : ICosineSums
+    {
+        public static bool NormB => true;
+    }
+
+    internal readonly struct WithoutNormB : ICosineSums
+    {
+        public static bool NormB => false;
     }
 
     /// <summary>
@@ -44,7 +81,7 @@ static class CosineKernel
         return Math.Clamp(dot / Math.Sqrt(normA * normB), -1.0, 1.0);
     }
 
-    internal static (double, double, double) Scalar<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
+    internal static (double, double, double) Scalar<TLoad, T, TSums>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged where TSums : struct, ICosineSums
     {
         double ab = 0, aa = 0, bb = 0;
         for (nuint i = 0; i < n; i++)
@@ -52,17 +89,18 @@ static class CosineKernel
             double x = TLoad.Load(ref a, i), y = TLoad.Load(ref b, i);
             ab += x * y;
             aa += x * x;
-            bb += y * y;
+            if (TSums.NormB)
+                bb += y * y;
         }
         return (ab, aa, bb);
     }
 
-    internal static (double, double, double) V128<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
+    internal static (double, double, double) V128<TLoad, T, TSums>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged where TSums : struct, ICosineSums
     {
         const int W = 4;
         const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
-            return Scalar<TLoad, T>(ref a, ref b, n);
+            return Scalar<TLoad, T, TSums>(ref a, ref b, n);
         // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
         nuint tail = ((n - 1) % W) + 1;
         nuint m = n - tail;
@@ -81,34 +119,34 @@ static class CosineKernel
             {
                 var x0 = TLoad.Load128(ref a, j); var y0 = TLoad.Load128(ref b, j);
                 var x1 = TLoad.Load128(ref a, j + W); var y1 = TLoad.Load128(ref b, j + W);
-                p0 = Vector128.MultiplyAddEstimate(x0, y0, p0); q0 = Vector128.MultiplyAddEstimate(x0, x0, q0); r0 = Vector128.MultiplyAddEstimate(y0, y0, r0);
-                p1 = Vector128.MultiplyAddEstimate(x1, y1, p1); q1 = Vector128.MultiplyAddEstimate(x1, x1, q1); r1 = Vector128.MultiplyAddEstimate(y1, y1, r1);
+                p0 = Vector128.MultiplyAddEstimate(x0, y0, p0); q0 = Vector128.MultiplyAddEstimate(x0, x0, q0); if (TSums.NormB) r0 = Vector128.MultiplyAddEstimate(y0, y0, r0);
+                p1 = Vector128.MultiplyAddEstimate(x1, y1, p1); q1 = Vector128.MultiplyAddEstimate(x1, x1, q1); if (TSums.NormB) r1 = Vector128.MultiplyAddEstimate(y1, y1, r1);
             }
-            ab.Add(p0 + p1); aa.Add(q0 + q1); bb.Add(r0 + r1);
+            ab.Add(p0 + p1); aa.Add(q0 + q1); if (TSums.NormB) bb.Add(r0 + r1);
         }
         var ab0 = Vector128<float>.Zero; var aa0 = ab0; var bb0 = ab0;
         for (; i + 2 * W <= m; i += 2 * W)
         {
             var x0 = TLoad.Load128(ref a, i); var y0 = TLoad.Load128(ref b, i);
             var x1 = TLoad.Load128(ref a, i + W); var y1 = TLoad.Load128(ref b, i + W);
-            ab0 = Vector128.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector128.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector128.MultiplyAddEstimate(y0, y0, bb0);
-            ab1 = Vector128.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector128.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector128.MultiplyAddEstimate(y1, y1, bb1);
+            ab0 = Vector128.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector128.MultiplyAddEstimate(x0, x0, aa0); if (TSums.NormB) bb0 = Vector128.MultiplyAddEstimate(y0, y0, bb0);
+            ab1 = Vector128.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector128.MultiplyAddEstimate(x1, x1, aa1); if (TSums.NormB) bb1 = Vector128.MultiplyAddEstimate(y1, y1, bb1);
         }
         if (i < m)
         {
             var x = TLoad.Load128(ref a, i); var y = TLoad.Load128(ref b, i);
-            ab0 = Vector128.MultiplyAddEstimate(x, y, ab0); aa0 = Vector128.MultiplyAddEstimate(x, x, aa0); bb0 = Vector128.MultiplyAddEstimate(y, y, bb0);
+            ab0 = Vector128.MultiplyAddEstimate(x, y, ab0); aa0 = Vector128.MultiplyAddEstimate(x, x, aa0); if (TSums.NormB) bb0 = Vector128.MultiplyAddEstimate(y, y, bb0);
         }
-        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
-        return (ab.Sum(), aa.Sum(), bb.Sum());
+        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); if (TSums.NormB) bb.Add(bb0 + bb1);
+        return (ab.Sum(), aa.Sum(), TSums.NormB ? bb.Sum() : 0);
     }
 
-    internal static (double, double, double) V256<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
+    internal static (double, double, double) V256<TLoad, T, TSums>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged where TSums : struct, ICosineSums
     {
         const int W = 8;
         const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
-            return V128<TLoad, T>(ref a, ref b, n);
+            return V128<TLoad, T, TSums>(ref a, ref b, n);
         // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
         nuint tail = ((n - 1) % W) + 1;
         nuint m = n - tail;
@@ -127,34 +165,34 @@ static class CosineKernel
             {
                 var x0 = TLoad.Load256(ref a, j); var y0 = TLoad.Load256(ref b, j);
                 var x1 = TLoad.Load256(ref a, j + W); var y1 = TLoad.Load256(ref b, j + W);
-                p0 = Vector256.MultiplyAddEstimate(x0, y0, p0); q0 = Vector256.MultiplyAddEstimate(x0, x0, q0); r0 = Vector256.MultiplyAddEstimate(y0, y0, r0);
-                p1 = Vector256.MultiplyAddEstimate(x1, y1, p1); q1 = Vector256.MultiplyAddEstimate(x1, x1, q1); r1 = Vector256.MultiplyAddEstimate(y1, y1, r1);
+                p0 = Vector256.MultiplyAddEstimate(x0, y0, p0); q0 = Vector256.MultiplyAddEstimate(x0, x0, q0); if (TSums.NormB) r0 = Vector256.MultiplyAddEstimate(y0, y0, r0);
+                p1 = Vector256.MultiplyAddEstimate(x1, y1, p1); q1 = Vector256.MultiplyAddEstimate(x1, x1, q1); if (TSums.NormB) r1 = Vector256.MultiplyAddEstimate(y1, y1, r1);
             }
-            ab.Add(p0 + p1); aa.Add(q0 + q1); bb.Add(r0 + r1);
+            ab.Add(p0 + p1); aa.Add(q0 + q1); if (TSums.NormB) bb.Add(r0 + r1);
         }
         var ab0 = Vector256<float>.Zero; var aa0 = ab0; var bb0 = ab0;
         for (; i + 2 * W <= m; i += 2 * W)
         {
             var x0 = TLoad.Load256(ref a, i); var y0 = TLoad.Load256(ref b, i);
             var x1 = TLoad.Load256(ref a, i + W); var y1 = TLoad.Load256(ref b, i + W);
-            ab0 = Vector256.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector256.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector256.MultiplyAddEstimate(y0, y0, bb0);
-            ab1 = Vector256.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector256.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector256.MultiplyAddEstimate(y1, y1, bb1);
+            ab0 = Vector256.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector256.MultiplyAddEstimate(x0, x0, aa0); if (TSums.NormB) bb0 = Vector256.MultiplyAddEstimate(y0, y0, bb0);
+            ab1 = Vector256.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector256.MultiplyAddEstimate(x1, x1, aa1); if (TSums.NormB) bb1 = Vector256.MultiplyAddEstimate(y1, y1, bb1);
         }
         if (i < m)
         {
             var x = TLoad.Load256(ref a, i); var y = TLoad.Load256(ref b, i);
-            ab0 = Vector256.MultiplyAddEstimate(x, y, ab0); aa0 = Vector256.MultiplyAddEstimate(x, x, aa0); bb0 = Vector256.MultiplyAddEstimate(y, y, bb0);
+            ab0 = Vector256.MultiplyAddEstimate(x, y, ab0); aa0 = Vector256.MultiplyAddEstimate(x, x, aa0); if (TSums.NormB) bb0 = Vector256.MultiplyAddEstimate(y, y, bb0);
         }
-        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
-        return (ab.Sum(), aa.Sum(), bb.Sum());
+        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); if (TSums.NormB) bb.Add(bb0 + bb1);
+        return (ab.Sum(), aa.Sum(), TSums.NormB ? bb.Sum() : 0);
     }
 
-    internal static (double, double, double) V512<TLoad, T>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged
+    internal static (double, double, double) V512<TLoad, T, TSums>(ref T a, ref T b, nuint n) where TLoad : struct, IElementLoader<T> where T : unmanaged where TSums : struct, ICosineSums
     {
         const int W = 16;
         const int Block = 2 * W * 2 * Reduce.BlockIterations;
         if (n < W)
-            return V256<TLoad, T>(ref a, ref b, n);
+            return V256<TLoad, T, TSums>(ref a, ref b, n);
         // As in Reduce: the last 1..W elements first, overlapping and masked; no tail loop.
         nuint tail = ((n - 1) % W) + 1;
         nuint m = n - tail;
@@ -173,26 +211,26 @@ static class CosineKernel
             {
                 var x0 = TLoad.Load512(ref a, j); var y0 = TLoad.Load512(ref b, j);
                 var x1 = TLoad.Load512(ref a, j + W); var y1 = TLoad.Load512(ref b, j + W);
-                p0 = Vector512.MultiplyAddEstimate(x0, y0, p0); q0 = Vector512.MultiplyAddEstimate(x0, x0, q0); r0 = Vector512.MultiplyAddEstimate(y0, y0, r0);
-                p1 = Vector512.MultiplyAddEstimate(x1, y1, p1); q1 = Vector512.MultiplyAddEstimate(x1, x1, q1); r1 = Vector512.MultiplyAddEstimate(y1, y1, r1);
+                p0 = Vector512.MultiplyAddEstimate(x0, y0, p0); q0 = Vector512.MultiplyAddEstimate(x0, x0, q0); if (TSums.NormB) r0 = Vector512.MultiplyAddEstimate(y0, y0, r0);
+                p1 = Vector512.MultiplyAddEstimate(x1, y1, p1); q1 = Vector512.MultiplyAddEstimate(x1, x1, q1); if (TSums.NormB) r1 = Vector512.MultiplyAddEstimate(y1, y1, r1);
             }
-            ab.Add(p0 + p1); aa.Add(q0 + q1); bb.Add(r0 + r1);
+            ab.Add(p0 + p1); aa.Add(q0 + q1); if (TSums.NormB) bb.Add(r0 + r1);
         }
         var ab0 = Vector512<float>.Zero; var aa0 = ab0; var bb0 = ab0;
         for (; i + 2 * W <= m; i += 2 * W)
         {
             var x0 = TLoad.Load512(ref a, i); var y0 = TLoad.Load512(ref b, i);
             var x1 = TLoad.Load512(ref a, i + W); var y1 = TLoad.Load512(ref b, i + W);
-            ab0 = Vector512.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector512.MultiplyAddEstimate(x0, x0, aa0); bb0 = Vector512.MultiplyAddEstimate(y0, y0, bb0);
-            ab1 = Vector512.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector512.MultiplyAddEstimate(x1, x1, aa1); bb1 = Vector512.MultiplyAddEstimate(y1, y1, bb1);
+            ab0 = Vector512.MultiplyAddEstimate(x0, y0, ab0); aa0 = Vector512.MultiplyAddEstimate(x0, x0, aa0); if (TSums.NormB) bb0 = Vector512.MultiplyAddEstimate(y0, y0, bb0);
+            ab1 = Vector512.MultiplyAddEstimate(x1, y1, ab1); aa1 = Vector512.MultiplyAddEstimate(x1, x1, aa1); if (TSums.NormB) bb1 = Vector512.MultiplyAddEstimate(y1, y1, bb1);
         }
         if (i < m)
         {
             var x = TLoad.Load512(ref a, i); var y = TLoad.Load512(ref b, i);
-            ab0 = Vector512.MultiplyAddEstimate(x, y, ab0); aa0 = Vector512.MultiplyAddEstimate(x, x, aa0); bb0 = Vector512.MultiplyAddEstimate(y, y, bb0);
+            ab0 = Vector512.MultiplyAddEstimate(x, y, ab0); aa0 = Vector512.MultiplyAddEstimate(x, x, aa0); if (TSums.NormB) bb0 = Vector512.MultiplyAddEstimate(y, y, bb0);
         }
-        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); bb.Add(bb0 + bb1);
-        return (ab.Sum(), aa.Sum(), bb.Sum());
+        ab.Add(ab0 + ab1); aa.Add(aa0 + aa1); if (TSums.NormB) bb.Add(bb0 + bb1);
+        return (ab.Sum(), aa.Sum(), TSums.NormB ? bb.Sum() : 0);
     }
 
     /// <summary>float64 lanes that a block's float32 sums fold into.</summary>

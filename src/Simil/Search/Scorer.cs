@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using Simil.Kernels;
 
 namespace Simil.Search;
@@ -12,6 +13,15 @@ interface IMetricKernel
     /// <summary>The one-to-one score of a row against the query (the kernels are symmetric bit for bit).</summary>
     static abstract float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query);
 
+    /// <summary>
+    /// What every row's score against <paramref name="query"/> would compute again: <c>‖q‖²</c> for
+    /// cosine and cosine distance, exactly as the one-to-one kernel sums it; 0 for the others.
+    /// </summary>
+    static abstract double QueryConstant(ReadOnlySpan<float> query);
+
+    /// <summary><see cref="Score(ReadOnlySpan{float}, ReadOnlySpan{float})"/> bit for bit, given <see cref="QueryConstant"/> of the query.</summary>
+    static abstract float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant);
+
     /// <summary>The score from <c>q·c</c>, <c>‖q‖²</c> and <c>‖c‖²</c>, in float64 (l2sq by the expansion, clamped at 0).</summary>
     static abstract double FromDot(double dot, double queryNorm, double rowNorm);
 }
@@ -22,12 +32,16 @@ static class MetricKernels
     public readonly struct Dot : IMetricKernel
     {
         public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Reduce.Run<DotOperator>(row, query);
+        public static double QueryConstant(ReadOnlySpan<float> query) => 0;
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant) => Score(row, query);
         public static double FromDot(double dot, double queryNorm, double rowNorm) => dot;
     }
 
     public readonly struct NegativeDot : IMetricKernel
     {
         public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => -(float)Reduce.Run<DotOperator>(row, query);
+        public static double QueryConstant(ReadOnlySpan<float> query) => 0;
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant) => Score(row, query);
         public static double FromDot(double dot, double queryNorm, double rowNorm) => -dot;
     }
 
@@ -37,6 +51,15 @@ static class MetricKernels
         {
             var (dot, normA, normB) = CosineKernel.Sums(row, query);
             return (float)CosineKernel.FromSums(dot, normA, normB);
+        }
+
+        // ‖q‖² summed as the kernel sums its second argument: the same FMAs in the same order.
+        public static double QueryConstant(ReadOnlySpan<float> query) => CosineKernel.DotAndNormA(query, query).NormA;
+
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant)
+        {
+            var (dot, normA) = CosineKernel.DotAndNormA(row, query);
+            return (float)CosineKernel.FromSums(dot, normA, queryConstant);
         }
 
         public static double FromDot(double dot, double queryNorm, double rowNorm) => CosineKernel.FromSums(dot, queryNorm, rowNorm);
@@ -50,24 +73,38 @@ static class MetricKernels
             return (float)(1.0 - CosineKernel.FromSums(dot, normA, normB));
         }
 
+        public static double QueryConstant(ReadOnlySpan<float> query) => Cosine.QueryConstant(query);
+
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant)
+        {
+            var (dot, normA) = CosineKernel.DotAndNormA(row, query);
+            return (float)(1.0 - CosineKernel.FromSums(dot, normA, queryConstant));
+        }
+
         public static double FromDot(double dot, double queryNorm, double rowNorm) => 1.0 - CosineKernel.FromSums(dot, queryNorm, rowNorm);
     }
 
     public readonly struct L2Squared : IMetricKernel
     {
         public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Reduce.Run<L2SquaredOperator>(row, query);
+        public static double QueryConstant(ReadOnlySpan<float> query) => 0;
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant) => Score(row, query);
         public static double FromDot(double dot, double queryNorm, double rowNorm) => Math.Max(0, queryNorm + rowNorm - 2.0 * dot);
     }
 
     public readonly struct L2 : IMetricKernel
     {
         public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Math.Sqrt(Reduce.Run<L2SquaredOperator>(row, query));
+        public static double QueryConstant(ReadOnlySpan<float> query) => 0;
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant) => Score(row, query);
         public static double FromDot(double dot, double queryNorm, double rowNorm) => Math.Sqrt(L2Squared.FromDot(dot, queryNorm, rowNorm));
     }
 
     public readonly struct L1 : IMetricKernel
     {
         public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => (float)Reduce.Run<L1Operator>(row, query);
+        public static double QueryConstant(ReadOnlySpan<float> query) => 0;
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query, double queryConstant) => Score(row, query);
         public static double FromDot(double dot, double queryNorm, double rowNorm) =>
             throw new NotSupportedException("l1 cannot be derived from a dot product");
     }
@@ -109,13 +146,15 @@ abstract class QueryScorer
 
     sealed class Typed<TMetric>(float[] query) : QueryScorer(query) where TMetric : struct, IMetricKernel
     {
-        public override float Score(ReadOnlySpan<float> row) => TMetric.Score(row, Query);
+        readonly double _constant = TMetric.QueryConstant(query);
+
+        public override float Score(ReadOnlySpan<float> row) => TMetric.Score(row, Query, _constant);
 
         public override void ScoreBlock(EmbeddingMatrix rows, int first, Span<float> scores)
         {
             var buffer = rows.IsFloat64 ? new float[rows.Dimensions] : null;
             for (int i = 0; i < scores.Length; i++)
-                scores[i] = TMetric.Score(RowAsFloat32(rows, first + i, buffer), Query);
+                scores[i] = TMetric.Score(RowAsFloat32(rows, first + i, buffer), Query, _constant);
         }
 
         public override void Scan(EmbeddingMatrix rows, int from, int to, TopK top)
@@ -125,13 +164,41 @@ abstract class QueryScorer
             {
                 // Float64 rows are narrowed one at a time into one buffer: no float32 copy of the corpus.
                 var buffer = new float[rows.Dimensions];
-                for (int i = from; i < to; i++)
-                    top.Add(TMetric.Score(RowAsFloat32(rows, i, buffer), query), i);
+                for (int r = from; r < to; r++)
+                    top.Add(TMetric.Score(RowAsFloat32(rows, r, buffer), query, _constant), r);
                 return;
             }
             var storage = rows.Rows;
-            for (int i = from; i < to; i++)
-                top.Add(TMetric.Score(storage.Row<float>(i), query), i);
+            int stop = Math.Max(from, to - PrefetchAhead);
+            int i = from;
+            for (; i < stop; i++)
+            {
+                Prefetch(storage.Row<float>(i + PrefetchAhead));
+                top.Add(TMetric.Score(storage.Row<float>(i), query, _constant), i);
+            }
+            for (; i < to; i++)
+                top.Add(TMetric.Score(storage.Row<float>(i), query, _constant), i);
+        }
+
+        /// <summary>
+        /// Rows a scan asks for ahead of the one it scores: a row's reduction and heap step leave too
+        /// few rows in flight in the out-of-order window to keep memory busy (cosine reached 70–76 %
+        /// of the read bandwidth without, ~100 % with; Xeon, 384 dims).
+        /// </summary>
+        const int PrefetchAhead = 8;
+
+        /// <summary>Asks for every cache line of <paramref name="row"/> (a hint: never faults, changes no result).</summary>
+        static unsafe void Prefetch(ReadOnlySpan<float> row)
+        {
+            if (!Sse.IsSupported)
+                return;
+            fixed (float* p = row)
+            {
+                byte* start = (byte*)p;
+                int bytes = row.Length * sizeof(float);
+                for (int offset = 0; offset < bytes; offset += 64)
+                    Sse.Prefetch0(start + offset);
+            }
         }
 
         static ReadOnlySpan<float> RowAsFloat32(EmbeddingMatrix rows, int row, float[]? buffer)
