@@ -22,13 +22,12 @@ command -v afl-fuzz >/dev/null || { echo "fuzz/run.sh: afl-fuzz not found (apt-g
 
 rm -rf "$bin"
 dotnet publish "$root/fuzz/Simil.Fuzz" -c Release -o "$bin" >/dev/null
-# Only the library is instrumented: coverage of Simil's code, not of the harness or the runtime.
-DOTNET_ROLL_FORWARD=Major "$tools/sharpfuzz" "$bin/Simil.Core.dll"
-
 corpus="$root/fuzz/corpus/$target"
-if [ ! -d "$corpus" ]; then
+if [ ! -d "$corpus" ]; then   # seeds come from the uninstrumented build (instrumented code needs AFL)
   dotnet "$bin/Simil.Fuzz.dll" seed "$root/fuzz/corpus" "$root/../shared/data/gensim"
 fi
+# Only the library is instrumented: coverage of Simil's code, not of the harness or the runtime.
+DOTNET_ROLL_FORWARD=Major "$tools/sharpfuzz" "$bin/Simil.Core.dll"
 
 findings="$out/findings"
 rm -rf "$findings"

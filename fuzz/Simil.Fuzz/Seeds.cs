@@ -10,7 +10,7 @@ static class Seeds
     public static void Write(string dir, string? gensim)
     {
         var random = new Random(5);
-        var keys = new[] { "king", "queen", "man", "woman", "x y" };
+        var keys = new[] { "king", "queen", "man", "woman", "café" };
         var small = EmbeddingMatrix.Create(Enumerable.Range(0, 5 * 4).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(), 4, keys);
         var wide = EmbeddingMatrix.Create(Enumerable.Range(0, 3 * 20).Select(i => i % 7 == 0 ? 0f : (float)random.NextDouble()).ToArray(), 20);
         var float64 = EmbeddingMatrix.Create(Enumerable.Range(0, 6).Select(i => i * 0.5).ToArray(), 3);
@@ -34,7 +34,7 @@ static class Seeds
             Put("text", name + ".txt", Written(m, VectorFileFormat.Text));
             Put("csv", name + ".csv", Written(m, VectorFileFormat.Csv));
             Put("tsv", name + ".tsv", Written(m, VectorFileFormat.Tsv));
-            Put("fvecs", name + ".fvecs", Written(m, VectorFileFormat.Fvecs));
+            Put("fvecs", name + ".fvecs", Fvecs(m));
             Put("jsonl", name + ".jsonl", Written(m, VectorFileFormat.JsonLines));
         }
         Put("npy", "one-dimension.npy", Written(EmbeddingMatrix.Create([1f, 2f, 3f], 3), VectorFileFormat.Npy));
@@ -52,7 +52,9 @@ static class Seeds
         Put("word2vec-text", "small.txt", Written(small, VectorFileFormat.Word2VecText));
         Put("word2vec-binary", "small.bin", Written(small, VectorFileFormat.Word2VecBinary));
         Put("sniff", "small.bin", Written(small, VectorFileFormat.Word2VecBinary));
-        Put("glove", "small.txt", Written(small, VectorFileFormat.GloVe));
+        // GloVe is word2vec text without its header line.
+        var word2vec = Encoding.UTF8.GetString(Written(small, VectorFileFormat.Word2VecText));
+        Put("glove", "small.txt", Encoding.UTF8.GetBytes(word2vec[(word2vec.IndexOf('\n') + 1)..]));
         Put("fasttext", "small.vec", Written(small, VectorFileFormat.Word2VecText));
         Put("plain", "lines.txt", "A man is playing a guitar.\nA woman slices an onion.\n\n  spaced  \n"u8.ToArray());
         Put("jsonl", "texts.jsonl", "{\"id\": \"a\", \"text\": \"hello\"}\n{\"id\": 2, \"vector\": [1, 2.5e-3, -3]}\n"u8.ToArray());
@@ -80,6 +82,19 @@ static class Seeds
         PutIndex("hnsw.simil", HnswIndex.Build(small, Metric.L2Squared));
         PutIndex("int8-rescore.simil", new FlatIndex(wide, Metric.Dot, new IndexCompression(Precision.Int8, KeepFloat32: true)));
         PutIndex("binary.simil", new FlatIndex(wide, Metric.Cosine, new IndexCompression(Precision.Binary)));
+    }
+
+    /// <summary>.fvecs: each row as an int32 dimension count and its float32 values (Simil writes no fvecs).</summary>
+    static byte[] Fvecs(EmbeddingMatrix m)
+    {
+        var bytes = new List<byte>();
+        for (int r = 0; r < m.Count; r++)
+        {
+            bytes.AddRange(BitConverter.GetBytes(m.Dimensions));
+            foreach (float v in m[r])
+                bytes.AddRange(BitConverter.GetBytes(v));
+        }
+        return [.. bytes];
     }
 
     /// <summary>The first <paramref name="lines"/> lines of a file, a word2vec header's count rewritten when there is one.</summary>

@@ -131,6 +131,10 @@ static unsafe partial class NpyReader
         long dataOffset = 8 + lengthSize + headerLength;
         if (headerLength > 1 << 20 || (stream.CanSeek && dataOffset > stream.Length))
             throw FileError.Byte(file, 8, $"the header claims {headerLength} bytes, more than the file holds");
+        // The shortest header NumPy accepts holds descr, fortran_order and shape: far more than the
+        // bytes already read past the length field (found by fuzzing: a length of 0).
+        if (headerLength < got - 8 - lengthSize)
+            throw FileError.Byte(file, 8, $"the header claims {headerLength} bytes, too few to hold a .npy header");
         var header = new byte[headerLength];
         int already = got - 8 - lengthSize;
         prefix[(8 + lengthSize)..got].CopyTo(header);
