@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using Simil.IO;
 
@@ -30,6 +32,7 @@ public static class FuzzTargets
         ["sniff"] = data => Read(data, "fuzz", null),
         ["literal"] = Literal,
         ["index"] = Index,
+        ["index-rehashed"] = data => Index(Rehash(data)),
     };
 
     /// <summary>Bytes a target may allocate (all threads) beyond 256 × the input: more is a finding.</summary>
@@ -64,6 +67,36 @@ public static class FuzzTargets
     {
         var values = VectorLiteral.Parse(Encoding.UTF8.GetString(data), "fuzz");
         _ = Similarity.Dot(values, values);
+    }
+
+    /// <summary>
+    /// The bytes with every checksum an index file carries made right again (each section's whose
+    /// range lies in the file, then the header's; docs/index-format.md): without this nearly every
+    /// mutation stops at a checksum, and the structure behind it (header JSON, section table, string
+    /// tables, graph lists) is never reached. A valid file comes back unchanged.
+    /// </summary>
+    public static byte[] Rehash(byte[] data)
+    {
+        var d = (byte[])data.Clone();
+        if (d.Length < 32)
+            return d;
+        uint sections = BinaryPrimitives.ReadUInt32LittleEndian(d.AsSpan(12));
+        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(d.AsSpan(16));
+        long tableEnd = 32 + 32L * sections;
+        if (sections > 64 || tableEnd + headerLength > d.Length)
+            return d;
+        for (int i = 0; i < sections; i++)
+        {
+            var entry = d.AsSpan(32 + 32 * i, 32);
+            long offset = BinaryPrimitives.ReadInt64LittleEndian(entry[8..]), length = BinaryPrimitives.ReadInt64LittleEndian(entry[16..]);
+            if (offset >= 0 && length >= 0 && offset <= d.Length && length <= d.Length - offset)
+                BinaryPrimitives.WriteUInt64LittleEndian(entry[24..], XxHash3.HashToUInt64(d.AsSpan((int)offset, (int)length)));
+        }
+        var hash = new XxHash3();
+        hash.Append(d.AsSpan(0, 24));
+        hash.Append(d.AsSpan(32, (int)(tableEnd - 32 + headerLength)));
+        BinaryPrimitives.WriteUInt64LittleEndian(d.AsSpan(24), hash.GetCurrentHashAsUInt64());
+        return d;
     }
 
     /// <summary>An index file: opened, verified and searched (a query of ones, k = 3) from a temporary file.</summary>

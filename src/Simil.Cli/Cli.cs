@@ -42,6 +42,15 @@ static class Cli
         {
             return Fail(BadInput, e.Message);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // A path the user named that cannot be opened (a folder, no permission) is bad input too.
+            return Fail(BadInput, e.Message);
+        }
+        catch (IOException e) when (e is not EndOfStreamException)
+        {
+            return Fail(BadInput, e.Message);
+        }
         catch (OperationCanceledException)
         {
             return Fail(Failure, "cancelled");

@@ -30,7 +30,8 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(save);
         // The extension stays last: some writers choose the format from it.
         var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}{Path.GetExtension(full)}");
+        var folder = Path.GetDirectoryName(full)!;
+        var temporary = Path.Combine(folder, $"{TemporaryPrefix(full)}{Environment.ProcessId}-{Guid.NewGuid():N}{Path.GetExtension(full)}");
         try
         {
             save(temporary);
@@ -38,10 +39,56 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException))
+        {
+            // A full disk, a quota, a read-only folder: one line naming the file; the old file is untouched.
+            throw new InputException(path, $"cannot be written ({e.Message.Split(" : ")[0].TrimEnd('.')}); {(File.Exists(full) ? "the old file is unchanged" : "nothing was written")}");
+        }
         finally
         {
             if (File.Exists(temporary))
                 File.Delete(temporary);
+        }
+        RemoveAbandoned(full);
+    }
+
+    static string TemporaryPrefix(string full) => $".{Path.GetFileName(full)}.tmp-";
+
+    /// <summary>
+    /// Deletes temporary files of earlier writes of <paramref name="full"/> whose writer is gone (a
+    /// killed process cannot clean up after itself); a live writer's file is left alone.
+    /// </summary>
+    static void RemoveAbandoned(string full)
+    {
+        var prefix = TemporaryPrefix(full);
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, prefix + "*"))
+            {
+                var rest = Path.GetFileName(file).AsSpan(prefix.Length);
+                int dash = rest.IndexOf('-');
+                if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !IsRunning(pid))
+                    File.Delete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Cleaning up is a courtesy: the write itself has succeeded.
+        }
+    }
+
+    static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+            return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 }

@@ -13,6 +13,13 @@ static class FileError
 
     public static InputException Byte(string file, long offset, string message) => At(file, $"byte {offset}", message);
 
+    /// <summary>Why <paramref name="path"/> could not be opened, in words: a directory, missing, not permitted, or the system's reason.</summary>
+    public static InputException Opening(string path, Exception e) => new(path,
+        Directory.Exists(path) ? "is a directory, not a file"
+        : e is FileNotFoundException or DirectoryNotFoundException ? "no such file"
+        : e is UnauthorizedAccessException ? "permission denied"
+        : e.Message);
+
     [DoesNotReturn]
     public static void ThrowTooLarge(string file, string place, long rows, long dimensions) =>
         throw At(file, place, $"{rows} rows × {dimensions} dimensions is more values than one matrix can hold ({Array.MaxLength})");

@@ -11,7 +11,7 @@ static class TextFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
+            throw FileError.Opening(path, e);
         }
     }
 }

@@ -28,7 +28,7 @@ public static class VectorFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
+            throw FileError.Opening(path, e);
         }
         using (stream)
             return Read(stream, path, options);

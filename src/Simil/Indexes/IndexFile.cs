@@ -59,7 +59,15 @@ sealed unsafe class IndexFile : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         // FileShare.Delete: a writer may rename a new file over this one while it is open; this map keeps the old one.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw IO.FileError.Opening(path, e);
+        }
         long length = stream.Length;
         if (length < IndexFormat.PreambleBytes)
         {

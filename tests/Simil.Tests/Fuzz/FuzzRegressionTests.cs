@@ -33,6 +33,18 @@ public sealed class FuzzRegressionTests
                 Directory.EnumerateFiles(Repository.Path("fuzz", "corpus", target)).Any(), $"fuzz/corpus/{target} is missing or empty");
     }
 
+    [Fact]
+    public void Rehashing_a_valid_index_file_changes_nothing()
+    {
+        var seeds = Directory.GetFiles(Repository.Path("fuzz", "corpus", "index"), "*.simil");
+        Assert.NotEmpty(seeds);
+        foreach (var seed in seeds)
+        {
+            var bytes = File.ReadAllBytes(seed);
+            Assert.Equal(bytes, FuzzTargets.Rehash(bytes));
+        }
+    }
+
     // The timeout is a guard against a hang coming back (an endless loop), not a speed test.
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Inputs))]
