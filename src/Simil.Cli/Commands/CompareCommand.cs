@@ -48,6 +48,8 @@ static class CompareCommand
     static int Run(string a, string b, string metricText, string? vectorsFile, string? inputFormat, string model, bool json)
     {
         var metrics = MetricList.Parse(metricText);
+        if (inputFormat is not null && vectorsFile is null)
+            throw new InputException("--input-format", $"'{inputFormat}' describes a --vectors file, and none was given");
         if (vectorsFile is not null)
         {
             var matrix = KeyedVectors.LoadKeyed(vectorsFile, inputFormat);

@@ -125,4 +125,27 @@ public sealed class BadInputTests
     [Fact]
     public void A_missing_file_is_named() =>
         Assert.Equal("/no/such/file.npy: no such file", Assert.Throws<InputException>(() => VectorFile.Read("/no/such/file.npy")).Message);
+
+    // Found by fuzzing (fuzz/crashes/npy): a version-1 header length of 0 threw from a span copy.
+    [Fact]
+    public void An_npy_header_length_too_short_for_a_header_names_the_byte()
+    {
+        var bytes = new byte[64];
+        bytes[0] = 0x93;
+        "NUMPY"u8.CopyTo(bytes.AsSpan(1));
+        bytes[6] = 1;
+        AssertMessage(Fails(bytes, "short.npy", VectorFileFormat.Npy), "short.npy", "byte 8", "too few to hold a .npy header");
+    }
+
+    [Fact]
+    public void A_vector_literal_of_ten_million_numbers_is_read()
+    {
+        var text = new StringBuilder("[");
+        for (int i = 0; i < 10_000_000; i++)
+            text.Append(i % 10).Append(',');
+        text[^1] = ']';
+        var values = VectorLiteral.Parse(text.ToString(), "A");
+        Assert.Equal(10_000_000, values.Length);
+        Assert.Equal(9f, values[^1]);
+    }
 }
