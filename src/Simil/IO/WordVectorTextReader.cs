@@ -63,6 +63,11 @@ static class WordVectorTextReader
             slots = declaredRows;   // too few lines: found below, with its line number
         if (slots * dims > Array.MaxLength)
             FileError.ThrowTooLarge(file, "line 1", slots, dims);
+        // Each value takes at least two bytes ('1 '): the slots are refused before they are reserved
+        // when the file cannot hold them (found by fuzzing: a header '0 415119976' over blank lines
+        // reserved 6.6 GB for a 20-byte file).
+        if (slots * (2L * dims + 2) > 2 * fileLength + (1 << 20))
+            throw FileError.Line(file, 1, $"{expectation} {dims} values a row; {slots} lines of them are far more than a {fileLength}-byte file can hold");
         long firstDataLine = expectHeader ? 2 : 1;
 
         var data = sink.Reserve<float>(slots * dims);

@@ -148,4 +148,14 @@ public sealed class BadInputTests
         Assert.Equal(10_000_000, values.Length);
         Assert.Equal(9f, values[^1]);
     }
+
+    // Found by fuzzing (fuzz/crashes/word2vec-text): the header's row count of 0 passed the size check,
+    // and the blank lines after it reserved 4 × 415,119,976 floats.
+    [Fact]
+    public void A_word2vec_header_with_more_dimensions_than_the_file_can_hold_is_refused_before_reserving()
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        AssertMessage(Fails("0\r\r415119976\n\n\u0012\n\n\n8#", "wide.vec", VectorFileFormat.Word2VecText), "wide.vec", "line 1", "415119976 values a row");
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20);
+    }
 }
