@@ -46,6 +46,10 @@ static class IndexHeader
     /// <summary>Reads a header; every missing or mistyped member is one error naming it.</summary>
     public static IndexInfo Parse(ReadOnlySpan<byte> bytes, string file, long headerOffset)
     {
+        // JsonDocument checks UTF-8 inside strings only when a string is read, and then throws
+        // InvalidOperationException (found by fuzzing, with the checksums made right): check first.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw Bad(file, headerOffset, "the JSON header is not valid UTF-8");
         try
         {
             using var document = JsonDocument.Parse(bytes.ToArray());
