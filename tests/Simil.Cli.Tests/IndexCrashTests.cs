@@ -5,7 +5,7 @@ namespace Simil.Cli.Tests;
 
 /// <summary>
 /// Index files survive what happens to the process writing them: killed at random moments (SIGKILL,
-/// 200 times over <c>index add</c> and <c>index build</c>), a full disk, and readers in this and
+/// 200 times over <c>index add</c> and <c>index build</c>, half of them while the new file is written), a full disk, and readers in this and
 /// other processes while another process adds rows. Tested by doing it, not by reasoning.
 /// </summary>
 public sealed class IndexCrashTests
@@ -84,14 +84,23 @@ public sealed class IndexCrashTests
         }
 
         var random = new Random(14);
-        int kills = 0, killedOld = 0, killedNew = 0;
+        int kills = 0, killedOld = 0, killedNew = 0, midWrite = 0;
         for (int round = 0; round < 200; round++)
         {
             var (kind, args, oldBytes, oldState, newStates, seconds) = cases[round % cases.Count];
             string target = args[1] == "add" ? args[2] : args[^3];
             await File.WriteAllBytesAsync(target, oldBytes, token);
+            int temporaries = Directory.GetFiles(files.Folder, "*.tmp-*").Length;
             using var process = Start(args);
-            await Task.Delay(TimeSpan.FromSeconds(seconds * random.NextDouble() * 1.1), token);
+            if (round % 2 == 0)
+                await Task.Delay(TimeSpan.FromSeconds(seconds * random.NextDouble() * 1.1), token);   // any moment of the run
+            else
+            {
+                // The write itself: wait for the temporary file to appear, then up to 20 ms more.
+                while (!process.HasExited && Directory.GetFiles(files.Folder, "*.tmp-*").Length == temporaries)
+                    await Task.Delay(1, token);
+                await Task.Delay(random.Next(0, 20), token);
+            }
             bool running = !process.HasExited;
             if (running)
             {
@@ -99,6 +108,9 @@ public sealed class IndexCrashTests
                 kills++;
             }
             await process.WaitForExitAsync(token);
+            // A temporary file left behind: the kill landed while the new index was being written.
+            if (Directory.GetFiles(files.Folder, "*.tmp-*").Length > temporaries)
+                midWrite++;
             var (count, top) = Inspect(target, query);
             bool isOld = count == oldState.Item1;
             Assert.True(isOld || count == newStates[0].Item1, $"round {round} ({kind} {args[1]}): {count} rows is neither the old nor the new count");
@@ -111,8 +123,8 @@ public sealed class IndexCrashTests
                 killedNew++;
         }
         // The kills must have landed during the writes, or this tested nothing.
-        TestContext.Current.TestOutputHelper?.WriteLine($"200 rounds: {kills} kills (SIGKILL) while running; {killedOld} left the old index, {killedNew} the new one; every index opened, verified and answered as one of the two");
-        Assert.True(kills >= 100 && killedOld > 0, $"{kills} kills, {killedOld} left the old state, {killedNew} the new one");
+        TestContext.Current.TestOutputHelper?.WriteLine($"200 rounds: {kills} kills (SIGKILL) while running, {midWrite} of them while the new file was being written; {killedOld} left the old index, {killedNew} the new one; every index opened, verified and answered as one of the two");
+        Assert.True(kills >= 100 && killedOld > 0 && midWrite > 0, $"{kills} kills, {midWrite} mid-write, {killedOld} left the old state, {killedNew} the new one");
 
         // A successful write removes what killed writers left behind.
         foreach (var c in cases.Where(c => c.Args[1] == "add"))
