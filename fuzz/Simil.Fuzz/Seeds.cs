@@ -18,7 +18,7 @@ static class Seeds
         void Put(string target, string name, byte[] bytes)
         {
             Directory.CreateDirectory(Path.Combine(dir, target));
-            File.WriteAllBytes(Path.Combine(dir, target, name), bytes);
+            AtomicFile.Write(Path.Combine(dir, target, name), stream => stream.Write(bytes));
         }
         byte[] Written(EmbeddingMatrix m, VectorFileFormat format)
         {

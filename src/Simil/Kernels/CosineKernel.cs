@@ -21,16 +21,7 @@ static class CosineKernel
     public static (double Dot, double NormA, double NormB) Sums<TLoad, T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where TLoad : struct, IElementLoader<T> where T : unmanaged
     {
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T rb = ref MemoryMarshal.GetReference(b);
-        nuint n = (nuint)a.Length;
-        return KernelDispatch.Active switch
-        {
-            KernelPath.Vector512 => V512<TLoad, T, AllSums>(ref ra, ref rb, n),
-            KernelPath.Vector256 => V256<TLoad, T, AllSums>(ref ra, ref rb, n),
-            KernelPath.Vector128 => V128<TLoad, T, AllSums>(ref ra, ref rb, n),
-            _ => Scalar<TLoad, T, AllSums>(ref ra, ref rb, n),
-        };
+        return Dispatch<TLoad, T, AllSums>(a, b);
     }
 
     /// <summary>
@@ -41,17 +32,25 @@ static class CosineKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (double Dot, double NormA) DotAndNormA(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        ref float ra = ref MemoryMarshal.GetReference(a);
-        ref float rb = ref MemoryMarshal.GetReference(b);
-        nuint n = (nuint)a.Length;
-        var (dot, normA, _) = KernelDispatch.Active switch
-        {
-            KernelPath.Vector512 => V512<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
-            KernelPath.Vector256 => V256<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
-            KernelPath.Vector128 => V128<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
-            _ => Scalar<Float32Loader, float, WithoutNormB>(ref ra, ref rb, n),
-        };
+        var (dot, normA, _) = Dispatch<Float32Loader, float, WithoutNormB>(a, b);
         return (dot, normA);
+    }
+
+    /// <summary>The kernel of the active path for the sums <typeparamref name="TSums"/> selects.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (double, double, double) Dispatch<TLoad, T, TSums>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+        where TLoad : struct, IElementLoader<T> where T : unmanaged where TSums : struct, ICosineSums
+    {
+        ref T ra = ref MemoryMarshal.GetReference(a);
+        ref T rb = ref MemoryMarshal.GetReference(b);
+        nuint n = (nuint)a.Length;
+        return KernelDispatch.Active switch
+        {
+            KernelPath.Vector512 => V512<TLoad, T, TSums>(ref ra, ref rb, n),
+            KernelPath.Vector256 => V256<TLoad, T, TSums>(ref ra, ref rb, n),
+            KernelPath.Vector128 => V128<TLoad, T, TSums>(ref ra, ref rb, n),
+            _ => Scalar<TLoad, T, TSums>(ref ra, ref rb, n),
+        };
     }
 
     /// <summary>Which sums a kernel instance computes (a type, so that the JIT drops the unused one).</summary>
