@@ -38,28 +38,65 @@ readonly struct Float32Loader : IElementLoader<float>
 
 /// <summary>
 /// IEEE binary16 (<see cref="Half"/>) widened exactly into float32 lanes with integer operations
-/// (no FP16 instructions are exposed in .NET 10): the 15 magnitude bits shifted into a float32's
-/// exponent and mantissa give the value × 2⁻¹¹², which one exact multiplication by 2¹¹² restores —
-/// subnormal halves included; infinities and NaNs (exponent 31) get float32's all-ones exponent;
-/// the sign bit is moved across.
+/// (.NET 10 exposes no F16C or FP16 conversion): each pattern is sign-extended to 32 bits and
+/// shifted left by 13, which puts the 15 magnitude bits in a float32's exponent and mantissa and
+/// copies of the sign in bits 28–31; clearing bits 28–30 leaves a float32 worth the value × 2⁻¹¹²
+/// with the right sign, and one exact multiplication by 2¹¹² restores it, subnormal halves
+/// included. Exponent 31 (infinities and NaNs, whose product would be ±2¹⁶·(1 + m)) gets
+/// float32's all-ones exponent with the mantissa kept. Four vector operations and a masked OR
+/// per vector (the zero-extending form took eight).
 /// </summary>
 readonly struct Float16Loader : IElementLoader<Half>
 {
-    const uint Magnitude = 0x7FFF, Sign = 0x8000, InfinityOrNaN = 0x7C00;
+    const int Clear = unchecked((int)0x8FFF_FFFF), Exponent = 0x0F80_0000, AllOnes = 0x7F80_0000;
     const float Scale = 5.192296858534828e33f;   // 2^112
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load(ref Half source, nuint index) => (float)Unsafe.Add(ref source, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Load128(ref Half source, nuint index) =>
-        Widen(Vector128.WidenLower(Vector128.Create(Vector64.LoadUnsafe(ref Unsafe.As<Half, ushort>(ref source), index), Vector64<ushort>.Zero)));
+    public static Vector128<float> Load128(ref Half source, nuint index)
+    {
+        ref short bits = ref Unsafe.As<Half, short>(ref source);
+        var h = Sse41.IsSupported
+            ? Sse41.ConvertToVector128Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref bits, index)))).AsInt16())
+            : Vector128.WidenLower(Vector128.Create(Vector64.LoadUnsafe(ref bits, index), Vector64<short>.Zero));
+        var s = h << 13;
+        var value = (s & Vector128.Create(Clear)).AsSingle() * Vector128.Create(Scale);
+        var special = Vector128.Equals(s & Vector128.Create(Exponent), Vector128.Create(Exponent));
+        return Vector128.ConditionalSelect(special.AsSingle(), (value.AsInt32() | Vector128.Create(AllOnes)).AsSingle(), value);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Load256(ref Half source, nuint index) => Widen(ZeroExtend256(ref Unsafe.As<Half, ushort>(ref source), index));
+    public static Vector256<float> Load256(ref Half source, nuint index)
+    {
+        ref short bits = ref Unsafe.As<Half, short>(ref source);
+        var h = Avx2.IsSupported
+            ? Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref bits, index))
+            : Vector256.WidenLower(Vector256.Create(Vector128.LoadUnsafe(ref bits, index), Vector128<short>.Zero));
+        var s = h << 13;
+        var value = (s & Vector256.Create(Clear)).AsSingle() * Vector256.Create(Scale);
+        var special = Vector256.Equals(s & Vector256.Create(Exponent), Vector256.Create(Exponent));
+        return Vector256.ConditionalSelect(special.AsSingle(), (value.AsInt32() | Vector256.Create(AllOnes)).AsSingle(), value);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load512(ref Half source, nuint index) => Widen(ZeroExtend512(ref Unsafe.As<Half, ushort>(ref source), index));
+    public static Vector512<float> Load512(ref Half source, nuint index)
+    {
+        ref short bits = ref Unsafe.As<Half, short>(ref source);
+        Vector512<int> h;
+        if (Avx512F.IsSupported)
+            h = Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref bits, index));
+        else
+        {
+            var raw = Vector256.LoadUnsafe(ref bits, index);
+            h = Vector512.Create(Vector256.WidenLower(raw), Vector256.WidenUpper(raw));
+        }
+        var s = h << 13;
+        var value = (s & Vector512.Create(Clear)).AsSingle() * Vector512.Create(Scale);
+        var special = Vector512.Equals(s & Vector512.Create(Exponent), Vector512.Create(Exponent));
+        return Vector512.ConditionalSelect(special.AsSingle(), (value.AsInt32() | Vector512.Create(AllOnes)).AsSingle(), value);
+    }
 
     /// <summary>Eight 16-bit patterns zero-extended to 32 bits: one <c>vpmovzxwd</c> where AVX2 has it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,36 +112,6 @@ readonly struct Float16Loader : IElementLoader<Half>
             return Avx512F.ConvertToVector512UInt32(Vector256.LoadUnsafe(ref source, index));
         var bits = Vector256.LoadUnsafe(ref source, index);
         return Vector512.Create(Vector256.WidenLower(bits), Vector256.WidenUpper(bits));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector128<float> Widen(Vector128<uint> h)
-    {
-        var magnitude = h & Vector128.Create(Magnitude);
-        var value = (magnitude << 13).AsSingle() * Vector128.Create(Scale);
-        var special = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(InfinityOrNaN));
-        var bits = Vector128.ConditionalSelect(special, (magnitude << 13) | Vector128.Create(0x7F80_0000u), value.AsUInt32());
-        return (bits | ((h & Vector128.Create(Sign)) << 16)).AsSingle();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Widen(Vector256<uint> h)
-    {
-        var magnitude = h & Vector256.Create(Magnitude);
-        var value = (magnitude << 13).AsSingle() * Vector256.Create(Scale);
-        var special = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(InfinityOrNaN));
-        var bits = Vector256.ConditionalSelect(special, (magnitude << 13) | Vector256.Create(0x7F80_0000u), value.AsUInt32());
-        return (bits | ((h & Vector256.Create(Sign)) << 16)).AsSingle();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Widen(Vector512<uint> h)
-    {
-        var magnitude = h & Vector512.Create(Magnitude);
-        var value = (magnitude << 13).AsSingle() * Vector512.Create(Scale);
-        var special = Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(InfinityOrNaN));
-        var bits = Vector512.ConditionalSelect(special, (magnitude << 13) | Vector512.Create(0x7F80_0000u), value.AsUInt32());
-        return (bits | ((h & Vector512.Create(Sign)) << 16)).AsSingle();
     }
 }
 
