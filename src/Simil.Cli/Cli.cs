@@ -65,7 +65,8 @@ static class Cli
 
     static int Fail(int code, string message)
     {
-        Console.Error.WriteLine($"simil: {message}");
+        // A postgres:// source may carry a password; no message ever shows it.
+        Console.Error.WriteLine($"simil: {Postgres.PostgresSource.RedactPasswords(message)}");
         return code;
     }
 }

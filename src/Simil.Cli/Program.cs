@@ -14,5 +14,6 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     EvaluateCommand.Create(),
     ExplainCommand.Create(),
     AdviseCommand.Create(),
+    AuditCommand.Create(),
 };
 return Cli.Run(root, args);

@@ -35,6 +35,13 @@ if [ ! -f "$(${bin}/pg_config --pkglibdir)/vector.so" ]; then
 fi
 chown postgres "$dir"
 su postgres -s /bin/sh -c "$bin/initdb -D '$dir/data' -A trust -U postgres >/dev/null"
+# The postgres superuser connects without a password (tests set the server up); every other
+# role must give one (scram-sha-256), so that "authentication refused" is a real refusal.
+cat > "$dir/data/pg_hba.conf" <<'HBA'
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+HBA
 su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir/data' -o '-p $port -k $dir -c listen_addresses=127.0.0.1' -l '$dir/server.log' -w start >/dev/null"
 su postgres -s /bin/sh -c "$bin/psql -h 127.0.0.1 -p $port -U postgres -qc 'CREATE DATABASE simil' && $bin/psql -h 127.0.0.1 -p $port -U postgres -d simil -qc 'CREATE EXTENSION vector'"
 echo "postgres://postgres@127.0.0.1:$port/simil"

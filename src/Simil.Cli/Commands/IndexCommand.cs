@@ -13,7 +13,7 @@ static class IndexCommand
 {
     public static Command Create() => new("index", "Build, extend, describe and check index files (.simil): a collection embedded or read once, searched many times.")
     {
-        Build(), Add(), Info(), Verify(),
+        Build(), Add(), Info(), Verify(), IndexExportCommand.Create(),
     };
 
     static Command Build()
@@ -89,6 +89,8 @@ static class IndexCommand
     /// <summary>The rows of a file, and the model that embedded them (null for vectors).</summary>
     static (EmbeddingMatrix Rows, string? Model) Read(string file, string? inputFormat, string model, CancellationToken token)
     {
+        if (Postgres.PostgresSource.IsUri(file))
+            return (KeyedVectors.ReadTable(file, inputFormat, token), null);
         var content = KeyedVectors.Load(file, inputFormat);
         if (content.Vectors is { } vectors)
             return (vectors, null);
@@ -110,9 +112,15 @@ static class IndexCommand
         {
             string path = parse.GetValue(index)!, file = parse.GetValue(input)!;
             using var existing = KeyedVectors.OpenIndex(path);
-            var content = KeyedVectors.Load(file, parse.GetValue(inputFormat));
+            var content = Postgres.PostgresSource.IsUri(file) ? null : KeyedVectors.Load(file, parse.GetValue(inputFormat));
             EmbeddingMatrix more;
-            if (content.Texts is not null)
+            if (content is null)
+            {
+                more = KeyedVectors.ReadTable(file, parse.GetValue(inputFormat), token);
+                if (existing.Model is not null)
+                    throw new InputException(file, $"holds vectors, but {path} was built from texts by {existing.Model}; add texts (one per line)");
+            }
+            else if (content.Texts is not null)
             {
                 if (existing.Model is null)
                     throw new InputException(file, $"holds texts, but {path} was built from vectors (no model); add vectors of {existing.Dimensions} dimensions");

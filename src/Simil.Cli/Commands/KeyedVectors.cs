@@ -1,4 +1,5 @@
 using Simil.IO;
+using Simil.Postgres;
 
 namespace Simil.Cli.Commands;
 
@@ -21,7 +22,20 @@ static class KeyedVectors
     /// <summary>The file's vectors, or its texts embedded by the model (with a progress bar on a terminal).</summary>
     public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator,
         CancellationToken token, bool keepFloat64 = false) =>
-        inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
+        PostgresSource.IsUri(file) ? ReadTable(file, inputFormat, token)
+        : inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
+
+    /// <summary>
+    /// A <c>postgres://</c> source's rows, streamed by binary COPY (docs/postgres.md), with a
+    /// progress line on a terminal; the source is named without its password.
+    /// </summary>
+    public static EmbeddingMatrix ReadTable(string uri, string? inputFormat, CancellationToken token)
+    {
+        var source = PostgresSource.Parse(uri);
+        if (inputFormat is not null)
+            throw new InputException("--input-format", $"describes files; {source.Display} is a table");
+        return Rendering.Progress.Run($"reading {source.Table}.{source.Column}", 1, "table", _ => PostgresReader.Read(source, token));
+    }
 
     /// <summary>
     /// An index file, mapped and verified (every checksum): a damaged file is one error, exit 2,
@@ -54,6 +68,9 @@ static class KeyedVectors
     /// <summary>A file that must hold keyed vectors (word2vec, GloVe, fastText, JSON Lines with ids).</summary>
     public static EmbeddingMatrix LoadKeyed(string file, string? inputFormat)
     {
+        if (PostgresSource.IsUri(file))
+            return ReadTable(file, inputFormat, CancellationToken.None) is { Keys: not null } rows ? rows
+                : throw new InputException($"{PostgresSource.Parse(file).Display}: --vectors needs keyed rows; add key=COLUMN to the URI");
         if (inputFormat is null && VectorIndex.IsIndexFile(file))
             return OpenIndex(file).Corpus is { Keys: not null } keyed ? keyed
                 : throw new InputException(file, "the index's rows have no keys; --vectors needs keyed vectors");

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Simil.Postgres;
+
+namespace Simil.Cli.Commands;
+
+/// <summary><c>simil index export FILE.simil postgres://…</c>: an index's rows and keys into a table, and the matching pgvector index.</summary>
+static class IndexExportCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("FILE") { Description = "An index file." };
+        var target = new Argument<string>("TARGET") { Description = "postgres://USER@HOST:PORT/DATABASE?table=T&column=C[&key=K]: the table (created when missing) and its vector column." };
+        var createIndex = new Option<string?>("--create-index") { Description = "Then build a pgvector index, hnsw or ivfflat, whose operator class matches the index's metric." };
+        var command = new Command("export", "Copy an index's rows (and keys) into a PostgreSQL table by binary COPY, in one transaction.")
+        {
+            file, target, createIndex,
+        };
+        command.SetAction((parse, token) =>
+        {
+            string path = parse.GetValue(file)!, uri = parse.GetValue(target)!;
+            if (!PostgresSource.IsUri(uri))
+                throw new InputException(uri, "not a PostgreSQL URI; expected postgres://USER@HOST:PORT/DATABASE?table=T&column=C");
+            var destination = PostgresSource.Parse(uri);
+            using var index = KeyedVectors.OpenIndex(path);
+            var result = Rendering.Progress.Run($"copying {index.Count:N0} rows", 1, "table",
+                _ => PostgresExport.Write(index.Corpus.ToFloat32(), index.Metric, destination, parse.GetValue(createIndex), token));
+            Console.Out.WriteLine($"{destination.Display}: {result.Rows:N0} rows × {index.Dimensions} copied{(result.CreatedTable ? " into a new table" : "")}");
+            if (result.IndexStatement is { } statement)
+                Console.Out.WriteLine(statement);
+            return Task.FromResult(Cli.Ok);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Npgsql;
+using NpgsqlTypes;
+using Simil.Storage;
+
+namespace Simil.Postgres;
+
+/// <summary>
+/// Reads a source's rows by one binary <c>COPY (SELECT …) TO STDOUT</c> in a read-only
+/// transaction, straight into native memory (docs/postgres.md): no second copy of the table.
+/// </summary>
+public static class PostgresReader
+{
+    /// <summary>The rows (keyed when the source names <c>key=</c>), as float32.</summary>
+    public static EmbeddingMatrix Read(PostgresSource source, CancellationToken token = default) =>
+        Read(source, source.Key is { } key ? $"{PostgresSource.Quote(key)}::text" : null, token);
+
+    /// <summary>The rows keyed by <paramref name="keyExpression"/> (SQL giving text; null for none).</summary>
+    internal static EmbeddingMatrix Read(PostgresSource source, string? keyExpression, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var dataSource = PostgresConnection.DataSource(source);
+        using var connection = PostgresConnection.Open(dataSource, source);
+        using var transaction = connection.BeginTransaction();
+        try
+        {
+            using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+                readOnly.ExecuteNonQuery();
+            var column = VectorColumn.Find(connection, source);
+            return Copy(connection, source, column, keyExpression, token);
+        }
+        catch (PostgresException e)
+        {
+            throw PostgresConnection.Explain(source, e, "reading");
+        }
+        catch (NpgsqlException e)
+        {
+            throw PostgresConnection.Explain(source, e, "reading");
+        }
+    }
+
+    static EmbeddingMatrix Copy(NpgsqlConnection connection, PostgresSource source, VectorColumn column, string? keyExpression, CancellationToken token)
+    {
+        string select = $"SELECT {(keyExpression is null ? "" : keyExpression + ", ")}{PostgresSource.Quote(source.Column)} FROM {source.QualifiedTable} WHERE {source.Condition}";
+        var sink = new NativeSink();
+        var keys = keyExpression is null ? null : new List<string>();
+        int rows = 0, dimensions = column.Dimensions ?? -1;
+        long capacity = 0;
+        Memory<float> memory = default;
+        using (var copy = connection.BeginBinaryExport($"COPY ({select}) TO STDOUT (FORMAT binary)"))
+        {
+            while (copy.StartRow() >= 0)
+            {
+                if ((rows & 4095) == 0 && token.IsCancellationRequested)
+                {
+                    copy.Cancel();
+                    token.ThrowIfCancellationRequested();
+                }
+                string? key = null;
+                if (keys is not null)
+                {
+                    if (copy.IsNull)
+                        throw new InputException($"{source.Display}: row {rows + 1:N0} has a NULL key ({keyExpression})");
+                    key = copy.Read<string>(NpgsqlDbType.Text);
+                }
+                if (copy.IsNull)
+                    throw new InputException($"{source.Display}: row {rows + 1:N0}{KeyText(key)} has a NULL {source.Column}; add where={source.Column} IS NOT NULL to leave such rows out");
+                var bytes = copy.Read<byte[]>(NpgsqlDbType.Bytea);
+                int d = Dimensions(column.Type, bytes);
+                if (dimensions < 0)
+                    dimensions = d;
+                else if (d != dimensions)
+                    throw new InputException($"{source.Display}: row {rows + 1:N0}{KeyText(key)} has {d} dimensions but the rows before it have {dimensions}; add a where= that keeps one dimension");
+                if ((long)(rows + 1) * dimensions > capacity)
+                {
+                    long room = Math.Max(rows + 1L, capacity == 0 ? Math.Max(column.EstimatedRows + column.EstimatedRows / 50 + 1024, 1024) : rows * 3L / 2 + 1024);
+                    capacity = room * Math.Max(dimensions, 1);
+                    memory = rows == 0 ? sink.Reserve<float>(capacity) : sink.Grow<float>(capacity);
+                }
+                Decode(column.Type, bytes, memory.Span.Slice(rows * dimensions, dimensions));
+                keys?.Add(key!);
+                rows++;
+            }
+        }
+        if (rows == 0)
+            memory = sink.Reserve<float>(0);
+        return sink.Complete<float>(rows, Math.Max(dimensions, 0), keys?.ToArray());
+    }
+
+    static string KeyText(string? key) => key is null ? "" : $" (key '{key}')";
+
+    /// <summary>The dimensions in one value of pgvector's binary format (vector_send, halfvec_send, bit_send).</summary>
+    static int Dimensions(VectorColumnType type, byte[] bytes) => type switch
+    {
+        VectorColumnType.Bit => BinaryPrimitives.ReadInt32BigEndian(bytes),
+        _ => BinaryPrimitives.ReadInt16BigEndian(bytes),
+    };
+
+    /// <summary>One value into float32: vector as it is, halfvec widened exactly, bit as 0 and 1 (first bit the most significant).</summary>
+    static void Decode(VectorColumnType type, byte[] bytes, Span<float> row)
+    {
+        switch (type)
+        {
+            case VectorColumnType.Vector:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(bytes.AsSpan(4, 4 * row.Length)), MemoryMarshal.Cast<float, int>(row));
+                break;
+            case VectorColumnType.HalfVec:
+                for (int i = 0; i < row.Length; i++)
+                    row[i] = (float)BinaryPrimitives.ReadHalfBigEndian(bytes.AsSpan(4 + 2 * i));
+                break;
+            default:
+                for (int i = 0; i < row.Length; i++)
+                    row[i] = (bytes[4 + (i >> 3)] >> (7 - (i & 7))) & 1;
+                break;
+        }
+    }
+}
