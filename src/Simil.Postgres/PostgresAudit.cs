@@ -253,6 +253,9 @@ public static class PostgresAudit
 
     static int CurrentSetting(NpgsqlConnection connection, string name)
     {
+        // pgvector registers its settings when its library loads: make a vector first.
+        using (var load = new NpgsqlCommand("SELECT '[1]'::vector::text", connection))
+            load.ExecuteNonQuery();
         using var command = new NpgsqlCommand($"SHOW {name}", connection);
         return int.Parse((string)command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
     }
