@@ -98,6 +98,14 @@ static class AdviseCommand
         AnsiConsole.Console.Write(panel);
     }
 
+    static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+            w.WriteNumber(name, value);
+        else
+            w.WriteNull(name);
+    }
+
     static void WriteJson(Advice a)
     {
         using var stdout = Console.OpenStandardOutput();
@@ -133,8 +141,9 @@ static class AdviseCommand
             }
             w.WriteEndArray();
             w.WriteStartObject("hubs");
-            w.WriteNumber("dot", a.DotHubCorrelation);
-            w.WriteNumber("cosine", a.CosineHubCorrelation);
+            // A correlation is undefined (NaN) when every length is the same or too few rows vary: null.
+            WriteNumberOrNull(w, "dot", a.DotHubCorrelation);
+            WriteNumberOrNull(w, "cosine", a.CosineHubCorrelation);
             w.WriteEndObject();
             if (a.Accuracies.Count > 0)
             {

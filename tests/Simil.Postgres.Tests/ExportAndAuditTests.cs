@@ -1,0 +1,139 @@
+using Npgsql;
+using Pgvector;
+using Simil.Cli.Tests;
+
+namespace Simil.Postgres.Tests;
+
+/// <summary>Index export into a table (rows, keys, operator class) and audit's recall, checked against the database itself.</summary>
+public sealed class ExportAndAuditTests(PostgresServer server)
+{
+    /// <summary>Clustered rows whose lengths vary: neighbours exist, and cosine and l2 rank differently.</summary>
+    static EmbeddingMatrix Clustered(int rows, int dimensions, int seed)
+    {
+        var random = new Random(seed);
+        var centres = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var data = new float[rows * dimensions];
+        for (int i = 0; i < rows; i++)
+        {
+            var c = centres[random.Next(centres.Length)];
+            float scale = 0.5f + 2f * (float)random.NextDouble();
+            for (int j = 0; j < dimensions; j++)
+                data[i * dimensions + j] = scale * (c[j] + 0.6f * (float)(random.NextDouble() * 2 - 1));
+        }
+        return EmbeddingMatrix.Create(data, dimensions, [.. Enumerable.Range(0, rows).Select(i => $"r{i}")]);
+    }
+
+    [Theory]
+    [InlineData("cosine", "hnsw", "vector_cosine_ops")]
+    [InlineData("dot", "ivfflat", "vector_ip_ops")]
+    [InlineData("l2sq", "hnsw", "vector_l2_ops")]
+    public async Task Export_copies_rows_and_keys_and_indexes_with_the_metrics_operator_class(string metric, string method, string opclass)
+    {
+        string table = $"export_{metric}";
+        server.Execute($"DROP TABLE IF EXISTS {table}");
+        var rows = Clustered(500, 16, 3);
+        using var files = new TempFiles();
+        using (var index = new FlatIndex(rows, MetricInfo.Parse(metric)))
+            index.Save(files.Path("e.simil"));
+        var result = await SimilProcess.RunAsync("index", "export", files.Path("e.simil"), server.Source(table, "embedding", "&key=id"), "--create-index", method);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"USING {method} (\"embedding\" {opclass})", result.Stdout, StringComparison.Ordinal);
+
+        using var connection = server.Open();
+        using (var definition = new NpgsqlCommand($"SELECT indexdef FROM pg_indexes WHERE tablename = '{table}'", connection))
+            Assert.Contains($"USING {method} (embedding {opclass})", (string)definition.ExecuteScalar()!, StringComparison.Ordinal);
+        var back = new Dictionary<string, float[]>();
+        using (var select = new NpgsqlCommand($"SELECT id, embedding FROM {table}", connection))
+        using (var reader = select.ExecuteReader())
+            while (reader.Read())
+                back[reader.GetString(0)] = ((Vector)reader.GetValue(1)).ToArray();
+        Assert.Equal(rows.Count, back.Count);
+        for (int i = 0; i < rows.Count; i++)
+            Assert.Equal(rows[i].ToArray(), back[$"r{i}"]);
+
+        // A second export into the same table appends; one of another dimension is refused, nothing written.
+        using (var other = new FlatIndex(Clustered(5, 8, 4), Metric.Cosine))
+            other.Save(files.Path("o.simil"));
+        var refused = await SimilProcess.RunAsync("index", "export", files.Path("o.simil"), server.Source(table, "embedding", "&key=id"));
+        Assert.Contains("is vector(16); the rows are vector(8)", SimilProcess.AssertOneLineError(refused, 2), StringComparison.Ordinal);
+        using var count = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+        Assert.Equal(500L, count.ExecuteScalar());
+    }
+
+    /// <summary>The database's own recall: its exact answer by a forced sequential scan, its index answer at an ef_search, intersected here.</summary>
+    static double IndependentRecall(NpgsqlConnection connection, string table, EmbeddingMatrix queries, int k, int efSearch)
+    {
+        long hits = 0;
+        for (int q = 0; q < queries.Count; q++)
+        {
+            HashSet<string> Ask(string settings)
+            {
+                using var transaction = connection.BeginTransaction();
+                using (var set = new NpgsqlCommand(settings, connection, transaction))
+                    set.ExecuteNonQuery();
+                using var command = new NpgsqlCommand($"SELECT id FROM {table} ORDER BY embedding <=> $1 LIMIT {k}", connection, transaction);
+                command.Parameters.AddWithValue(new Vector(queries[q].ToArray()));
+                var found = new HashSet<string>();
+                using (var reader = command.ExecuteReader())
+                    while (reader.Read())
+                        found.Add(reader.GetString(0));
+                transaction.Commit();
+                return found;
+            }
+            var exact = Ask("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off");
+            var indexed = Ask($"SET LOCAL hnsw.ef_search = {efSearch}");
+            hits += indexed.Count(exact.Contains);
+        }
+        return hits / (double)(queries.Count * k);
+    }
+
+    [Fact]
+    public void Audit_recall_of_an_hnsw_index_equals_the_recall_the_database_gives_itself()
+    {
+        const string Table = "audited";
+        var rows = Clustered(6000, 48, 11);
+        var queries = Clustered(60, 48, 12);
+        server.Execute($"DROP TABLE IF EXISTS {Table}");
+        var target = PostgresSource.Parse(server.Source(Table, "embedding", "&key=id"));
+        PostgresExport.Write(rows, Metric.Cosine, target, null, TestContext.Current.CancellationToken);
+        server.Execute($"CREATE INDEX ON {Table} USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)");
+
+        var report = PostgresAudit.Run(target, queries, 0, 10, 42, TestContext.Current.CancellationToken);
+        Assert.Equal("hnsw", report.Index);
+        Assert.Equal("vector_cosine_ops", report.OperatorClass);
+        Assert.Equal(Metric.CosineDistance, report.Metric);
+        Assert.Equal(60, report.Queries);
+        Assert.Equal(40, report.CurrentSetting);
+        Assert.True(report.ScoreError < 1e-5, $"score error {report.ScoreError}");
+        using var connection = server.Open();
+        foreach (int ef in new[] { 10, 40, 100, 200 })
+            Assert.Equal(IndependentRecall(connection, Table, queries, 10, ef), report.Settings.Single(s => s.Value == ef).Recall, 12);
+        Assert.Equal(report.Settings.Single(s => s.Value == 40).Recall, report.Recall, 12);
+        Assert.True(report.Settings.Single(s => s.Value == 10).Recall < 1, "the sweep must start where the index misses neighbours, or it shows nothing");
+        Assert.Equal(report.Settings.FirstOrDefault(s => s.Recall >= 0.95)?.Value, report.Reaches95);
+    }
+
+    [Fact]
+    public async Task Audit_without_an_index_is_exact_and_an_l2_index_on_varying_lengths_is_flagged()
+    {
+        var rows = Clustered(2000, 24, 21);
+        server.Execute("DROP TABLE IF EXISTS unindexed; DROP TABLE IF EXISTS l2_indexed");
+        PostgresExport.Write(rows, Metric.Cosine, PostgresSource.Parse(server.Source("unindexed", "embedding", "&key=id")), null, TestContext.Current.CancellationToken);
+        var exact = PostgresAudit.Run(PostgresSource.Parse(server.Source("unindexed", "embedding", "&key=id")), null, 50, 10, 42, TestContext.Current.CancellationToken);
+        Assert.Equal("none", exact.Index);
+        Assert.Equal(1.0, exact.Recall);
+        Assert.True(exact.Sampled);
+
+        PostgresExport.Write(rows, Metric.L2, PostgresSource.Parse(server.Source("l2_indexed", "embedding")), "hnsw", TestContext.Current.CancellationToken);
+        var result = await SimilProcess.RunAsync("audit", server.Source("l2_indexed", "embedding"), "--sample", "30", "--json");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"index\":\"hnsw\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"metric\":\"l2\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"opclass\":\"vector_l2_ops\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches("\"advised\":\"(cosine|dot)\"", result.Stdout);
+        Assert.Contains("\"measureMatches\":false", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches("\"recall\":(0\\.\\d+|1),\"k\":10,\"queries\":30", result.Stdout);
+        var text = await SimilProcess.RunAsync("audit", server.Source("l2_indexed", "embedding"), "--sample", "30");
+        Assert.Matches("rebuild it with vector_(cosine|ip)_ops", text.Stdout);
+    }
+}
