@@ -17,6 +17,8 @@ if (args.Length > 0 && args[0] == "vectordata")
     return await VectorDataThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "compressed")
     return CompressedThroughput.Run(FindRepository(), args);
+if (args.Length > 0 && args[0] == "postgres")
+    return PostgresThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "interleaved")
     return InterleavedRun.Run(Path.Combine(FindRepository(), "bench", "results"));
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args);

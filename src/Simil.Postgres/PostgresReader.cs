@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Npgsql;
-using NpgsqlTypes;
 using Simil.Storage;
 
 namespace Simil.Postgres;
@@ -45,29 +44,27 @@ public static class PostgresReader
         string select = $"SELECT {(keyExpression is null ? "" : keyExpression + ", ")}{PostgresSource.Quote(source.Column)} FROM {source.QualifiedTable} WHERE {source.Condition}";
         var sink = new NativeSink();
         var keys = keyExpression is null ? null : new List<string>();
-        int rows = 0, dimensions = column.Dimensions ?? -1;
+        int rows = 0, dimensions = column.Dimensions ?? -1, fields = keys is null ? 1 : 2;
         long capacity = 0;
         Memory<float> memory = default;
-        using (var copy = connection.BeginBinaryExport($"COPY ({select}) TO STDOUT (FORMAT binary)"))
+        using (var stream = connection.BeginRawBinaryCopy($"COPY ({select}) TO STDOUT (FORMAT binary)"))
         {
-            while (copy.StartRow() >= 0)
+            var copy = new CopyReader(stream);
+            copy.ReadHeader();
+            while (copy.StartRow(fields))
             {
                 if ((rows & 4095) == 0 && token.IsCancellationRequested)
                 {
-                    copy.Cancel();
+                    stream.Cancel();
                     token.ThrowIfCancellationRequested();
                 }
                 string? key = null;
                 if (keys is not null)
-                {
-                    if (copy.IsNull)
-                        throw new InputException($"{source.Display}: row {rows + 1:N0} has a NULL key ({keyExpression})");
-                    key = copy.Read<string>(NpgsqlDbType.Text);
-                }
-                if (copy.IsNull)
+                    key = copy.ReadText() ?? throw new InputException($"{source.Display}: row {rows + 1:N0} has a NULL key ({keyExpression})");
+                var value = copy.ReadField();
+                if (value.IsEmpty && copy.LastWasNull)
                     throw new InputException($"{source.Display}: row {rows + 1:N0}{KeyText(key)} has a NULL {source.Column}; add where={source.Column} IS NOT NULL to leave such rows out");
-                var bytes = copy.Read<byte[]>(NpgsqlDbType.Bytea);
-                int d = Dimensions(column.Type, bytes);
+                int d = Dimensions(column.Type, value);
                 if (dimensions < 0)
                     dimensions = d;
                 else if (d != dimensions)
@@ -78,7 +75,7 @@ public static class PostgresReader
                     capacity = room * Math.Max(dimensions, 1);
                     memory = rows == 0 ? sink.Reserve<float>(capacity) : sink.Grow<float>(capacity);
                 }
-                Decode(column.Type, bytes, memory.Span.Slice(rows * dimensions, dimensions));
+                Decode(column.Type, value, memory.Span.Slice(rows * dimensions, dimensions));
                 keys?.Add(key!);
                 rows++;
             }
@@ -91,23 +88,23 @@ public static class PostgresReader
     static string KeyText(string? key) => key is null ? "" : $" (key '{key}')";
 
     /// <summary>The dimensions in one value of pgvector's binary format (vector_send, halfvec_send, bit_send).</summary>
-    static int Dimensions(VectorColumnType type, byte[] bytes) => type switch
+    static int Dimensions(VectorColumnType type, ReadOnlySpan<byte> bytes) => type switch
     {
         VectorColumnType.Bit => BinaryPrimitives.ReadInt32BigEndian(bytes),
         _ => BinaryPrimitives.ReadInt16BigEndian(bytes),
     };
 
     /// <summary>One value into float32: vector as it is, halfvec widened exactly, bit as 0 and 1 (first bit the most significant).</summary>
-    static void Decode(VectorColumnType type, byte[] bytes, Span<float> row)
+    static void Decode(VectorColumnType type, ReadOnlySpan<byte> bytes, Span<float> row)
     {
         switch (type)
         {
             case VectorColumnType.Vector:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(bytes.AsSpan(4, 4 * row.Length)), MemoryMarshal.Cast<float, int>(row));
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(bytes.Slice(4, 4 * row.Length)), MemoryMarshal.Cast<float, int>(row));
                 break;
             case VectorColumnType.HalfVec:
                 for (int i = 0; i < row.Length; i++)
-                    row[i] = (float)BinaryPrimitives.ReadHalfBigEndian(bytes.AsSpan(4 + 2 * i));
+                    row[i] = (float)BinaryPrimitives.ReadHalfBigEndian(bytes.Slice(4 + 2 * i));
                 break;
             default:
                 for (int i = 0; i < row.Length; i++)
