@@ -28,6 +28,8 @@ sealed class CopyReader(Stream stream)
         if (!head[..7].SequenceEqual("PGCOPY\n"u8) || head[7] != 0xFF || head[8] != (byte)'\r' || head[9] != (byte)'\n' || head[10] != 0)
             throw new InvalidDataException("not a binary COPY stream");
         int extension = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 15));
+        if (extension < 0)
+            throw new InvalidDataException($"a COPY header extension of {extension} bytes");
         _start += 19;
         Ensure(extension);
         _start += extension;
@@ -52,6 +54,8 @@ sealed class CopyReader(Stream stream)
         Ensure(4);
         int length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start));
         _start += 4;
+        if (length < -1)
+            throw new InvalidDataException($"a COPY field has length {length}");
         LastWasNull = length < 0;
         if (length <= 0)
             return [];

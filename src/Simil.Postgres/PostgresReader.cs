@@ -37,6 +37,10 @@ public static class PostgresReader
         {
             throw PostgresConnection.Explain(source, e, "reading");
         }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new InputException($"{source.Display}: the server's COPY stream is cut or malformed ({e.Message})", e);
+        }
     }
 
     static EmbeddingMatrix Copy(NpgsqlConnection connection, PostgresSource source, VectorColumn column, string? keyExpression, CancellationToken token)
