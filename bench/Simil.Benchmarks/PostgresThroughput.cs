@@ -24,7 +24,7 @@ static class PostgresThroughput
     public static int Run(string repository, string[] args)
     {
         string server = args[1].TrimEnd('/'), file = args[2];
-        int hnswRows = args.Length > 3 ? int.Parse(args[3], C) : 100_000;
+        int hnswRows = args.Length > 3 && int.TryParse(args[3], C, out int given) ? given : 100_000;
         var uri = new Uri(server);
         string Source(string table) => $"{server}?table={table}&column=embedding&key=key";
         var md = new StringBuilder();
