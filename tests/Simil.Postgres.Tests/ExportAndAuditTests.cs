@@ -136,4 +136,40 @@ public sealed class ExportAndAuditTests(PostgresServer server)
         var text = await SimilProcess.RunAsync("audit", server.Source("l2_indexed", "embedding"), "--sample", "30");
         Assert.Matches("rebuild it with vector_(cosine|ip)_ops", text.Stdout);
     }
+
+    [Fact]
+    public void Audit_sweeps_ivfflat_probes_until_recall_is_reached()
+    {
+        var rows = Clustered(4000, 16, 31);
+        server.Execute("DROP TABLE IF EXISTS ivf");
+        var target = PostgresSource.Parse(server.Source("ivf", "embedding", "&key=id"));
+        PostgresExport.Write(rows, Metric.Dot, target, null, TestContext.Current.CancellationToken);
+        server.Execute("CREATE INDEX ON ivf USING ivfflat (embedding vector_ip_ops) WITH (lists = 40)");
+        var report = PostgresAudit.Run(target, null, 60, 10, 42, TestContext.Current.CancellationToken);
+        Assert.Equal("ivfflat", report.Index);
+        Assert.Equal(Metric.NegativeDot, report.Metric);
+        Assert.Equal("<#>", report.Operator);
+        Assert.Equal(1, report.CurrentSetting);
+        // probes 1, 2, 4, …, up to the 40 lists at most, recall never falling as probes grow, and every list probed is exact.
+        Assert.Equal(1, report.Settings[0].Value);
+        Assert.All(report.Settings.Zip(report.Settings.Skip(1)), p => Assert.True(p.Second.Value > p.First.Value && p.Second.Recall >= p.First.Recall - 1e-12));
+        Assert.True(report.Settings[^1].Recall >= 0.99 || report.Settings[^1].Value == 40);
+        Assert.Equal(report.Settings[0].Recall, report.Recall, 12);
+    }
+
+    [Fact]
+    public async Task Export_refuses_a_where_and_index_add_takes_a_table()
+    {
+        server.Execute("DROP TABLE IF EXISTS addable; CREATE TABLE addable (id text, embedding vector(4)); INSERT INTO addable VALUES ('x', '[1,0,0,0]'), ('y', '[0,1,0,0]')");
+        using var files = new TempFiles();
+        using (var index = new FlatIndex(EmbeddingMatrix.Create(new float[] { 0, 0, 1, 0 }, 4, ["z"]), Metric.Cosine))
+            index.Save(files.Path("a.simil"));
+        var refused = await SimilProcess.RunAsync("index", "export", files.Path("a.simil"), server.Source("addable", "embedding", "&where=id%3D'x'"));
+        Assert.Contains("where= filters rows read from a table; an export target takes none", SimilProcess.AssertOneLineError(refused, 2), StringComparison.Ordinal);
+        var add = await SimilProcess.RunAsync("index", "add", files.Path("a.simil"), server.Source("addable", "embedding", "&key=id"));
+        Assert.True(add.ExitCode == 0, add.Stderr);
+        using var grown = VectorIndex.Open(files.Path("a.simil"));
+        Assert.Equal(["z", "x", "y"], grown.Corpus.Keys!);
+        Assert.Equal(new float[] { 0, 1, 0, 0 }, grown.Corpus[2].ToArray());
+    }
 }
