@@ -93,6 +93,9 @@ public static class PostgresAudit
         var rows = PostgresReader.Read(source, keyExpression, token);
         if (rows.Count == 0)
             throw new InputException($"{source.Display}: no rows to audit");
+        // The database's answers are matched to rows by key: a repeated key would match the wrong row.
+        if (rows.Keys!.Distinct(StringComparer.Ordinal).Count() != rows.Count)
+            throw new InputException($"{source.Display}: key={source.Key} repeats among the rows; audit matches the database's answers by key, so give a unique column (or none: rows are then told apart by ctid)");
         using var dataSource = PostgresConnection.DataSource(source);
         using var connection = PostgresConnection.Open(dataSource, source);
         try

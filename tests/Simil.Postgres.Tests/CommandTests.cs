@@ -86,4 +86,15 @@ public sealed class CommandTests(PostgresServer server)
             Assert.True(what.Length > 0);
         }
     }
+
+    [Fact]
+    public async Task Audit_refuses_a_key_that_repeats()
+    {
+        server.Execute("DROP TABLE IF EXISTS repeated; CREATE TABLE repeated (tag text, embedding vector(2)); INSERT INTO repeated VALUES ('a', '[1,0]'), ('a', '[0,1]'), ('b', '[1,1]')");
+        var result = await SimilProcess.RunAsync("audit", server.Source("repeated", "embedding", "&key=tag"));
+        Assert.Contains("key=tag repeats among the rows", SimilProcess.AssertOneLineError(result, 2), StringComparison.Ordinal);
+        var byCtid = await SimilProcess.RunAsync("audit", server.Source("repeated", "embedding"), "--json");
+        Assert.True(byCtid.ExitCode == 0, byCtid.Stderr);
+        Assert.Contains("\"recall\":1,", byCtid.Stdout, StringComparison.Ordinal);
+    }
 }
