@@ -172,4 +172,29 @@ public sealed class ExportAndAuditTests(PostgresServer server)
         Assert.Equal(["z", "x", "y"], grown.Corpus.Keys!);
         Assert.Equal(new float[] { 0, 1, 0, 0 }, grown.Corpus[2].ToArray());
     }
+
+    [Fact]
+    public async Task Audit_reads_halfvec_columns_takes_query_files_and_refuses_bit_columns()
+    {
+        var rows = Clustered(1500, 16, 41);
+        server.Execute("DROP TABLE IF EXISTS halves");
+        PostgresExport.Write(rows, Metric.Cosine, PostgresSource.Parse(server.Source("halves", "embedding", "&key=id")), null, TestContext.Current.CancellationToken);
+        server.Execute("ALTER TABLE halves ADD COLUMN h halfvec(16), ADD COLUMN b bit(16); UPDATE halves SET h = embedding::halfvec(16), b = binary_quantize(embedding)::bit(16); " +
+            "CREATE INDEX ON halves USING hnsw (h halfvec_cosine_ops)");
+        using var files = new TempFiles();
+        var queries = Clustered(20, 16, 42);
+        var text = string.Join("\n", Enumerable.Range(0, queries.Count).Select(q => string.Join(" ", queries[q].ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        File.WriteAllText(files.Path("queries.txt"), text + "\n");
+        var result = await SimilProcess.RunAsync("audit", server.Source("halves", "h", "&key=id"), "--queries", files.Path("queries.txt"), "-k", "5", "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("\"k\":5,\"queries\":20,\"sampled\":false,\"metric\":\"cosine-distance\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"opclass\":\"halfvec_cosine_ops\"", result.Stdout, StringComparison.Ordinal);
+        // The database casts the query to halfvec (each value rounded to 11 significant bits) before its
+        // distance; Simil keeps the float32 query against the widened rows. The score error shows that
+        // rounding: above float32's ~1e-7, within what 2⁻¹¹ per value can move a cosine distance.
+        var error = double.Parse(System.Text.RegularExpressions.Regex.Match(result.Stdout, "\"score_error\":([^,]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(error is > 1e-6 and < 2e-3, $"score error {error}");
+        var refused = await SimilProcess.RunAsync("audit", server.Source("halves", "b", "&key=id"));
+        Assert.Contains("audit compares vector or halfvec columns; 'b' is bit(16)", SimilProcess.AssertOneLineError(refused, 2), StringComparison.Ordinal);
+    }
 }
