@@ -53,6 +53,28 @@ public sealed class Int8Tests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void Int16_weights_against_int8_codes_sum_exactly(int length)
+    {
+        // The asymmetric int8 scan's kernel: every int32 lane at its largest (−32,768 × −128 a product) and mixed signs.
+        var random = new Random(length + 31);
+        foreach (var mode in new[] { 0, 1, 2 })
+        {
+            var w = Enumerable.Range(0, length).Select(_ => mode switch
+            {
+                0 => short.MinValue,
+                1 => random.Next(2) == 0 ? short.MinValue : short.MaxValue,
+                _ => (short)random.Next(short.MinValue, short.MaxValue + 1),
+            }).ToArray();
+            var c = Vector(random, length, mode == 2 ? 2 : mode);
+            long expected = 0;
+            for (int i = 0; i < length; i++)
+                expected += w[i] * c[i];
+            Assert.Equal(expected, Simil.Kernels.Int8.Int8Kernel.DotWeights16(w, c));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void Hamming_distances_are_exact(int length)
     {
         var random = new Random(length + 29);

@@ -24,44 +24,50 @@ static class Int8Kernel
     public static long L2Squared(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b) => Run<L2Step>(a, b);
 
     /// <summary>
-    /// Σ wᵢcᵢ of float32 weights and int8 codes (the asymmetric score of a float32 query against
-    /// int8 rows): each code widened exactly to float32, four accumulators per width, summed in
-    /// float64 at the end. For ranking candidates, not for reported scores.
+    /// Σ wᵢcᵢ of int16 weights and int8 codes, exact as a 64-bit integer: the asymmetric int8 score
+    /// with the float32 query's weights rounded to 16 bits. A step sign-extends 32 (16, 8) codes to
+    /// int16 and multiplies adjacent pairs into int32 lanes (<c>vpmaddwd</c>, two products of at most
+    /// 32,768 × 128 = 2²² each); a lane takes at most 128 steps (2³⁰) before it is added into the
+    /// 64-bit total. Half the instructions per code of widening to float32 and fused multiply-adds.
     /// </summary>
-    public static float DotWidened(ReadOnlySpan<float> w, ReadOnlySpan<sbyte> c)
+    public static long DotWeights16(ReadOnlySpan<short> w, ReadOnlySpan<sbyte> c)
     {
-        ref float rw = ref MemoryMarshal.GetReference(w);
+        const int Steps = 128;
+        ref short rw = ref MemoryMarshal.GetReference(w);
         ref sbyte rc = ref MemoryMarshal.GetReference(c);
         int n = c.Length, i = 0;
-        double total = 0;
-        if (KernelDispatch.Active == KernelPath.Vector512 && Avx512F.IsSupported)
-        {
-            // Four chains: the multiply-adds' latency, not their count, would bound two.
-            var a0 = Vector512<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
-            for (; n - i >= 64; i += 64)
+        long total = 0;
+        if (KernelDispatch.Active == KernelPath.Vector512 && Avx512BW.IsSupported)
+            while (n - i >= 32)
             {
-                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i))), a0);
-                a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i + 16), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i + 16))), a1);
-                a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i + 32), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i + 32))), a2);
-                a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i + 48), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i + 48))), a3);
+                int end = i + Math.Min((n - i) / 32, Steps) * 32;
+                var acc = Vector512<int>.Zero;
+                for (; i < end; i += 32)
+                    acc += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref rw, (nuint)i), Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref rc, (nuint)i)));
+                total += Vector512.Sum(Vector512.WidenLower(acc)) + Vector512.Sum(Vector512.WidenUpper(acc));
             }
-            for (; n - i >= 16; i += 16)
-                a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rw, (nuint)i), Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref rc, (nuint)i))), a0);
-            total = Vector512.Sum((a0 + a1) + (a2 + a3));
-        }
-        else if (KernelDispatch.Active != KernelPath.Scalar && Avx2.IsSupported && Fma.IsSupported)
-        {
-            var a0 = Vector256<float>.Zero; var a1 = a0;
-            for (; n - i >= 16; i += 16)
+        if (KernelDispatch.Active is KernelPath.Vector512 or KernelPath.Vector256 && Avx2.IsSupported)
+            while (n - i >= 16)
             {
-                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, (nuint)i), Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rc, i)))).AsSByte())), a0);
-                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, (nuint)i + 8), Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rc, i + 8)))).AsSByte())), a1);
+                int end = i + Math.Min((n - i) / 16, Steps) * 16;
+                var acc = Vector256<int>.Zero;
+                for (; i < end; i += 16)
+                    acc += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref rw, (nuint)i), Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rc, (nuint)i)));
+                total += Vector256.Sum(Vector256.WidenLower(acc)) + Vector256.Sum(Vector256.WidenUpper(acc));
             }
-            total = Vector256.Sum(a0 + a1);
-        }
+        if (KernelDispatch.Active != KernelPath.Scalar && Sse2.IsSupported)
+            while (n - i >= 8)
+            {
+                int end = i + Math.Min((n - i) / 8, Steps) * 8;
+                var acc = Vector128<int>.Zero;
+                for (; i < end; i += 8)
+                    acc += Sse2.MultiplyAddAdjacent(Vector128.LoadUnsafe(ref rw, (nuint)i),
+                        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rc, i)))).AsSByte()));
+                total += Vector128.Sum(Vector128.WidenLower(acc)) + Vector128.Sum(Vector128.WidenUpper(acc));
+            }
         for (; i < n; i++)
             total += Unsafe.Add(ref rw, i) * Unsafe.Add(ref rc, i);
-        return (float)total;
+        return total;
     }
 
     interface IStep

@@ -157,11 +157,17 @@ abstract unsafe class CodeScorer
     protected VectorRows Codes { get; }
 
     /// <summary>Starts loading a row's codes into the cache (a hint; nothing happens without SSE).</summary>
-    public void Prefetch(int row)
+    public void Prefetch(int row) => PrefetchBytes(Codes.Row<byte>(row));
+
+    /// <summary>How many rows ahead a scan asks for.</summary>
+    protected const int Ahead = 8;
+
+    /// <summary>Asks for every cache line of <paramref name="span"/> (a hint; nothing happens without SSE).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static void PrefetchBytes(ReadOnlySpan<byte> span)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
             return;
-        var span = Codes.Row<byte>(row);
         byte* p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
         for (int at = 0; at < span.Length; at += 64)
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + at);
@@ -183,14 +189,14 @@ abstract unsafe class CodeScorer
 
     /// <summary>
     /// A float32 query against int8 rows as what they stand for, x̂ = min + step × (c + 128):
-    /// q·x̂ = Σ qᵢminᵢ + 128 Σ qᵢstepᵢ + Σ (qᵢstepᵢ) cᵢ, so one widening dot product per row with the
-    /// weights qᵢstepᵢ, plus a constant. Cosine divides by the row's float32 length, l2sq adds its
+    /// q·x̂ = Σ qᵢminᵢ + 128 Σ qᵢstepᵢ + Σ (qᵢstepᵢ) cᵢ, so one integer dot product per row with the
+    /// weights qᵢstepᵢ rounded to 16 bits (<see cref="Int8Kernel.DotWeights16"/>), plus a constant. Cosine divides by the row's float32 length, l2sq adds its
     /// square (the query's own length changes no order).
     /// </summary>
     sealed class AsymmetricInt8 : CodeScorer
     {
-        readonly float[] _weights;
-        readonly double _constant;
+        readonly short[] _weights;
+        readonly double _constant, _unscale;
         readonly float* _norms;
         readonly int _family;
 
@@ -205,21 +211,27 @@ abstract unsafe class CodeScorer
                 _ => 2,
             };
             var ranges = codes.Ranges!;
-            _weights = new float[query.Length];
-            double constant = 0;
+            var weights = new double[query.Length];
+            double constant = 0, largest = 0;
             for (int d = 0; d < query.Length; d++)
             {
                 float step = (ranges.Max[d] - ranges.Min[d]) / 255f;
-                _weights[d] = query[d] * step;
-                constant += (double)query[d] * ranges.Min[d] + 128.0 * query[d] * step;
+                weights[d] = (double)query[d] * step;
+                largest = Math.Max(largest, Math.Abs(weights[d]));
+                constant += (double)query[d] * ranges.Min[d] + 128.0 * weights[d];
             }
+            // The weights rounded to 16 bits (the largest to ±32,767): the integer kernel then sums
+            // exactly, and a candidate's score moves by at most 2⁻¹⁶ of the largest weight per code unit.
+            double scale = largest > 0 ? 32767.0 / largest : 0;
+            _weights = [.. weights.Select(w => (short)Math.Round(w * scale))];
+            _unscale = largest > 0 ? largest / 32767.0 : 0;
             _constant = constant;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public override float Distance(int row)
+        float FromDot(long sum, int row)
         {
-            double dot = _constant + Int8Kernel.DotWidened(_weights, MemoryMarshal.Cast<byte, sbyte>(Codes.Row<byte>(row)));
+            double dot = _constant + sum * _unscale;
             double norm = _norms[row];
             return _family switch
             {
@@ -229,6 +241,9 @@ abstract unsafe class CodeScorer
             };
         }
 
+        public override float Distance(int row) =>
+            FromDot(Int8Kernel.DotWeights16(_weights, MemoryMarshal.Cast<byte, sbyte>(Codes.Row<byte>(row))), row);
+
         public override void Scan(int from, int to, TopK top) => Blocks(Codes, from, to, (start, count, block) =>
         {
             int width = Codes.Dimensions;
@@ -237,14 +252,10 @@ abstract unsafe class CodeScorer
             for (int r = 0; r < count; r++)
             {
                 int row = start + r;
-                double dot = _constant + Int8Kernel.DotWidened(weights, MemoryMarshal.Cast<byte, sbyte>(block.Slice(r * width, width)));
-                double norm = _norms[row];
-                float distance = _family switch
-                {
-                    0 => (float)-dot,
-                    1 => norm > 0 ? (float)(-dot / norm) : 0f,
-                    _ => (float)(norm * norm - 2 * dot),
-                };
+                // As the float32 scan does: ask for the row 8 ahead, every line, so the sums never wait on memory.
+                if (r + Ahead < count)
+                    PrefetchBytes(block.Slice((r + Ahead) * width, width));
+                float distance = FromDot(Int8Kernel.DotWeights16(weights, MemoryMarshal.Cast<byte, sbyte>(block.Slice(r * width, width))), row);
                 // Rows are offered in increasing order, so one that only ties the worst kept loses its tie: skip the call.
                 if (!full || distance < worst || float.IsNaN(worst))
                 {
@@ -253,7 +264,6 @@ abstract unsafe class CodeScorer
                 }
             }
         });
-
     }
 
     /// <summary>
