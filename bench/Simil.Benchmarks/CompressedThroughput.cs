@@ -126,7 +126,7 @@ static unsafe class CompressedThroughput
                                 ts[r] = Time(() => simil(buffer, calls, dims, stride)) / calls;
                             }
                         }
-                        double ms = Median(ts), mn = Median(tn);
+                        double ms = Medians.Of(ts), mn = Medians.Of(tn);
                         md.AppendLine(C, $"| {precision} | {op} | {dims} | {residency} | {ms:F2} | {mn:F2} | {mn / ms:F2} |");
                         Console.Error.WriteLine($"{precision} {op} {dims} {residency}: {ms:F2} vs {mn:F2}");
                     }
@@ -163,11 +163,6 @@ static unsafe class CompressedThroughput
         return watch.Elapsed.TotalNanoseconds;
     }
 
-    static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
 
     static void W1(StringBuilder md, int rows)
     {
@@ -196,7 +191,7 @@ static unsafe class CompressedThroughput
                 int c = (c0 + r) % cases.Length;
                 times[c][r] = Time(() => cases[c].Run(r % Queries)) / 1e6;
             }
-        double baseline = Median(times[0]);
+        double baseline = Medians.Of(times[0]);
         md.AppendLine(C, $"## W1: one query × {rows:N0} × {Dims}, k = 10, cosine");
         md.AppendLine();
         md.AppendLine(C, $"Clustered synthetic rows (fixed seed); {Queries} queries × 3 rounds, the cases interleaved; ms = median per query on all {Environment.ProcessorCount} cores. Speed-up = float32 ÷ case.");
@@ -204,7 +199,7 @@ static unsafe class CompressedThroughput
         md.AppendLine("| case | ms | speed-up vs float32 |");
         md.AppendLine("|---|---:|---:|");
         for (int c = 0; c < cases.Length; c++)
-            md.AppendLine(C, $"| {cases[c].Name} | {Median(times[c]):F2} | {baseline / Median(times[c]):F2} |");
+            md.AppendLine(C, $"| {cases[c].Name} | {Medians.Of(times[c]):F2} | {baseline / Medians.Of(times[c]):F2} |");
         md.AppendLine();
     }
 

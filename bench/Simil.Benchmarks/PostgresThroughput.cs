@@ -79,7 +79,7 @@ static class PostgresThroughput
             }
             Console.Error.WriteLine($"read: Simil {simil[r]:F2} s, COPY to /dev/null {copy[r]:F2} s");
         }
-        double ms = Median(simil), mc = Median(copy);
+        double ms = Medians.Of(simil), mc = Medians.Of(copy);
         md.AppendLine("## Reading the table");
         md.AppendLine();
         md.AppendLine(C, $"{Repetitions} repetitions, alternating order; both run `{select}` as one binary COPY. Simil decodes into native memory (the rows then searchable); psql writes the bytes to /dev/null.");
@@ -117,7 +117,7 @@ static class PostgresThroughput
                     same++;
             }
         }
-        double mpg = Median([.. pg]), mmine = Median([.. mine]);
+        double mpg = Medians.Of([.. pg]), mmine = Medians.Of([.. mine]);
         Console.Error.WriteLine($"exact: pgvector {mpg:F1} ms, Simil {mmine:F1} ms, same {same}/{Queries}");
         md.AppendLine("## Exact top 10 (cosine distance, no index)");
         md.AppendLine();
@@ -245,9 +245,4 @@ static class PostgresThroughput
             throw new InvalidOperationException($"{command} exited {process.ExitCode}");
     }
 
-    static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
 }

@@ -90,19 +90,22 @@ public static class PostgresAudit
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         string keyExpression = source.Key is { } key ? $"{PostgresSource.Quote(key)}::text" : "ctid::text";
-        var rows = PostgresReader.Read(source, keyExpression, token);
+        using var dataSource = PostgresConnection.DataSource(source);
+        using var connection = PostgresConnection.Open(dataSource, source);
+        bool halfvec = false;
+        var rows = PostgresReader.Read(connection, source, keyExpression, column =>
+        {
+            if (column.Type == VectorColumnType.Bit)
+                throw new InputException($"{source.Display}: audit compares vector or halfvec columns; '{source.Column}' is {column.TypeName}");
+            halfvec = column.Type == VectorColumnType.HalfVec;
+        }, token);
         if (rows.Count == 0)
             throw new InputException($"{source.Display}: no rows to audit");
         // The database's answers are matched to rows by key: a repeated key would match the wrong row.
         if (rows.Keys!.Distinct(StringComparer.Ordinal).Count() != rows.Count)
             throw new InputException($"{source.Display}: key={source.Key} repeats among the rows; audit matches the database's answers by key, so give a unique column (or none: rows are then told apart by ctid)");
-        using var dataSource = PostgresConnection.DataSource(source);
-        using var connection = PostgresConnection.Open(dataSource, source);
         try
         {
-            var column = VectorColumn.Find(connection, source);
-            if (column.Type == VectorColumnType.Bit)
-                throw new InputException($"{source.Display}: audit compares vector or halfvec columns; '{source.Column}' is {column.TypeName}");
             var (indexName, method, opclass) = FindIndex(connection, source);
             var (metric, op) = opclass is null ? ByMetric(source) : ByOperatorClass(source, opclass);
 
@@ -116,7 +119,7 @@ public static class PostgresAudit
 
             string? settingName = method switch { "hnsw" => "hnsw.ef_search", "ivfflat" => "ivfflat.probes", _ => null };
             int? current = settingName is null ? null : CurrentSetting(connection, settingName);
-            string cast = column.Type == VectorColumnType.HalfVec ? "::halfvec" : "";
+            string cast = halfvec ? "::halfvec" : "";
             string sql = $"SELECT {keyExpression}, {PostgresSource.Quote(source.Column)} {op} $1{cast} FROM {source.QualifiedTable} " +
                 $"WHERE {source.Condition} ORDER BY {PostgresSource.Quote(source.Column)} {op} $1{cast} LIMIT {kk}";
 
@@ -201,11 +204,7 @@ public static class PostgresAudit
                 MeasureMatches = Family(advice.Recommended) == Family(metric),
             };
         }
-        catch (PostgresException e)
-        {
-            throw PostgresConnection.Explain(source, e, "auditing");
-        }
-        catch (NpgsqlException e)
+        catch (NpgsqlException e)   // PostgresException (what the server said) included
         {
             throw PostgresConnection.Explain(source, e, "auditing");
         }

@@ -39,7 +39,8 @@ static class PostgresConnection
             PostgresException { SqlState: "28P01" or "28000" } pg => $"authentication refused: {pg.MessageText}",
             PostgresException { SqlState: "3D000" } pg => pg.MessageText,
             PostgresException { SqlState: "42P01" } pg => pg.MessageText,
-            PostgresException pg when doing == "reading" && source.Where is not null => $"the query failed (check where={source.Where}): {pg.MessageText}",
+            // Syntax errors, unknown names (class 42) and bad values (class 22) in a query carrying the user's condition.
+            PostgresException pg when source.Where is not null && pg.SqlState[..2] is "42" or "22" => $"the query failed (check where={source.Where}): {pg.MessageText}",
             PostgresException pg => $"{doing} failed: {pg.MessageText}",
             NpgsqlException { InnerException: SocketException socket } => $"cannot reach the server ({socket.Message})",
             NpgsqlException { InnerException: TimeoutException } or TimeoutException => "cannot reach the server (timed out)",

@@ -73,11 +73,7 @@ public static class PostgresExport
             }
             return new ExportResult(rows.Count, created, statement);
         }
-        catch (PostgresException e)
-        {
-            throw PostgresConnection.Explain(target, e, "writing");
-        }
-        catch (NpgsqlException e)
+        catch (NpgsqlException e)   // PostgresException (what the server said) included
         {
             throw PostgresConnection.Explain(target, e, "writing");
         }

@@ -21,19 +21,28 @@ public static class PostgresReader
         ArgumentNullException.ThrowIfNull(source);
         using var dataSource = PostgresConnection.DataSource(source);
         using var connection = PostgresConnection.Open(dataSource, source);
-        using var transaction = connection.BeginTransaction();
+        return Read(connection, source, keyExpression, null, token);
+    }
+
+    /// <summary>
+    /// The rows on an open connection, in a read-only transaction of their own; <paramref name="accept"/>
+    /// sees what the catalog says of the column before any row is read (and may refuse it by throwing).
+    /// Failures are one line naming the source.
+    /// </summary>
+    internal static EmbeddingMatrix Read(NpgsqlConnection connection, PostgresSource source, string? keyExpression, Action<VectorColumn>? accept, CancellationToken token)
+    {
         try
         {
+            using var transaction = connection.BeginTransaction();
             using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
                 readOnly.ExecuteNonQuery();
             var column = VectorColumn.Find(connection, source);
-            return Copy(connection, source, column, keyExpression, token);
+            accept?.Invoke(column);
+            var rows = Copy(connection, source, column, keyExpression, token);
+            transaction.Commit();
+            return rows;
         }
-        catch (PostgresException e)
-        {
-            throw PostgresConnection.Explain(source, e, "reading");
-        }
-        catch (NpgsqlException e)
+        catch (NpgsqlException e)   // PostgresException (what the server said) included
         {
             throw PostgresConnection.Explain(source, e, "reading");
         }

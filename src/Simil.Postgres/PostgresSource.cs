@@ -76,7 +76,7 @@ public sealed class PostgresSource
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (!IsUri(uri) || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Host.Length == 0)
-            throw new InputException(Redact(uri), "not a PostgreSQL URI; expected postgres://USER@HOST:PORT/DATABASE?table=T&column=C");
+            throw new InputException(RedactPasswords(uri), "not a PostgreSQL URI; expected postgres://USER@HOST:PORT/DATABASE?table=T&column=C");
         string user = "", password = "";
         if (parsed.UserInfo.Length > 0)
         {
@@ -149,8 +149,6 @@ public sealed class PostgresSource
     /// </summary>
     public static string RedactPasswords(string text) =>
         text is null ? "" : s_password.Replace(text, "$1@");
-
-    static string Redact(string uri) => RedactPasswords(uri);
 
     static readonly System.Text.RegularExpressions.Regex s_password =
         new(@"(postgres(?:ql)?://[^:/@\s]*):[^@\s]*@", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);

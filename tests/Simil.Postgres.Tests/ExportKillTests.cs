@@ -35,6 +35,14 @@ public sealed class ExportKillTests(PostgresServer server)
         }
         Assert.Equal(151_000L, Count());
 
+        bool CopyRunning()
+        {
+            using var connection = new NpgsqlConnection(server.ConnectionString);
+            connection.Open();
+            using var active = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY \"{Table}\"%' AND pid <> pg_backend_pid()", connection);
+            return (long)active.ExecuteScalar()! > 0;
+        }
+
         int killedMidway = 0;
         foreach (double fraction in new[] { 0.2, 0.35, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97 })
         {
@@ -48,19 +56,10 @@ public sealed class ExportKillTests(PostgresServer server)
             if (wasRunning)
                 process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(token);
-            // The server notices the dropped connection and rolls the transaction back.
-            long after = 0;
-            for (int wait = 0; wait < 100; wait++)
-            {
-                after = Count();
-                using var connection = new NpgsqlConnection(server.ConnectionString);
-                connection.Open();
-                using var active = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY \"{Table}\"%' AND pid <> pg_backend_pid()", connection);
-                if ((long)active.ExecuteScalar()! == 0)
-                    break;
+            // The server notices the dropped connection and rolls the transaction back: wait for its COPY to end.
+            for (int wait = 0; wait < 100 && CopyRunning(); wait++)
                 await Task.Delay(100, token);
-            }
-            after = Count();
+            long after = Count();
             Assert.True(after == before || after == before + 150_000, $"killed at {fraction:P0}: {after:N0} rows, expected {before:N0} or {before + 150_000:N0}");
             if (wasRunning && after == before)
                 killedMidway++;

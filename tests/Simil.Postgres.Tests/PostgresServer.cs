@@ -18,6 +18,7 @@ namespace Simil.Postgres.Tests;
 public sealed class PostgresServer : IDisposable
 {
     readonly string? _folder;
+    readonly NpgsqlDataSource _vectors;
 
     public PostgresServer()
     {
@@ -33,6 +34,9 @@ public sealed class PostgresServer : IDisposable
         Host = parsed.Host;
         Port = parsed.Port;
         ConnectionString = $"Host={Host};Port={Port};Username=postgres;Database=simil;Include Error Detail=true";
+        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        builder.UseVector();
+        _vectors = builder.Build();
         // A role that must give a password (the server trusts only postgres), for the authentication tests.
         Execute("DO $$ BEGIN CREATE ROLE app LOGIN PASSWORD 's3cret-pw'; EXCEPTION WHEN duplicate_object THEN ALTER ROLE app PASSWORD 's3cret-pw'; END $$");
     }
@@ -58,16 +62,12 @@ public sealed class PostgresServer : IDisposable
         command.ExecuteNonQuery();
     }
 
-    public NpgsqlConnection Open()
-    {
-        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
-        builder.UseVector();
-        var connection = builder.Build().OpenConnection();
-        return connection;
-    }
+    /// <summary>A connection that knows pgvector's types, from one data source for the whole run.</summary>
+    public NpgsqlConnection Open() => _vectors.OpenConnection();
 
     public void Dispose()
     {
+        _vectors.Dispose();
         if (_folder is not null)
             Script("stop", _folder);
     }
