@@ -4,7 +4,8 @@ namespace Simil.Cli;
 
 /// <summary>
 /// Runs a command line and turns every failure into one line on stderr and an exit code:
-/// 0 success, 2 bad usage or bad input, 1 anything else. Never a stack trace.
+/// 0 success, 2 bad usage or bad input, 1 anything else. Never a stack trace, unless SIMIL_TRACE=1
+/// asks for one on an internal error (for a bug report).
 /// </summary>
 static class Cli
 {
@@ -59,9 +60,16 @@ static class Cli
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Fail(Failure, $"internal error: {e.GetType().Name}: {e.Message}");
+            int code = Fail(Failure, $"internal error: {e.GetType().Name}: {e.Message}" +
+                (Trace ? "" : " (SIMIL_TRACE=1 prints where; please report it with that)"));
+            if (Trace)
+                Console.Error.WriteLine(Postgres.PostgresSource.RedactPasswords(e.ToString()));
+            return code;
         }
     }
+
+    /// <summary>SIMIL_TRACE=1 (or true): an internal error also prints its stack, for a bug report.</summary>
+    static bool Trace => Environment.GetEnvironmentVariable("SIMIL_TRACE") is "1" or "true" or "TRUE" or "True";
 
     static int Fail(int code, string message)
     {

@@ -23,7 +23,10 @@ if [ "$action" = stop ]; then
 fi
 
 port=${3:?usage: pgvector-server.sh start DIR PORT}
-if [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_config" ] || ! command -v make >/dev/null; then
+# A machine may come with the server but not its headers (postgresql-15 without
+# postgresql-server-dev-15): check for postgres.h itself, not only for the programs.
+if [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_config" ] || ! command -v make >/dev/null \
+   || [ ! -f "$("$bin/pg_config" --includedir-server 2>/dev/null)/postgres.h" ]; then
   apt-get update -qq && apt-get install -y -qq postgresql-15 postgresql-server-dev-15 build-essential >/dev/null
 fi
 mkdir -p "$dir"

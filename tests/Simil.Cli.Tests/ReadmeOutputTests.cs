@@ -10,8 +10,20 @@ public sealed class ReadmeOutputTests
     {
         var r = await SimilProcess.RunAsync("compare", "king", "queen");
         Assert.Equal(0, r.ExitCode);
+        // The model's vectors differ in their last bits between CPUs: numbers within ReadmeOutput.Tolerance.
         var readme = File.ReadAllText(Repository.Path("README.md"));
-        Assert.Contains("$ simil compare \"king\" \"queen\"\n" + r.Stdout, readme, StringComparison.Ordinal);
+        Assert.Null(ReadmeOutput.Difference(ReadmeOutput.After(readme, "compare \"king\" \"queen\""), r.Stdout));
     }
 
+    [Fact]
+    public void The_comparison_takes_last_digit_differences_and_nothing_more()
+    {
+        const string shown = "│ dot     │ 0.6807128 │ higher │\n│ l2sq    │ 0.6385745 │ lower  │\n";
+        Assert.Null(ReadmeOutput.Difference(shown, shown));
+        Assert.Null(ReadmeOutput.Difference(shown, "│ dot     │ 0.6807127 │ higher │\n│ l2sq    │ 0.638574 │ lower  │\n"));   // narrower column
+        Assert.NotNull(ReadmeOutput.Difference(shown, shown.Replace("0.6385745", "0.6386745", StringComparison.Ordinal)));
+        Assert.NotNull(ReadmeOutput.Difference(shown, shown.Replace("lower", "higher", StringComparison.Ordinal)));
+        Assert.NotNull(ReadmeOutput.Difference(shown, shown + "│ cosine  │ 0.6807128 │ higher │\n"));
+        Assert.NotNull(ReadmeOutput.Difference("rows 2,552", "rows 2,553"));
+    }
 }
