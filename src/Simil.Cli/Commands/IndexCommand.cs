@@ -79,6 +79,7 @@ static class IndexCommand
             index.Model = embeddedBy;
             string path = parse.GetValue(output)!;
             index.Save(path);
+            VectorIndex.RememberWritten(path);
             string storedAs = stored == Quantization.Precision.Float32 ? "float32" : $"{stored.Name()}{(parse.GetValue(rescore) ? " + float32 for rescoring" : "")}";
             Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {kindName}, {storedAs}, {new FileInfo(path).Length:N0} bytes");
             return Task.FromResult(Cli.Ok);
@@ -146,6 +147,7 @@ static class IndexCommand
             };
             extended.Model = existing.Model;
             extended.Save(path);
+            VectorIndex.RememberWritten(path);
             Console.Out.WriteLine($"{path}: {existing.Count:N0} + {more.Count:N0} = {extended.Count:N0} rows");
             return Task.FromResult(Cli.Ok);
         });
@@ -222,7 +224,8 @@ static class IndexCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
-            using var index = KeyedVectors.OpenIndex(path);
+            using var index = VectorIndex.Open(path);
+            index.Verify();   // always everything: damage that kept the file's length and time shows here
             Console.Out.WriteLine($"{path}: ok — {index.Count:N0} rows, {index.Info!.Sections.Count} sections, every checksum matches");
             return Cli.Ok;
         });

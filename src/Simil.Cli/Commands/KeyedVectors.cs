@@ -12,12 +12,23 @@ static class KeyedVectors
         {
             Format = inputFormat is null ? null : VectorFileFormats.Parse(inputFormat, "--input-format"),
             KeepFloat64 = keepFloat64,
+            // Any size: a float32 .npy is read in place through a map, larger conversions into native memory.
+            Map = true,
+            MaxValues = MaxValues,
         };
         var content = VectorFile.Read(file, options);
         foreach (var warning in content.Warnings)
             Console.Error.WriteLine($"simil: warning: {warning}");
         return content;
     }
+
+    /// <summary>
+    /// The most values read as one block before a reader switches to native memory by rows:
+    /// <see cref="Array.MaxLength"/>, or SIMIL_MAX_VALUES, which the tests lower to take the
+    /// large-file path on small files.
+    /// </summary>
+    static long MaxValues { get; } =
+        long.TryParse(Environment.GetEnvironmentVariable("SIMIL_MAX_VALUES"), out long max) && max > 0 ? max : Array.MaxLength;
 
     /// <summary>The file's vectors, or its texts embedded by the model (with a progress bar on a terminal).</summary>
     public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator,
@@ -38,15 +49,16 @@ static class KeyedVectors
     }
 
     /// <summary>
-    /// An index file, mapped and verified (every checksum): a damaged file is one error, exit 2,
-    /// not a wrong answer. The map stays open for the rest of the command.
+    /// An index file, mapped and verified once per file identity (every checksum the first time this
+    /// file is met; <c>docs/index-format.md</c>): a damaged file is one error, exit 2, not a wrong
+    /// answer, and a query costs what it reads. The map stays open for the rest of the command.
     /// </summary>
     public static VectorIndex OpenIndex(string file)
     {
         var index = VectorIndex.Open(file);
         try
         {
-            index.Verify();
+            index.VerifyOnce();
             return index;
         }
         catch

@@ -20,8 +20,16 @@ static unsafe partial class NpyReader
 
     public static bool LooksLike(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
 
-    /// <summary>Reads the file; with <paramref name="bfloat16"/>, a uint16 file's values are bfloat16 bit patterns (and nothing else is accepted).</summary>
-    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink, bool bfloat16 = false)
+    /// <summary>
+    /// Reads the file; with <paramref name="bfloat16"/>, a uint16 file's values are bfloat16 bit patterns (and nothing else is accepted).
+    /// With <paramref name="map"/> and a file on disk, little-endian float32 values are not copied:
+    /// the rows are the file's own bytes through a read-only map (<see cref="MappedRows"/>), so any
+    /// size reads in the time it takes to check the values are finite. Values that must be converted,
+    /// more than <paramref name="maxValues"/> of them, go into native memory a block of rows at a
+    /// time (<see cref="NativeRows"/>, no 2³¹ limit); fewer go into the sink as before.
+    /// </summary>
+    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink, bool bfloat16 = false,
+        bool map = false, long maxValues = -1)
     {
         var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
         if (bfloat16 != (dtype == 'H'))
@@ -34,9 +42,25 @@ static unsafe partial class NpyReader
             throw FileError.Byte(file, Math.Min(stream.Length, expected), stream.Length < expected
                 ? $"the file ends after {stream.Length} bytes but its header declares shape ({rows}, {dims}), which needs {expected}: it is truncated"
                 : $"{stream.Length - expected} bytes follow the {rows} × {dims} values the header declares");
-        if (rows * dims > Array.MaxLength)
-            FileError.ThrowTooLarge(file, "header", rows, dims);
         int count = (int)rows, d = (int)dims;
+        if (map && dtype == 'f' && !bigEndian && stream is FileStream { CanSeek: true } onDisk)
+            return Map(onDisk, file, count, d, dataOffset);
+        if (maxValues < 0)
+            maxValues = Array.MaxLength;
+        if (rows * dims > maxValues)
+        {
+            if (!map)
+                FileError.ThrowTooLarge(file, "header", rows, dims);
+            return dtype switch
+            {
+                'f' => ReadRows<float>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
+                'H' => ReadRows<BFloat16>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
+                'h' => ReadRows<Half>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
+                'b' => ReadRows<sbyte>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
+                'B' => ReadRows<byte>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
+                _ => ReadRows<double>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
+            };
+        }
 
         if (dtype == 'f')
             return ReadAsStored<float>(stream, file, bigEndian, count, d, dataOffset, sink);
@@ -100,7 +124,94 @@ static unsafe partial class NpyReader
         typeof(T) == typeof(Half) ? (float)Unsafe.As<T, Half>(ref value)
         : typeof(T) == typeof(sbyte) ? Unsafe.As<T, sbyte>(ref value)
         : typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref value)
+        : typeof(T) == typeof(BFloat16) ? (float)Unsafe.As<T, BFloat16>(ref value)
+        : typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref value)
         : (float)Unsafe.As<T, double>(ref value);
+
+    /// <summary>
+    /// The rows of a little-endian float32 file, in place: the file is mapped read-only and every
+    /// value checked finite (in parallel, a block of rows at a time); nothing is copied. The map
+    /// lives as long as the rows (dispose <c>matrix.Rows</c> to release it).
+    /// </summary>
+    static EmbeddingMatrix Map(FileStream stream, string file, int count, int d, long dataOffset)
+    {
+        var rows = MappedRows.Open(stream.Name, file, dataOffset, ElementType.Float32, count, d);
+        try
+        {
+            int block = Math.Max(1, (1 << 20) / d);
+            Parallel.For(0, (count + block - 1) / block, b =>
+            {
+                int first = b * block, n = Math.Min(block, count - first);
+                FiniteCheck.Rows(rows.Range<float>(first, n), d, file, firstIndex: (long)first * d);
+            });
+            return EmbeddingMatrix.Over(rows);
+        }
+        catch (AggregateException e) when (e.InnerException is InputException inner)
+        {
+            rows.Dispose();
+            throw inner;
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// More values than one block of memory holds: read and converted a block of rows at a time
+    /// into native memory (float32, or float64 kept with <paramref name="keepFloat64"/>), which has
+    /// no 2³¹ limit. Memory holds the result once, plus one block.
+    /// </summary>
+    static EmbeddingMatrix ReadRows<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, bool keepFloat64)
+        where T : unmanaged
+    {
+        bool wide = keepFloat64 && typeof(T) == typeof(double);
+        var rows = new NativeRows(wide ? ElementType.Float64 : ElementType.Float32, count, d);
+        try
+        {
+            int block = Math.Max(1, (1 << 20) / d);
+            var chunk = new T[(long)block * d];
+            int size = Unsafe.SizeOf<T>();
+            for (int first = 0; first < count; first += block)
+            {
+                int n = Math.Min(block, count - first);
+                var values = chunk.AsSpan(0, n * d);
+                ReadExactly(stream, MemoryMarshal.AsBytes(values), file, dataOffset + (long)first * d * size);
+                if (bigEndian)
+                    ReverseEndianness(values);
+                for (int r = 0; r < n; r++)
+                {
+                    var source = values.Slice(r * d, d);
+                    long at = (long)(first + r) * d;
+                    if (wide)
+                    {
+                        var target = rows.WritableRow<double>(first + r);
+                        MemoryMarshal.Cast<T, double>(source).CopyTo(target);
+                        FiniteCheck.Rows<double>(target, d, file, firstIndex: at);
+                    }
+                    else
+                    {
+                        var target = rows.WritableRow<float>(first + r);
+                        if (typeof(T) == typeof(double))
+                            FiniteCheck.Rows(MemoryMarshal.Cast<T, double>(source), d, file, firstIndex: at);
+                        else if (typeof(T) == typeof(Half))
+                            FiniteCheck.Rows(MemoryMarshal.Cast<T, Half>(source), d, file, firstIndex: at);
+                        for (int i = 0; i < d; i++)
+                            target[i] = Widen(source[i]);
+                        if (typeof(T) == typeof(float) || typeof(T) == typeof(BFloat16))
+                            FiniteCheck.Rows<float>(target, d, file, firstIndex: at);
+                    }
+                }
+            }
+            return EmbeddingMatrix.Over(rows);
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The values as the file stores them, read straight into the sink's memory.</summary>
     static EmbeddingMatrix ReadAsStored<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)

@@ -56,10 +56,10 @@ public static class VectorFile
             switch (format)
             {
                 case VectorFileFormat.Npy:
-                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink);
+                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, map: options.Map, maxValues: options.MaxValues);
                     break;
                 case VectorFileFormat.NpyBFloat16:
-                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, bfloat16: true);
+                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, bfloat16: true, map: options.Map, maxValues: options.MaxValues);
                     break;
                 case VectorFileFormat.Text:
                     vectors = TextMatrixReader.Read(stream, name, ' ', options.KeepFloat64, sink);

@@ -40,6 +40,31 @@ sealed unsafe class IndexFile : IDisposable
     /// <summary>The header, with sizes and sections.</summary>
     public IndexInfo Info { get; }
 
+    /// <summary>The preamble's header checksum, which covers the section table and so every section's checksum.</summary>
+    public ulong HeaderChecksum => _base == null ? throw new ObjectDisposedException(Path) : BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(_base + 24, 8));
+
+    /// <summary>
+    /// Verifies the file unless a file of the same identity (path, length, modification time,
+    /// header checksum) was verified or written before (<see cref="VerifiedFiles"/>); remembers it after.
+    /// </summary>
+    public void VerifyOnce(Action<IndexFile>? checkGraph = null)
+    {
+        var identity = VerifiedFiles.Identity(Path, HeaderChecksum);
+        if (identity is not null && VerifiedFiles.Contains(identity))
+            return;
+        Verify(checkGraph);
+        if (identity is not null)
+            VerifiedFiles.Add(identity);
+    }
+
+    /// <summary>Remembers the index file at <paramref name="path"/>, just written by this program, as verified.</summary>
+    public static void RememberWritten(string path)
+    {
+        using var file = Open(path);
+        if (VerifiedFiles.Identity(path, file.HeaderChecksum) is { } identity)
+            VerifiedFiles.Add(identity);
+    }
+
     /// <summary>True when the file starts with the index magic (any version).</summary>
     public static bool LooksLike(ReadOnlySpan<byte> head) => head.StartsWith(IndexFormat.Magic);
 
@@ -137,7 +162,7 @@ sealed unsafe class IndexFile : IDisposable
             string name = IndexFormat.Name(id);
             long at = IndexFormat.PreambleBytes + i * IndexFormat.TableEntryBytes;
             if (id != IndexFormat.Vectors && id != IndexFormat.Norms && id != IndexFormat.Keys && id != IndexFormat.Texts && id != IndexFormat.Graph
-                && id != IndexFormat.Ranges && id != IndexFormat.Rescore)
+                && id != IndexFormat.Ranges && id != IndexFormat.Rescore && id != IndexFormat.KeyHash)
                 throw new InputException(path, $"byte {at}: section '{name}' is not one this version knows");
             if (!sections.TryAdd(id, (offset, size, BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]))))
                 throw new InputException(path, $"byte {at}: section {name} appears twice");
@@ -168,6 +193,13 @@ sealed unsafe class IndexFile : IDisposable
             Need(path, sections, IndexFormat.Keys, (info.Count + 1L) * 8, exact: false);
         if (sections.ContainsKey(IndexFormat.Texts))
             Need(path, sections, IndexFormat.Texts, (info.Count + 1L) * 8, exact: false);
+        if (sections.TryGetValue(IndexFormat.KeyHash, out var keyHash))
+        {
+            if (!sections.ContainsKey(IndexFormat.Keys) && !sections.ContainsKey(IndexFormat.Texts))
+                throw new InputException(path, "the file has a KHSH section (key table) but no keys (KEYS or TEXT)");
+            if (!KeyTable.Fits(keyHash.Item2, info.Count))
+                throw new InputException(path, $"byte {keyHash.Item1}: section KHSH has {keyHash.Item2} bytes, not a power of two of 8-byte slots, at least 2 × count and 8");
+        }
         if (info.Kind == "hnsw")
             Need(path, sections, IndexFormat.Graph, Search.Hnsw.HnswGraph.MinimumBytes(info.Count, info.Graph!.M0), exact: false);
         else if (sections.ContainsKey(IndexFormat.Graph))
@@ -233,6 +265,27 @@ sealed unsafe class IndexFile : IDisposable
     /// <summary>The rows' keys: the KEYS table, else the source texts, else null.</summary>
     public IReadOnlyList<string>? Keys() => Strings(IndexFormat.Keys) ?? Strings(IndexFormat.Texts);
 
+    /// <summary>The id of the string table that serves as keys (KEYS, else TEXT); 0 when there is none.</summary>
+    uint KeySection => Has(IndexFormat.Keys) ? IndexFormat.Keys : Has(IndexFormat.Texts) ? IndexFormat.Texts : 0;
+
+    /// <summary>
+    /// Finds a key's first row through the file's key table (KHSH): a few slots and one string
+    /// read, whatever the count. Null for a file without one (1.0 and 1.1 files, or no keys).
+    /// </summary>
+    public Func<string, int>? KeyLookup()
+    {
+        uint keys = KeySection;
+        if (keys == 0 || !Has(IndexFormat.KeyHash))
+            return null;
+        string name = IndexFormat.Name(keys);
+        return key =>
+        {
+            var (table, tableLength) = Section(IndexFormat.KeyHash);
+            var (strings, stringsLength) = Section(keys);
+            return KeyTable.Find((byte*)table, tableLength, (byte*)strings, stringsLength, Info.Count, key, Path, name);
+        };
+    }
+
     IReadOnlyList<string>? Strings(uint id)
     {
         if (!Has(id))
@@ -272,6 +325,12 @@ sealed unsafe class IndexFile : IDisposable
                 var (p, length) = Section(id);
                 StringTable.Check((byte*)p, length, Info.Count, Path, IndexFormat.Name(id));
             }
+        if (Has(IndexFormat.KeyHash))
+        {
+            var (table, tableLength) = Section(IndexFormat.KeyHash);
+            var (strings, stringsLength) = Section(KeySection);
+            KeyTable.Check((byte*)table, tableLength, (byte*)strings, stringsLength, Info.Count, Path, IndexFormat.Name(KeySection));
+        }
         var norms = Norms();
         for (int i = 0; i < norms.Length; i++)
             if (!float.IsFinite(norms[i]) || norms[i] < 0)

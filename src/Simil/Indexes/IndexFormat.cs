@@ -7,7 +7,7 @@ static class IndexFormat
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'S', (byte)'I', (byte)'M', (byte)'I', (byte)'L', 0x0D, 0x0A];
 
     public const ushort Major = 1;
-    public const ushort Minor = 1;
+    public const ushort Minor = 2;
     public const int PreambleBytes = 32;
     public const int TableEntryBytes = 32;
     public const int MaxSections = 64;
@@ -38,4 +38,5 @@ static class IndexFormat
     public static readonly uint Graph = Id("GRPH");
     public static readonly uint Ranges = Id("QRNG");
     public static readonly uint Rescore = Id("RSCR");
+    public static readonly uint KeyHash = Id("KHSH");
 }

@@ -48,19 +48,27 @@ static class StringTable
     /// <exception cref="InputException">The offsets or the UTF-8 are damaged.</exception>
     public static unsafe string Get(byte* table, long tableLength, int count, int index, string file, string section)
     {
-        long dataStart = (count + 1L) * 8;
-        ulong from = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + (long)index * 8, 8));
-        ulong to = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + ((long)index + 1) * 8, 8));
-        if (from > to || to > (ulong)(tableLength - dataStart) || to - from > int.MaxValue)
-            throw new InputException(file, $"section {section}: string {index + 1} has offsets {from}..{to} outside its {tableLength - dataStart} bytes (the file is damaged; run 'simil index verify')");
+        var bytes = Bytes(table, tableLength, count, index, file, section);
         try
         {
-            return s_strict.GetString(table + dataStart + (long)from, (int)(to - from));
+            return s_strict.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
             throw new InputException(file, $"section {section}: string {index + 1} is not valid UTF-8 (the file is damaged)");
         }
+    }
+
+    /// <summary>The UTF-8 bytes of string <paramref name="index"/>, in place, its offsets checked against the table.</summary>
+    /// <exception cref="InputException">The offsets are damaged.</exception>
+    public static unsafe ReadOnlySpan<byte> Bytes(byte* table, long tableLength, int count, int index, string file, string section)
+    {
+        long dataStart = (count + 1L) * 8;
+        ulong from = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + (long)index * 8, 8));
+        ulong to = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + ((long)index + 1) * 8, 8));
+        if (from > to || to > (ulong)(tableLength - dataStart) || to - from > int.MaxValue)
+            throw new InputException(file, $"section {section}: string {index + 1} has offsets {from}..{to} outside its {tableLength - dataStart} bytes (the file is damaged; run 'simil index verify')");
+        return new ReadOnlySpan<byte>(table + dataStart + (long)from, (int)(to - from));
     }
 
     /// <summary>Checks every offset and every string's UTF-8; the first fault is thrown.</summary>

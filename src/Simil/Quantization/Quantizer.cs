@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 namespace Simil.Quantization;
 
 /// <summary>
@@ -149,8 +150,52 @@ public static class Quantizer
             {
                 float scaled = (row[d] - ranges.Min[d]) / steps[d];
                 // uint8 adds 0 (NumPy adds nothing; x + 0 differs from x only for −0, which casts the same).
-                codes[r * dims + d] = cast(scaled + offset);
+                codes[(int)((long)r * dims + d)] = cast(scaled + offset);
             }
+        }
+    }
+
+    /// <summary>(max − min) / 255 per dimension, as every int8 and uint8 code is computed.</summary>
+    internal static float[] Steps(QuantizationRanges ranges)
+    {
+        var steps = new float[ranges.Min.Length];
+        for (int d = 0; d < steps.Length; d++)
+            steps[d] = (ranges.Max[d] - ranges.Min[d]) / 255f;
+        return steps;
+    }
+
+    /// <summary>One row's codes at an index precision (float16, bfloat16, saturating int8, binary) into <paramref name="into"/>: the bytes the matrix methods give for that row.</summary>
+    internal static void EncodeRow(Precision precision, ReadOnlySpan<float> row, QuantizationRanges? ranges, ReadOnlySpan<float> steps, Span<byte> into)
+    {
+        switch (precision)
+        {
+            case Precision.Float16:
+                var halves = MemoryMarshal.Cast<byte, Half>(into);
+                for (int d = 0; d < row.Length; d++)
+                    halves[d] = (Half)row[d];
+                break;
+            case Precision.BFloat16:
+                var b16 = MemoryMarshal.Cast<byte, BFloat16>(into);
+                for (int d = 0; d < row.Length; d++)
+                    b16[d] = (BFloat16)row[d];
+                break;
+            case Precision.Int8:
+                for (int d = 0; d < row.Length; d++)
+                {
+                    float v = (row[d] - ranges!.Min[d]) / steps[d] + -128f;
+                    into[d] = unchecked((byte)(float.IsNaN(v) ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Truncate(v), -128f, 127f)));
+                }
+                break;
+            case Precision.Binary:
+                into.Clear();
+                for (int d = 0; d < row.Length; d++)
+                    if (row[d] > 0)
+                        into[d / 8] |= (byte)(0x80 >> (d % 8));
+                for (int i = 0; i < into.Length; i++)
+                    into[i] = unchecked((byte)(into[i] - 128));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(precision), $"{precision} is not an index precision");
         }
     }
 

@@ -121,7 +121,7 @@ public abstract class VectorIndex : IDisposable
             var codes = precision == Precision.Float32 ? null
                 : CompressedVectors.Over(precision, file.Info.Dimensions, file.Codes(), file.Ranges());
             var rows = file.Vectors() ?? new DecodedRows(codes!);
-            var corpus = EmbeddingMatrix.Over(rows, file.Keys() is { } keys ? KeyMap.Over(keys) : null);
+            var corpus = EmbeddingMatrix.Over(rows, file.Keys() is { } keys ? KeyMap.Over(keys, file.KeyLookup()) : null);
             VectorIndex index = file.Info.Kind == "hnsw"
                 ? HnswIndex.FromFile(corpus, file)
                 : new FlatIndex(corpus, file.Info.Metric);
@@ -146,6 +146,27 @@ public abstract class VectorIndex : IDisposable
         var file = _file ?? throw new InvalidOperationException("this index was not opened from a file");
         file.Verify(f => CheckGraph(f.Path));
     }
+
+    /// <summary>
+    /// <see cref="Verify"/> once per file identity: skipped when this same file (full path, length,
+    /// modification time, header checksum) was verified or written by Simil before, as recorded under
+    /// the cache folder (<c>SIMIL_CACHE</c>, else <c>$XDG_CACHE_HOME/simil</c>, else <c>~/.cache/simil</c>).
+    /// A query then costs what it reads, not the whole file (<c>docs/index-format.md</c>).
+    /// </summary>
+    /// <exception cref="InputException">A section is damaged.</exception>
+    /// <exception cref="InvalidOperationException">The index was not opened from a file.</exception>
+    public void VerifyOnce()
+    {
+        var file = _file ?? throw new InvalidOperationException("this index was not opened from a file");
+        file.VerifyOnce(f => CheckGraph(f.Path));
+    }
+
+    /// <summary>
+    /// Records the index file at <paramref name="path"/>, just written by <see cref="Save"/>, as
+    /// verified: its checksums were computed from the bytes written, so <see cref="VerifyOnce"/>
+    /// need not read it again.
+    /// </summary>
+    public static void RememberWritten(string path) => IndexFile.RememberWritten(path);
 
     /// <summary>Checks the graph's lists (the HNSW kind); nothing for the flat kind.</summary>
     private protected virtual void CheckGraph(string file)
@@ -212,7 +233,10 @@ public abstract class VectorIndex : IDisposable
             sections.Add(float32);
         sections.Add(new(IndexFormat.Norms, (long)norms.Length * sizeof(float), s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(norms.AsSpan()))));
         if (corpus.Keys is { } keys)
+        {
             sections.Add(new(Model is null ? IndexFormat.Keys : IndexFormat.Texts, StringTable.Length(keys), s => StringTable.Write(s, keys)));
+            sections.Add(new(IndexFormat.KeyHash, KeyTable.Length(keys.Count), s => KeyTable.Write(s, keys)));
+        }
         if (graph is not null)
             sections.Add(graph);
         if (Codes is not null && _keepsFloat32)

@@ -23,8 +23,16 @@ public sealed class KeyMap
     /// <summary>Takes ownership of <paramref name="keys"/> (not copied).</summary>
     internal static KeyMap Own(string[] keys) => new(keys, true);
 
-    /// <summary>Over a list that decodes keys when asked (an index file's string table): not copied, not read until used.</summary>
-    internal static KeyMap Over(IReadOnlyList<string> keys) => new(keys, true);
+    readonly Func<string, int>? _lookup;
+
+    KeyMap(IReadOnlyList<string> keys, Func<string, int>? lookup) => (_keys, _lookup) = (keys, lookup);
+
+    /// <summary>
+    /// Over a list that decodes keys when asked (an index file's string table): not copied, not read
+    /// until used; with <paramref name="lookup"/> (the file's key table) a key is found without
+    /// decoding the others, else the first lookup decodes them all into a dictionary.
+    /// </summary>
+    internal static KeyMap Over(IReadOnlyList<string> keys, Func<string, int>? lookup = null) => new(keys, lookup);
 
     /// <summary>The number of keys (the number of rows).</summary>
     public int Count => _keys.Count;
@@ -39,6 +47,8 @@ public sealed class KeyMap
     public int IndexOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (_lookup is not null)
+            return _lookup(key);
         _rowByKey ??= Build(_keys);
         return _rowByKey.TryGetValue(key, out int row) ? row : -1;
     }

@@ -38,6 +38,21 @@ public sealed unsafe class MappedRows : VectorRows
         return new MappedRows(view, pointer + view.PointerOffset, elementType, count, dimensions, stride);
     }
 
+    /// <summary>
+    /// Maps <paramref name="count"/> contiguous rows starting <paramref name="offset"/> bytes into
+    /// the file at <paramref name="path"/> (read-only; the rows own the map and release it when disposed).
+    /// </summary>
+    /// <exception cref="InputException">The region does not lie within the file.</exception>
+    public static MappedRows Open(string path, string fileName, long offset, ElementType elementType, int count, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        long length = stream.Length;
+        // The view keeps the mapping alive after the map object and the file handle are closed.
+        using var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+        return Open(map, fileName, length, offset, elementType, count, dimensions, dimensions);
+    }
+
     /// <inheritdoc/>
     protected override ref byte Start => ref *(_pointer != null ? _pointer : throw new ObjectDisposedException(nameof(MappedRows)));
 

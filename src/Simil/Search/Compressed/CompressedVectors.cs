@@ -68,8 +68,23 @@ sealed class CompressedVectors
             ranges ??= rows.Count > 0 ? QuantizationRanges.Of(rows) : Zero(rows.Dimensions);
         else
             ranges = null;
-        var bytes = EncodeBytes(rows, precision, ranges);
-        return new(precision, rows.Dimensions, new ArrayRows<byte>(bytes, rows.Count, BytesPerRow(precision, rows.Dimensions)), ranges);
+        var codes = new NativeRows(ElementType.Byte, rows.Count, BytesPerRow(precision, rows.Dimensions));
+        EncodeInto(rows, precision, ranges, codes, 0);
+        return new(precision, rows.Dimensions, codes, ranges);
+    }
+
+    /// <summary>
+    /// The codes of <paramref name="rows"/> into <paramref name="codes"/> from row <paramref name="first"/>
+    /// on, a row at a time in parallel, in native memory: no 2³¹ limit, nothing held twice.
+    /// </summary>
+    static void EncodeInto(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges, NativeRows codes, int first)
+    {
+        var steps = ranges is null ? [] : Quantizer.Steps(ranges);
+        Parallel.For(0, (rows.Count + 4095) / 4096, block =>
+        {
+            for (int r = block * 4096, end = Math.Min(rows.Count, r + 4096); r < end; r++)
+                Quantizer.EncodeRow(precision, rows[r], ranges, steps, codes.WritableRow<byte>(first + r));
+        });
     }
 
     static QuantizationRanges Zero(int dimensions) => new(new float[dimensions], new float[dimensions]);
@@ -85,12 +100,11 @@ sealed class CompressedVectors
     /// <summary>These codes followed by those of <paramref name="more"/>, quantized with the same ranges.</summary>
     public CompressedVectors Append(EmbeddingMatrix more)
     {
-        int width = Codes.Dimensions;
-        var bytes = new byte[((long)Count + more.Count) * width];
+        var codes = new NativeRows(ElementType.Byte, checked(Count + more.Count), Codes.Dimensions);
         for (int r = 0; r < Count; r++)
-            Codes.Row<byte>(r).CopyTo(bytes.AsSpan(r * width, width));
-        EncodeBytes(more, Precision, Ranges).CopyTo(bytes.AsSpan(Count * width));
-        return new(Precision, Dimensions, new ArrayRows<byte>(bytes, Count + more.Count, width), Ranges);
+            Codes.Row<byte>(r).CopyTo(codes.WritableRow<byte>(r));
+        EncodeInto(more, Precision, Ranges, codes, Count);
+        return new(Precision, Dimensions, codes, Ranges);
     }
 
     /// <summary>The query encoded as the rows are (the symmetric scoring every kernel here runs).</summary>
