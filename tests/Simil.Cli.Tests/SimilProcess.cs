@@ -9,6 +9,7 @@ sealed record RunResult(int ExitCode, string Stdout, string Stderr);
 static class SimilProcess
 {
     static readonly string s_dll = Path.Combine(AppContext.BaseDirectory, "simil.dll");
+    static readonly string s_cache = Directory.CreateTempSubdirectory("simil-test-cache-").FullName;
 
     public static Task<RunResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
@@ -25,6 +26,8 @@ static class SimilProcess
         start.ArgumentList.Add(s_dll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
+        // The tool remembers verified index files under its cache folder: the tests keep their own.
+        start.Environment["SIMIL_CACHE"] = s_cache;
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         using var process = Process.Start(start)!;
