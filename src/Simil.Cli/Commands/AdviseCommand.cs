@@ -21,13 +21,14 @@ static class AdviseCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var plot = new Option<string?>("--plot") { Description = "Draw the length histogram and the agreement between the measures to this PNG." };
         var inputFormat = new Option<string?>("--input-format") { Description = $"The input's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
+        var model = ModelOption.Create();
         var command = new Command("advise", "Say which measure fits these vectors (dot, cosine or l2sq), with the figures that decide it.")
         {
-            input, labels, labelColumn, sample, json, plot, inputFormat,
+            input, labels, labelColumn, sample, json, plot, inputFormat, model,
         };
         command.SetAction((parse, token) =>
         {
-            using var generator = EmbeddingModels.Create(EmbeddingModels.Default);   // the model loads only if texts need it
+            using var generator = EmbeddingModels.Create(parse.GetValue(model)!);   // the model loads only if texts need it
             return Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(labels), parse.GetValue(labelColumn), parse.GetValue(sample),
                 parse.GetValue(json), parse.GetValue(plot), parse.GetValue(inputFormat), generator, token));
         });

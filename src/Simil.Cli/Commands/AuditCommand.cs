@@ -19,9 +19,10 @@ static class AuditCommand
         var k = new Option<int>("-k") { Description = "How many neighbours per query.", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Seed of the sample.", DefaultValueFactory = _ => 42 };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
+        var model = ModelOption.ForQueries();
         var command = new Command("audit", "Check a pgvector column's index: recall@k of the database's answers against Simil's exact search, the ef_search/probes that reach 0.95 and 0.99, and whether its measure is the advised one.")
         {
-            source, queries, sample, k, seed, json,
+            source, queries, sample, k, seed, json, model,
         };
         command.SetAction((parse, token) =>
         {
@@ -36,8 +37,9 @@ static class AuditCommand
             EmbeddingMatrix? given = null;
             if (parse.GetValue(queries) is { } file)
             {
-                using var generator = EmbeddingModels.Create(EmbeddingModels.Default);   // loads only if the file holds texts
-                given = KeyedVectors.LoadOrEmbed(file, null, () => generator, token).ToFloat32();
+                // A table records no model: texts are embedded by --model, else the default with a note.
+                using var resolver = QueryResolver.For(parsed.Display, null, parse.GetValue(model), ModelOption.Notice);
+                given = KeyedVectors.LoadOrEmbed(file, null, () => resolver.Generator, token).ToFloat32();
                 if (given.Count == 0)
                     throw new InputException(file, "holds no queries");
             }

@@ -16,25 +16,26 @@ static class ExplainCommand
         var query = new Option<string>("--query", "-q") { Description = "A literal vector, a key of the corpus, or a text to embed.", Required = true };
         var k = new Option<int>("-k") { Description = "How many neighbours per measure.", DefaultValueFactory = _ => 10 };
         var inputFormat = new Option<string?>("--input-format") { Description = $"The corpus's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
+        var model = ModelOption.ForQueries();
         var command = new Command("explain", "Show the top k under dot, cosine and l2sq side by side, with each row's length, marking rows that move between the lists.")
         {
-            corpus, query, k, inputFormat,
+            corpus, query, k, inputFormat, model,
         };
         command.SetAction((parse, token) =>
         {
-            // Cheap to create: the model loads on first use, only if a text needs embedding.
-            using var generator = EmbeddingModels.Create(EmbeddingModels.Default);
-            return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query)!, parse.GetValue(k), parse.GetValue(inputFormat), generator, token));
+            if (parse.GetValue(k) <= 0)
+                throw new InputException($"-k: {parse.GetValue(k)} must be positive");
+            // A text query is embedded by the model recorded with the rows (an index's), never another.
+            var (rows, resolver) = KeyedVectors.LoadRows(parse.GetValue(corpus)!, parse.GetValue(inputFormat), parse.GetValue(model), token);
+            using (resolver)
+                return Task.FromResult(Run(rows, parse.GetValue(query)!, parse.GetValue(k), resolver, token));
         });
         return command;
     }
 
-    static int Run(string corpusFile, string query, int k, string? inputFormat, LocalEmbeddingGenerator generator, CancellationToken token)
+    static int Run(EmbeddingMatrix corpus, string query, int k, QueryResolver resolver, CancellationToken token)
     {
-        if (k <= 0)
-            throw new InputException($"-k: {k} must be positive");
-        var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, () => generator, token);
-        var vector = KeyedVectors.QueryVector(query, corpus, corpusFile, () => generator, token);
+        var vector = resolver.Vector(query, corpus, token);
         var result = RankComparison.Explain(corpus, vector, k);
 
         Console.Out.WriteLine($"{query} · top {k} under dot, cosine and l2sq · query length {result.QueryNorm:G4}");

@@ -104,7 +104,7 @@ static class IndexCommand
         var index = new Argument<string>("FILE") { Description = "The index file to extend (replaced atomically)." };
         var input = new Argument<string>("INPUT") { Description = "More rows: vectors for an index of vectors, texts for an index of texts." };
         var inputFormat = new Option<string?>("--input-format") { Description = $"INPUT's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
-        var model = ModelOption.Create();
+        var model = ModelOption.ForQueries();
         var command = new Command("add", "Append INPUT's rows to an index: texts are embedded by the index's model; the graph is extended.")
         {
             index, input, inputFormat, model,
@@ -125,9 +125,8 @@ static class IndexCommand
             {
                 if (existing.Model is null)
                     throw new InputException(file, $"holds texts, but {path} was built from vectors (no model); add vectors of {existing.Dimensions} dimensions");
-                CheckModel(parse, model, existing, path);
-                using var generator = EmbeddingModels.Create(existing.Model);
-                more = KeyedVectors.VectorsOf(content, () => generator, token);
+                using var resolver = QueryResolver.For(path, existing.Model, parse.GetValue(model));   // a named model must be the index's
+                more = KeyedVectors.VectorsOf(content, () => resolver.Generator, token);
             }
             else
             {
@@ -152,14 +151,6 @@ static class IndexCommand
             return Task.FromResult(Cli.Ok);
         });
         return command;
-    }
-
-    /// <summary>A --model given on the command line must be the index's: its rows live in that model's space.</summary>
-    public static void CheckModel(ParseResult parse, Option<string> model, VectorIndex index, string path)
-    {
-        var given = parse.GetResult(model);
-        if (given is { Implicit: false } && index.Model is { } indexModel && !string.Equals(parse.GetValue(model)!.Trim(), indexModel, StringComparison.OrdinalIgnoreCase))
-            throw new InputException("--model", $"'{parse.GetValue(model)}' differs from {indexModel}, the model that embedded {path}; texts must be embedded by the index's model");
     }
 
     static Command Info()

@@ -104,34 +104,27 @@ static class KeyedVectors
     }
 
     /// <summary>
-    /// A query given on the command line: a literal vector, else a key of the corpus, else a text
-    /// for the model. A text must embed into the corpus's space: where the model gives another
-    /// number of dimensions, the query is reported as a missing key (with near spellings) and as a
-    /// text that cannot be compared. A literal of the wrong length is bad input.
+    /// Rows to search or explain, and how queries meet them (<see cref="Simil.Embeddings.QueryResolver"/>):
+    /// an index file's rows with the model recorded in it; a table's or a vector file's rows with no
+    /// recorded model; a file of texts embedded now by the model asked for (else the default), which
+    /// then embeds text queries too.
     /// </summary>
-    public static float[] QueryVector(string query, EmbeddingMatrix corpus, string corpusFile,
-        Func<Simil.Embeddings.LocalEmbeddingGenerator> generator, CancellationToken token)
+    public static (EmbeddingMatrix Rows, Simil.Embeddings.QueryResolver Queries) LoadRows(string file, string? inputFormat, string? requestedModel, CancellationToken token)
     {
-        float[] vector;
-        if (VectorLiteral.IsLiteral(query))
-            vector = VectorLiteral.Parse(query, "--query");
-        else if (corpus.IndexOf(query) is int row and >= 0)
-            vector = corpus[row].ToArray();
-        else
+        if (PostgresSource.IsUri(file))
         {
-            var model = generator();
-            int dimensions = Simil.Embeddings.EmbeddingModels.Dimensions(model.Name);
-            if (dimensions != corpus.Dimensions)
-            {
-                var nearest = corpus.Keys is null ? [] : KeySuggestions.Nearest(corpus.Keys, query);
-                throw new InputException(corpusFile, $"'{query}' is not among its {corpus.Count:N0} keys" +
-                    (nearest.Count > 0 ? $" (nearest spellings: {string.Join(", ", nearest)})" : "") +
-                    $", and as a text {model.Name} would give {dimensions} dimensions, not its {corpus.Dimensions}");
-            }
-            vector = model.EmbedMatrix([query], null, token)[0].ToArray();
+            var resolver = Simil.Embeddings.QueryResolver.For(PostgresSource.Parse(file).Display, null, requestedModel, ModelOption.Notice);
+            return (ReadTable(file, inputFormat, token), resolver);
         }
-        if (vector.Length != corpus.Dimensions)
-            throw new InputException($"--query has {vector.Length} dimensions but {corpusFile} has {corpus.Dimensions}");
-        return vector;
+        if (inputFormat is null && VectorIndex.IsIndexFile(file))
+        {
+            var index = OpenIndex(file);
+            return (index.Corpus, Simil.Embeddings.QueryResolver.For(file, index.Model, requestedModel, ModelOption.Notice));
+        }
+        var content = Load(file, inputFormat);
+        if (content.Vectors is { } vectors)
+            return (vectors, Simil.Embeddings.QueryResolver.For(file, null, requestedModel, ModelOption.Notice));
+        var embedding = Simil.Embeddings.QueryResolver.For(file, requestedModel ?? Simil.Embeddings.EmbeddingModels.Default, requestedModel);
+        return (VectorsOf(content, () => embedding.Generator, token), embedding);
     }
 }

@@ -20,37 +20,35 @@ static class SearchCommand
         var ef = new Option<int?>("--ef") { Description = $"An hnsw index: candidates the graph proposes per query, at least k (default max({HnswIndex.DefaultEf}, k))." };
         var exact = new Option<bool>("--exact") { Description = "An hnsw index: scan every stored vector instead of the graph." };
         var oversample = new Option<int?>("--oversample") { Description = "A compressed index: candidates per result taken by the codes and rescored in float32 (default: 2 for float16, bfloat16 and int8, 16 for binary)." };
-        var model = ModelOption.Create();
+        var model = ModelOption.ForQueries();
         var command = new Command("search", "Find the k nearest rows of CORPUS for a query or for every query of a file: exact, or through an index file's graph.")
         {
             corpus, query, queries, k, metric, json, inputFormat, model, ef, exact, oversample,
         };
         command.SetAction((parse, token) =>
         {
-            LocalEmbeddingGenerator? generator = null;
-            try
+            // What every search checks first, index file or not: one way to give queries, a usable k, a known metric.
+            if ((parse.GetValue(query) is null) == (parse.GetValue(queries) is null))
+                throw new InputException("give exactly one of --query and --queries");
+            if (parse.GetValue(k) < 0)
+                throw new InputException($"-k: {parse.GetValue(k)} is negative");
+            if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
+                throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
+            string file = parse.GetValue(corpus)!;
+            bool isIndex = parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(file);
+            if (!isIndex && (parse.GetValue(ef) is not null || parse.GetValue(exact) || parse.GetValue(oversample) is not null))
+                throw new InputException($"{file}: --ef, --exact and --oversample apply to index files (simil index build); this search is already an exact scan");
+            if (isIndex)
             {
-                // What every search checks first, index file or not: one way to give queries, a usable k, a known metric.
-                if ((parse.GetValue(query) is null) == (parse.GetValue(queries) is null))
-                    throw new InputException("give exactly one of --query and --queries");
-                if (parse.GetValue(k) < 0)
-                    throw new InputException($"-k: {parse.GetValue(k)} is negative");
-                if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
-                    throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
-                if (parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(parse.GetValue(corpus)!))
-                    return Task.FromResult(RunIndex(parse, parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
-                        parse.GetValue(json), parse.GetValue(ef), parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, model,
-                        name => generator ??= EmbeddingModels.Create(name), token));
-                if (parse.GetValue(ef) is not null || parse.GetValue(exact) || parse.GetValue(oversample) is not null)
-                    throw new InputException($"{parse.GetValue(corpus)}: --ef, --exact and --oversample apply to index files (simil index build); this search is already an exact scan");
-                return Task.FromResult(Run(parse.GetValue(corpus)!, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k),
-                    measure, parse.GetValue(json), parse.GetValue(inputFormat), parse.GetValue(model)!,
-                    () => generator ??= EmbeddingModels.Create(parse.GetValue(model)!), token));
+                using var index = KeyedVectors.OpenIndex(file);
+                using var queriesOfIndex = QueryResolver.For(file, index.Model, parse.GetValue(model), ModelOption.Notice);
+                return Task.FromResult(RunIndex(index, file, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), parse.GetValue(json), parse.GetValue(ef),
+                    parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, queriesOfIndex, token));
             }
-            finally
-            {
-                generator?.Dispose();
-            }
+            var (rows, resolver) = KeyedVectors.LoadRows(file, parse.GetValue(inputFormat), parse.GetValue(model), token);
+            using (resolver)
+                return Task.FromResult(Run(file, rows, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), measure, parse.GetValue(json),
+                    parse.GetValue(inputFormat), resolver, token));
         });
         return command;
     }
@@ -59,13 +57,11 @@ static class SearchCommand
     /// Search in an index file: its metric and its model (a text query is embedded by the model that
     /// embedded the index, and only the query is embedded); the graph unless --exact.
     /// </summary>
-    static int RunIndex(ParseResult parse, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact, int? oversample,
-        Metric? asked, Option<string> modelOption, Func<string, LocalEmbeddingGenerator> generator, CancellationToken token)
+    static int RunIndex(VectorIndex index, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact, int? oversample,
+        Metric? asked, QueryResolver resolver, CancellationToken token)
     {
-        using var index = KeyedVectors.OpenIndex(file);
         if (asked is { } given && given != index.Metric)
             throw new InputException("--metric", $"'{given.Name()}' differs from {index.Metric.Name()}, the measure {file} was built for; build another index to rank by it");
-        IndexCommand.CheckModel(parse, modelOption, index, file);
         int efValue = ef ?? Math.Max(HnswIndex.DefaultEf, k);
         if (ef is { } candidates && candidates < k)
             throw new InputException("--ef", $"{candidates} is below k ({k}); the graph must propose at least k candidates");
@@ -76,9 +72,6 @@ static class SearchCommand
         if (oversample is not null && index.Precision == Quantization.Precision.Float32)
             throw new InputException("--oversample", $"{file} stores float32 rows, whose candidates are scored exactly already; --oversample applies to compressed indexes");
         int ratio = oversample ?? index.Oversample;
-        Func<LocalEmbeddingGenerator> model = () => index.Model is { } name
-            ? generator(name)
-            : throw new InputException(file, "holds vectors without a model, so a text query cannot be embedded; give a vector literal or a key");
         Neighbor[] SearchOne(ReadOnlySpan<float> vector) => index switch
         {
             HnswIndex graph when !exact => graph.Search(vector, k, efValue, ratio),
@@ -88,11 +81,11 @@ static class SearchCommand
         };
         if (query is not null)
         {
-            var vector = KeyedVectors.QueryVector(query, index.Corpus, file, model, token);
+            var vector = resolver.Vector(query, index.Corpus, token);
             SearchRenderer.Write(json, query, index.Metric, SearchOne(vector), index.Corpus.Keys);
             return Cli.Ok;
         }
-        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, model, token);
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token);
         if (batch.Dimensions != index.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {file} has {index.Dimensions}");
         var results = new Neighbor[batch.Count][];
@@ -105,20 +98,17 @@ static class SearchCommand
         return Cli.Ok;
     }
 
-    static int Run(string corpusFile, string? query, string? queriesFile, int k, Metric metric, bool json, string? inputFormat,
-        string model, Func<LocalEmbeddingGenerator> generator, CancellationToken token)
+    static int Run(string corpusFile, EmbeddingMatrix corpus, string? query, string? queriesFile, int k, Metric metric, bool json, string? inputFormat,
+        QueryResolver resolver, CancellationToken token)
     {
-        _ = EmbeddingModels.Dimensions(model);   // an unknown model is bad input before any file is read
-
-        var corpus = KeyedVectors.LoadOrEmbed(corpusFile, inputFormat, generator, token);
         var index = new FlatIndex(corpus, metric);
         if (query is not null)
         {
-            var vector = KeyedVectors.QueryVector(query, corpus, corpusFile, generator, token);
+            var vector = resolver.Vector(query, corpus, token);
             SearchRenderer.Write(json, query, metric, index.Search(vector, k), corpus.Keys);
             return Cli.Ok;
         }
-        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, inputFormat, generator, token);
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, inputFormat, () => resolver.Generator, token);
         if (batch.Dimensions != corpus.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {corpusFile} has {corpus.Dimensions}");
         var results = index.Search(batch, k);

@@ -1,0 +1,122 @@
+namespace Simil.Embeddings;
+
+/// <summary>
+/// The one place a query meets the rows it is compared with (every command, the vector store and
+/// <c>audit</c> ask it): a query is a literal vector (<c>[1, 2, 3]</c>), else a key of the rows,
+/// else a text, embedded by the model that made the rows — the model recorded with them (an index
+/// file's), never another. Rows with no recorded model take the model asked for, else the default,
+/// and say so once through the notice. Asking for a model other than the recorded one is refused,
+/// naming both: its vectors would live in another space, and the answers would be wrong with no error.
+/// </summary>
+public sealed class QueryResolver : IDisposable
+{
+    readonly Action<string>? _notice;
+    LocalEmbeddingGenerator? _generator;
+    bool _noticed;
+
+    QueryResolver(string data, string model, bool assumed, Action<string>? notice)
+    {
+        Data = data;
+        Model = model;
+        ModelAssumed = assumed;
+        _notice = notice;
+    }
+
+    /// <summary>
+    /// Queries against the rows called <paramref name="data"/> (a file name, in messages), whose
+    /// vectors <paramref name="recordedModel"/> made (null: not recorded), with
+    /// <paramref name="requestedModel"/> asked for by the user (null: not asked).
+    /// </summary>
+    /// <param name="data">The rows' name in messages (a file, a table).</param>
+    /// <param name="recordedModel">The model recorded with the rows; null when none is.</param>
+    /// <param name="requestedModel">The model the user named; null when none.</param>
+    /// <param name="notice">Told once, when a text is embedded by a model that was neither recorded nor asked for (the default).</param>
+    /// <exception cref="InputException">The requested model is unknown, or differs from the recorded one (both named).</exception>
+    public static QueryResolver For(string data, string? recordedModel, string? requestedModel, Action<string>? notice = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (requestedModel is not null)
+            _ = EmbeddingModels.Dimensions(requestedModel);   // an unknown model is bad input before anything is read
+        if (recordedModel is not null && requestedModel is not null && !SameModel(recordedModel, requestedModel))
+            throw new InputException(data, $"its vectors were embedded by {recordedModel}, not {requestedModel.Trim()}; a text must be embedded by the model that made the vectors it is compared with");
+        return recordedModel is not null ? new(data, recordedModel, false, notice)
+            : requestedModel is not null ? new(data, requestedModel.Trim(), false, notice)
+            : new(data, EmbeddingModels.Default, true, notice);
+    }
+
+    /// <summary>Whether two model names name the same model (packaged names ignore case; directories compare as full paths).</summary>
+    public static bool SameModel(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase))
+            return true;
+        return Directory.Exists(a) && Directory.Exists(b)
+            && string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
+    }
+
+    /// <summary>The rows' name, as messages give it.</summary>
+    public string Data { get; }
+
+    /// <summary>The model that embeds texts: the recorded one, else the requested one, else the default.</summary>
+    public string Model { get; }
+
+    /// <summary>True when no model was recorded or requested, so that texts are embedded by the default model.</summary>
+    public bool ModelAssumed { get; }
+
+    /// <summary>The model's generator, created on first use (the model itself loads on first embedding).</summary>
+    public LocalEmbeddingGenerator Generator
+    {
+        get
+        {
+            if (ModelAssumed && !_noticed)
+            {
+                _noticed = true;
+                _notice?.Invoke($"{Data} records no model: texts are embedded by {Model}, the default; if another model made its vectors, name that one");
+            }
+            return _generator ??= EmbeddingModels.Create(Model);
+        }
+    }
+
+    /// <summary>
+    /// The vector of <paramref name="query"/> against <paramref name="rows"/>: a literal vector, else
+    /// the row of that key, else the text embedded by <see cref="Model"/>.
+    /// </summary>
+    /// <exception cref="InputException">A literal of the wrong length, or a text whose model gives another number of dimensions than the rows (the nearest keys named).</exception>
+    public float[] Vector(string query, EmbeddingMatrix rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(rows);
+        float[] vector;
+        if (IO.VectorLiteral.IsLiteral(query))
+            vector = IO.VectorLiteral.Parse(query, "the query");
+        else if (rows.IndexOf(query) is int row and >= 0)
+            vector = rows.IsFloat64 ? [.. rows.GetRow64(row).ToArray().Select(v => (float)v)] : rows[row].ToArray();
+        else
+        {
+            int dimensions = EmbeddingModels.Dimensions(Model);
+            if (dimensions != rows.Dimensions)
+            {
+                var nearest = rows.Keys is null ? [] : IO.KeySuggestions.Nearest(rows.Keys, query);
+                throw new InputException(Data, $"'{query}' is not among its {rows.Count:N0} keys" +
+                    (nearest.Count > 0 ? $" (nearest spellings: {string.Join(", ", nearest)})" : "") +
+                    $", and as a text {Model} would give {dimensions} dimensions, not its {rows.Dimensions}");
+            }
+            vector = Generator.EmbedMatrix([query], null, cancellationToken)[0].ToArray();
+        }
+        if (vector.Length != rows.Dimensions)
+            throw new InputException(Data, $"the query has {vector.Length} dimensions but the rows have {rows.Dimensions}");
+        return vector;
+    }
+
+    /// <summary>Texts embedded by <see cref="Model"/> (queries from a file).</summary>
+    public EmbeddingMatrix Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Generator.EmbedMatrix(texts, progress, cancellationToken);
+
+    /// <summary>Releases the model.</summary>
+    public void Dispose()
+    {
+        _generator?.Dispose();
+        _generator = null;
+    }
+}
