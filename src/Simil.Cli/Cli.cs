@@ -15,7 +15,16 @@ static class Cli
 
     public static int Run(RootCommand root, string[] args)
     {
+        // `simil` alone: what it can do, not an error.
+        if (args.Length == 0)
+            args = ["--help"];
         var result = root.Parse(args);
+        if (result.Errors.Count > 0 && UnknownCommand(root, args) is { } unknown)
+            return Fail(BadInput, unknown);
+        // A group of commands alone (`simil index`): its help, as for `simil` alone.
+        if (result.Errors.Count > 0 && result.CommandResult.Command is { Action: null } group && group.Subcommands.Any()
+            && result.UnmatchedTokens.Count == 0 && args.All(a => !a.StartsWith('-')))
+            result = root.Parse([.. args, "--help"]);
         if (result.Errors.Count > 0)
         {
             var command = result.CommandResult.Command;
@@ -70,6 +79,32 @@ static class Cli
 
     /// <summary>SIMIL_TRACE=1 (or true): an internal error also prints its stack, for a bug report.</summary>
     static bool Trace => Environment.GetEnvironmentVariable("SIMIL_TRACE") is "1" or "true" or "TRUE" or "True";
+
+    /// <summary>
+    /// A word where a command is expected that is none (a typo such as <c>serach</c> or
+    /// <c>index biuld</c>): named, with the nearest commands by spelling; null when there is none.
+    /// </summary>
+    static string? UnknownCommand(RootCommand root, string[] args)
+    {
+        Command current = root;
+        string path = "simil";
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith('-') || !current.Subcommands.Any())
+                return null;
+            var next = current.Subcommands.FirstOrDefault(c => c.Name == arg);
+            if (next is null)
+            {
+                var names = current.Subcommands.Select(c => c.Name).ToArray();
+                var nearest = IO.KeySuggestions.Nearest(names, arg, 3);
+                return $"'{arg}' is not a {path} command" + (nearest.Count > 0 ? $"; did you mean {string.Join(" or ", nearest.Select(n => $"'{path} {n}'"))}?" : "") +
+                    $" (commands: {string.Join(", ", names)}; see '{path} --help')";
+            }
+            current = next;
+            path += " " + next.Name;
+        }
+        return null;
+    }
 
     static int Fail(int code, string message)
     {

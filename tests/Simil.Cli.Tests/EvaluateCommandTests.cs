@@ -20,7 +20,7 @@ public sealed class EvaluateCommandTests
         var root = doc.RootElement;
         Assert.Equal(109, root.GetProperty("pairs").GetInt32());
         Assert.Equal(244, root.GetProperty("skipped").GetInt32());
-        Assert.Equal(69.12181303116147, root.GetProperty("skippedPercent").GetDouble(), 1e-12);
+        Assert.Equal(69.12181303116147, root.GetProperty("skipped_percent").GetDouble(), 1e-12);
         var cosine = root.GetProperty("scores").GetProperty("cosine");
         Assert.Equal(0.24425011895718513, cosine.GetProperty("pearson").GetDouble(), 1e-7);
         Assert.Equal(0.2736024134516744, cosine.GetProperty("spearman").GetDouble(), 1e-12);
@@ -77,10 +77,10 @@ public sealed class EvaluateCommandTests
             precisions.GetProperty("ubinary").GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble());
         foreach (var p in precisions.EnumerateObject())
             Assert.InRange(p.Value.GetProperty("scores").GetProperty("cosine").GetProperty("spearman").GetDouble(), float32 - 0.25, float32 + 0.25);
-        int dims = precisions.GetProperty("float32").GetProperty("bytesPerVector").GetInt32() / 4;
-        Assert.Equal(2 * dims, precisions.GetProperty("float16").GetProperty("bytesPerVector").GetInt32());
-        Assert.Equal(dims, precisions.GetProperty("int8").GetProperty("bytesPerVector").GetInt32());
-        Assert.Equal((dims + 7) / 8, precisions.GetProperty("binary").GetProperty("bytesPerVector").GetInt32());
+        int dims = precisions.GetProperty("float32").GetProperty("bytes_per_vector").GetInt32() / 4;
+        Assert.Equal(2 * dims, precisions.GetProperty("float16").GetProperty("bytes_per_vector").GetInt32());
+        Assert.Equal(dims, precisions.GetProperty("int8").GetProperty("bytes_per_vector").GetInt32());
+        Assert.Equal((dims + 7) / 8, precisions.GetProperty("binary").GetProperty("bytes_per_vector").GetInt32());
         var bad = await SimilProcess.RunAsync("evaluate", Shared("gensim/wordsim353.tsv"), "--vectors", Shared("gensim/euclidean_vectors.bin"), "--precision", "int3");
         Assert.Contains("valid precisions: all, float32", SimilProcess.AssertOneLineError(bad, 2));
     }

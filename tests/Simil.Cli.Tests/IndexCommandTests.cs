@@ -90,11 +90,11 @@ public sealed class IndexCommandTests
         {
             (["index", "add", index, otherDims], "has 5 dimensions but"),
             (["index", "add", index, texts], "was built from vectors"),
-            (["search", index, "--query", "[1, 2, 3]"], "--query has 3 dimensions"),
+            (["search", index, "--query", "[1, 2, 3]"], "the query has 3 dimensions"),
             (["search", index, "--query", query, "-k", "10", "--ef", "4"], "below k"),
             (["search", index, "--query", query, "--metric", "cosine"], "differs from dot"),
             (["search", index, "--query", query, "--metric", "nonsense"], "unknown metric 'nonsense'"),
-            (["search", index, "--query", "a text"], "without a model"),
+            (["search", index, "--query", "a text"], "as a text all-MiniLM-L6-v2 would give 384 dimensions, not its 8"),
             (["index", "build", a, "--out", index, "--kind", "ivf"], "not an index kind"),
             (["index", "build", a, "--out", index, "--kind", "hnsw", "--metric", "l1"], "use --kind flat"),
         };

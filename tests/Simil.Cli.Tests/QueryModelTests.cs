@@ -16,7 +16,7 @@ public sealed class QueryModelTests
         [.. File.ReadLines(Repository.SharedData("stsbenchmark", "sts-test.csv")).Take(40).Select(l => l.Split('\t')[5]).Distinct()];
 
     static int[] Top(string json) =>
-        [.. JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("index").GetInt32())];
+        [.. JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("row").GetInt32())];
 
     /// <summary>The rows explain ranks 1…k under cosine, in that order (its table: row, key, length, dot, cosine, l2sq).</summary>
     static int[] ExplainCosineOrder(string table) =>

@@ -42,7 +42,7 @@ public sealed class SearchCommandTests
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.All(lines, line => Assert.Equal(2, JsonDocument.Parse(line).RootElement.GetProperty("results")[0].GetProperty("index").GetInt32()));
+        Assert.All(lines, line => Assert.Equal(2, JsonDocument.Parse(line).RootElement.GetProperty("results")[0].GetProperty("row").GetInt32()));
     }
 
     [Fact]
@@ -82,6 +82,6 @@ public sealed class SearchCommandTests
     public async Task A_query_of_the_wrong_length_is_bad_input()
     {
         var line = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", Shared("gensim/euclidean_vectors.bin"), "--query", "[1, 2]"), 2);
-        Assert.Contains("--query has 2 dimensions but", line, StringComparison.Ordinal);
+        Assert.Contains("euclidean_vectors.bin: the query has 2 dimensions but the rows have 10", line, StringComparison.Ordinal);
     }
 }

@@ -131,7 +131,7 @@ public sealed class ExportAndAuditTests(PostgresServer server)
         Assert.Contains("\"metric\":\"l2\"", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"opclass\":\"vector_l2_ops\"", result.Stdout, StringComparison.Ordinal);
         Assert.Matches("\"advised\":\"(cosine|dot)\"", result.Stdout);
-        Assert.Contains("\"measureMatches\":false", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"measure_matches\":false", result.Stdout, StringComparison.Ordinal);
         Assert.Matches("\"recall\":(0\\.\\d+|1),\"k\":10,\"queries\":30", result.Stdout);
         var text = await SimilProcess.RunAsync("audit", server.Source("l2_indexed", "embedding"), "--sample", "30");
         Assert.Matches("rebuild it with vector_(cosine|ip)_ops", text.Stdout);

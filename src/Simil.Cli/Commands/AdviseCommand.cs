@@ -114,7 +114,7 @@ static class AdviseCommand
         {
             w.WriteStartObject();
             w.WriteString("recommended", a.Recommended.Name());
-            w.WriteBoolean("computeAsDot", a.ComputeAsDot);
+            w.WriteBoolean("compute_as_dot", a.ComputeAsDot);
             w.WriteString("confidence", a.Confidence);
             w.WriteStartArray("reasons");
             foreach (var r in a.Reasons) w.WriteStringValue(r);
@@ -128,7 +128,7 @@ static class AdviseCommand
             w.WriteNumber("max", a.Norms.Max);
             w.WriteNumber("cv", a.Norms.CoefficientOfVariation);
             w.WriteBoolean("unit", a.Norms.UnitLength);
-            w.WriteNumber("unitTolerance", UnitLength.Tolerance);
+            w.WriteNumber("unit_tolerance", UnitLength.Tolerance);
             w.WriteEndObject();
             w.WriteStartArray("agreement");
             foreach (var g in a.Agreements)
@@ -137,7 +137,7 @@ static class AdviseCommand
                 w.WriteString("a", g.A.Name());
                 w.WriteString("b", g.B.Name());
                 w.WriteNumber("overlap", g.Overlap);
-                w.WriteNumber("kendallTau", g.KendallTau);
+                w.WriteNumber("kendall_tau", g.KendallTau);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -148,10 +148,10 @@ static class AdviseCommand
             w.WriteEndObject();
             if (a.Accuracies.Count > 0)
             {
-                w.WriteStartObject("knnAccuracy");
+                w.WriteStartObject("knn_accuracy");
                 foreach (var acc in a.Accuracies) w.WriteNumber(acc.Metric.Name(), acc.Accuracy);
                 w.WriteEndObject();
-                w.WriteNumber("separationRatio", a.SeparationRatio);
+                w.WriteNumber("separation_ratio", a.SeparationRatio);
             }
             w.WriteEndObject();
         }

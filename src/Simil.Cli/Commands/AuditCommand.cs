@@ -16,7 +16,7 @@ static class AuditCommand
         var source = new Argument<string>("SOURCE") { Description = "postgres://USER@HOST:PORT/DATABASE?table=T&column=C[&key=K][&where=…] (password from PGPASSWORD or .pgpass)." };
         var queries = new Option<string?>("--queries") { Description = "Query vectors (any format simil reads); default: a sample of the table's own rows." };
         var sample = new Option<int>("--sample") { Description = "How many of the table's rows to ask as queries when --queries is not given (seeded).", DefaultValueFactory = _ => 100 };
-        var k = new Option<int>("-k") { Description = "How many neighbours per query.", DefaultValueFactory = _ => 10 };
+        var k = TopOption.Create("How many neighbours per query.");
         var seed = new Option<int>("--seed") { Description = "Seed of the sample.", DefaultValueFactory = _ => 42 };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var model = ModelOption.ForQueries();
@@ -29,8 +29,6 @@ static class AuditCommand
             string uri = parse.GetValue(source)!;
             if (!PostgresSource.IsUri(uri))
                 throw new InputException(uri, "audit reads a PostgreSQL table: give postgres://USER@HOST:PORT/DATABASE?table=T&column=C");
-            if (parse.GetValue(k) < 1)
-                throw new InputException($"-k: {parse.GetValue(k)} is below 1");
             if (parse.GetValue(sample) < 1)
                 throw new InputException($"--sample: {parse.GetValue(sample)} is below 1");
             var parsed = PostgresSource.Parse(uri);

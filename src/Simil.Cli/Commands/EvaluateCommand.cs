@@ -225,7 +225,7 @@ static class EvaluateCommand
         w.WriteString("source", source);
         w.WriteNumber("pairs", result.Pairs);
         w.WriteNumber("skipped", result.Skipped);
-        w.WriteNumber("skippedPercent", result.SkippedPercent);
+        w.WriteNumber("skipped_percent", result.SkippedPercent);
         WriteScores(w, result);
         w.WriteEndObject();
     }
@@ -255,7 +255,7 @@ static class EvaluateCommand
             foreach (var (precision, result) in results)
             {
                 w.WriteStartObject(precision.Name());
-                w.WriteNumber("bytesPerVector", StoredValues.BytesPerVector(precision, dimensions));
+                w.WriteNumber("bytes_per_vector", StoredValues.BytesPerVector(precision, dimensions));
                 w.WriteNumber("pairs", result.Pairs);
                 w.WriteNumber("skipped", result.Skipped);
                 WriteScores(w, result);

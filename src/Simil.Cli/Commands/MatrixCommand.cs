@@ -25,15 +25,22 @@ static class MatrixCommand
         };
         var inputFormat = new Option<string?>("--input-format") { Description = $"The inputs' format when content and extension do not say: {VectorFileFormats.ValidNames}." };
         var model = ModelOption.Create();
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (the same as --format json)." };
         var command = new Command("matrix", "All pairs: the chosen measure between every row of A and every row of B (or of A).")
         {
-            a, b, metric, format, output, plot, precision, inputFormat, model,
+            a, b, metric, format, output, plot, precision, inputFormat, model, json,
         };
         command.SetAction((parse, token) => Task.FromResult(Run(new Request(
-            parse.GetValue(a)!, parse.GetValue(b), parse.GetValue(metric)!, parse.GetValue(format), parse.GetValue(output),
+            parse.GetValue(a)!, parse.GetValue(b), parse.GetValue(metric)!, Format(parse.GetValue(format), parse.GetValue(json)), parse.GetValue(output),
             parse.GetValue(plot), parse.GetValue(precision)!, parse.GetValue(inputFormat), parse.GetValue(model)!), token)));
         return command;
     }
+
+    /// <summary>--json is --format json, as every command that prints results has it; both at once must agree.</summary>
+    static string? Format(string? format, bool json) =>
+        !json ? format
+        : format is null || format.Equals("json", StringComparison.OrdinalIgnoreCase) ? "json"
+        : throw new InputException("--json", $"asks for JSON but --format asks for {format}; give one of them");
 
     sealed record Request(string A, string? B, string Metric, string? Format, string? Out, string? Plot, string Precision, string? InputFormat, string Model);
 

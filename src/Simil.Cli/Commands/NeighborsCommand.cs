@@ -10,7 +10,7 @@ static class NeighborsCommand
     {
         var word = new Argument<string?>("WORD") { Description = "The word whose neighbours to find (or use --positive/--negative/--analogy).", Arity = ArgumentArity.ZeroOrOne };
         var vectors = new Option<string>("--vectors") { Description = "A file of keyed word vectors (word2vec, GloVe, fastText, …).", Required = true };
-        var k = new Option<int>("-k") { Description = "How many neighbours.", DefaultValueFactory = _ => 10 };
+        var k = TopOption.Create("How many neighbours.");
         var positive = new Option<string[]>("--positive") { Description = "Words that pull the query towards them.", AllowMultipleArgumentsPerToken = true };
         var negative = new Option<string[]>("--negative") { Description = "Words that push the query away.", AllowMultipleArgumentsPerToken = true };
         var analogy = new Option<string[]>("--analogy") { Description = "A B C: A is to B as C is to ? (positive B and C, negative A).", AllowMultipleArgumentsPerToken = true };
@@ -27,8 +27,6 @@ static class NeighborsCommand
 
     static int Run(string? word, string file, int k, string[] positive, string[] negative, string[] analogy, bool json, string? inputFormat)
     {
-        if (k < 0)
-            throw new InputException($"-k: {k} is negative");
         var plus = new List<string>(positive);
         var minus = new List<string>(negative);
         if (word is not null)

@@ -13,7 +13,7 @@ static class SearchCommand
         var corpus = new Argument<string>("CORPUS") { Description = "The rows to search: an index file (.simil), a vector file, or texts to embed." };
         var query = new Option<string?>("--query", "-q") { Description = "A literal vector \"[1, 2, 3]\", a key of the corpus, or a text to embed." };
         var queries = new Option<string?>("--queries") { Description = "A file of queries: vectors, or texts to embed." };
-        var k = new Option<int>("-k") { Description = "How many neighbours per query.", DefaultValueFactory = _ => 10 };
+        var k = TopOption.Create("How many neighbours per query.");
         var metric = new Option<string>("--metric", "-m") { Description = $"The measure: {MetricInfo.ValidNames}.", DefaultValueFactory = _ => "cosine" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per query." };
         var inputFormat = new Option<string?>("--input-format") { Description = $"The files' format when content and extension do not say: {VectorFileFormats.ValidNames}." };
@@ -30,8 +30,6 @@ static class SearchCommand
             // What every search checks first, index file or not: one way to give queries, a usable k, a known metric.
             if ((parse.GetValue(query) is null) == (parse.GetValue(queries) is null))
                 throw new InputException("give exactly one of --query and --queries");
-            if (parse.GetValue(k) < 0)
-                throw new InputException($"-k: {parse.GetValue(k)} is negative");
             if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
                 throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
             string file = parse.GetValue(corpus)!;

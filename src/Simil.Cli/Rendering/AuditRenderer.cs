@@ -53,7 +53,7 @@ static class AuditRenderer
             w.WriteString("operator", r.Operator);
             w.WriteString("index", r.Index);
             if (r.IndexName is not null)
-                w.WriteString("indexName", r.IndexName);
+                w.WriteString("index_name", r.IndexName);
             if (r.OperatorClass is not null)
                 w.WriteString("opclass", r.OperatorClass);
             w.WriteNumber("rows", r.Rows);
@@ -78,7 +78,7 @@ static class AuditRenderer
                 w.WriteEndObject();
             }
             w.WriteString("advised", r.Advised.Name());
-            w.WriteBoolean("measureMatches", r.MeasureMatches);
+            w.WriteBoolean("measure_matches", r.MeasureMatches);
             w.WriteEndObject();
         }
         stdout.WriteByte((byte)'\n');

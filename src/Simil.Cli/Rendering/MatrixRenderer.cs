@@ -88,8 +88,8 @@ static class MatrixRenderer
         w.WriteString("metric", metric.Name());
         w.WriteNumber("rows", result.Rows);
         w.WriteNumber("columns", result.Columns);
-        WriteKeys(w, "rowKeys", rowKeys);
-        WriteKeys(w, "columnKeys", columnKeys);
+        WriteKeys(w, "row_keys", rowKeys);
+        WriteKeys(w, "column_keys", columnKeys);
         w.WriteStartArray("values");
         for (int i = 0; i < result.Rows; i++)
         {

@@ -23,7 +23,7 @@ static class SearchRenderer
                 {
                     w.WriteStartObject();
                     w.WriteNumber("rank", r + 1);
-                    w.WriteNumber("index", results[r].Index);
+                    w.WriteNumber("row", results[r].Index);
                     if (keys is null)
                         w.WriteNull("key");
                     else
