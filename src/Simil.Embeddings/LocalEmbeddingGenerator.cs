@@ -25,6 +25,7 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
     {
         Name = spec.Name;
         EmbeddingLength = spec.Dimensions;
+        MaxTokens = spec.MaxTokens;
         _model = new(() => new SentenceModel(spec), LazyThreadSafetyMode.ExecutionAndPublication);
         _metadata = new("simil-local", defaultModelId: spec.Name, defaultModelDimensions: spec.Dimensions);
     }
@@ -36,6 +37,16 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
 
     /// <summary>The length of every embedding.</summary>
     public int EmbeddingLength { get; }
+
+    /// <summary>The model's token limit ([CLS] and [SEP] included): longer texts are cut to it, as sentence-transformers cuts them.</summary>
+    public int MaxTokens { get; }
+
+    /// <summary>Raised after an embedding call in which texts were longer than <see cref="MaxTokens"/> and were cut; the argument is how many.</summary>
+    public event Action<int>? TextsCut;
+
+    /// <summary>What to tell a user about <paramref name="count"/> texts cut at the limit.</summary>
+    public string CutMessage(int count) =>
+        $"{count:N0} text{(count == 1 ? " was" : "s were")} longer than {Name}'s {MaxTokens} tokens and cut to that length (as sentence-transformers cuts them): the words past it do not count";
 
     /// <summary>
     /// Embeds <paramref name="values"/>, one embedding per value, in order. The model runs on the
@@ -83,7 +94,9 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
         foreach (var text in texts)
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
         var data = new float[texts.Count * EmbeddingLength];
-        _model.Value.Embed(texts, data, progress, cancellationToken);
+        int cut = _model.Value.Embed(texts, data, progress, cancellationToken);
+        if (cut > 0)
+            TextsCut?.Invoke(cut);
         return EmbeddingMatrix.Over(new Simil.Storage.ArrayRows<float>(data, texts.Count, EmbeddingLength), new Simil.Storage.KeyMap(texts));
     }
 

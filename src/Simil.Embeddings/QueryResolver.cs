@@ -72,9 +72,14 @@ public sealed class QueryResolver : IDisposable
             if (ModelAssumed && !_noticed)
             {
                 _noticed = true;
-                _notice?.Invoke($"{Data} records no model: texts are embedded by {Model}, the default; if another model made its vectors, name that one");
+                _notice?.Invoke($"{Data} records no model: texts are embedded by {Model}, the default, since no model was named; if another model made its vectors, name that one");
             }
-            return _generator ??= EmbeddingModels.Create(Model);
+            if (_generator is null)
+            {
+                _generator = EmbeddingModels.Create(Model);
+                _generator.TextsCut += count => _notice?.Invoke(_generator.CutMessage(count));
+            }
+            return _generator;
         }
     }
 

@@ -44,14 +44,19 @@ sealed class SentenceModel : IDisposable
     /// Embeds <paramref name="texts"/> into <paramref name="output"/> (texts.Count × 384, row-major),
     /// reporting each finished text to <paramref name="progress"/>.
     /// </summary>
-    public void Embed(IReadOnlyList<string> texts, Span<float> output, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <returns>How many texts were longer than the model's token limit and were cut.</returns>
+    public int Embed(IReadOnlyList<string> texts, Span<float> output, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
-            return;
+            return 0;
         var tokens = new long[texts.Count][];
+        int cut = 0;
         lock (_tokenizerGate)
             for (int i = 0; i < texts.Count; i++)
-                tokens[i] = Tokenize(texts[i]);
+            {
+                tokens[i] = Tokenize(texts[i], out bool wasCut);
+                cut += wasCut ? 1 : 0;
+            }
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ToArray();
         int batches = (order.Length + BatchSize - 1) / BatchSize;
         var result = new float[texts.Count * _spec.Dimensions];
@@ -62,18 +67,20 @@ sealed class SentenceModel : IDisposable
             progress?.Report(rows.Length);
         });
         result.CopyTo(output);
+        return cut;
     }
 
-    long[] Tokenize(string text)
+    long[] Tokenize(string text, out bool cut)
     {
         var ids = _tokenize(text);
-        if (ids.Length <= _spec.MaxTokens)
+        cut = ids.Length > _spec.MaxTokens;
+        if (!cut)
             return ids;
-        var cut = ids[.._spec.MaxTokens];
+        var kept = ids[.._spec.MaxTokens];
         // [SEP] last, as the Hugging Face tokenizer truncates. Not ids[^1]: the MiniLM package's
         // tokenizer itself stops at 512 tokens without one, which cost texts that long their [SEP].
-        cut[^1] = _spec.SeparatorId;
-        return cut;
+        kept[^1] = _spec.SeparatorId;
+        return kept;
     }
 
     void RunBatch(long[][] tokens, int[] rows, float[] result)

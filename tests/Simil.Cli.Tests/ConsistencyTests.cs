@@ -110,4 +110,17 @@ public sealed class ConsistencyTests
         Assert.Equal(4, matrix.GetProperty("rows").GetInt32());
         Assert.Equal("red", matrix.GetProperty("row_keys")[0].GetString());
     }
+
+    [Fact]
+    public async Task Texts_cut_at_the_token_limit_are_counted_on_stderr()
+    {
+        using var files = new TempFiles();
+        string longText = string.Join(' ', Enumerable.Repeat("rain", 400));
+        var texts = files.Write("t.txt", $"{longText}\nshort\n{longText} wind\n");
+        var r = await SimilProcess.RunAsync("embed", texts, "--out", files.Path("t.npy"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal("simil: warning: 2 texts were longer than all-MiniLM-L6-v2's 256 tokens and cut to that length (as sentence-transformers cuts them): the words past it do not count\n", r.Stderr);
+        var none = await SimilProcess.RunAsync("embed", files.Write("s.txt", "short\nalso short\n"), "--out", files.Path("s.npy"));
+        Assert.Equal("", none.Stderr);
+    }
 }

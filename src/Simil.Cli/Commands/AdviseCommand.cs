@@ -28,7 +28,7 @@ static class AdviseCommand
         };
         command.SetAction((parse, token) =>
         {
-            using var generator = EmbeddingModels.Create(parse.GetValue(model)!);   // the model loads only if texts need it
+            using var generator = Models.Create(parse.GetValue(model)!);   // the model loads only if texts need it
             return Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(labels), parse.GetValue(labelColumn), parse.GetValue(sample),
                 parse.GetValue(json), parse.GetValue(plot), parse.GetValue(inputFormat), generator, token));
         });

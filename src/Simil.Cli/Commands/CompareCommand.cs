@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Simil.Analysis;
 using Simil.Cli.Rendering;
-using Simil.Embeddings;
 using Simil.IO;
 
 namespace Simil.Cli.Commands;
@@ -71,7 +70,7 @@ static class CompareCommand
         }
         else
         {
-            using var generator = EmbeddingModels.Create(model);
+            using var generator = Models.Create(model);
             var vectors = generator.Embed([a, b]);
             (va, vb) = (vectors[0], vectors[1]);
             source = generator.Name;

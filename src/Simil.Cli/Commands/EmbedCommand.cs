@@ -44,7 +44,7 @@ static class EmbedCommand
         var content = VectorFile.Read(input, options);
         var texts = content.Texts ?? throw new InputException(input, "holds vectors, not texts to embed");
 
-        using var generator = EmbeddingModels.Create(model);
+        using var generator = Models.Create(model);
         var clock = Stopwatch.StartNew();
         var matrix = Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts",
             progress => generator.EmbedMatrix(texts, progress, token));

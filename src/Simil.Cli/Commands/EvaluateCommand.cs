@@ -78,7 +78,7 @@ static class EvaluateCommand
         var results = new List<(string Model, PairEvaluation Result)>();
         foreach (var name in models)
         {
-            using var generator = EmbeddingModels.Create(name);
+            using var generator = Models.Create(name);
             var embedded = Rendering.Progress.Run($"{generator.Name}: embedding {texts.Length:N0} texts", texts.Length, "texts",
                 progress => generator.EmbedMatrix(texts, progress, token));
             results.Add((generator.Name, PairEvaluation.Evaluate(pairs, text => embedded[rows[text]].ToArray(), metrics)));
@@ -147,7 +147,7 @@ static class EvaluateCommand
         else
         {
             var texts = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
-            using var generator = EmbeddingModels.Create(model ?? EmbeddingModels.Default);
+            using var generator = Models.Create(model ?? EmbeddingModels.Default);
             vectors = Rendering.Progress.Run($"embedding {texts.Length:N0} texts", texts.Length, "texts", progress => generator.EmbedMatrix(texts, progress, token));
             var rows = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
             lookupIn = matrix => text => matrix[rows[text]].ToArray();

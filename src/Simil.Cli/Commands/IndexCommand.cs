@@ -64,7 +64,7 @@ static class IndexCommand
             Quantization.QuantizationRanges? ranges = null;
             if (parse.GetValue(calibration) is { } calibrationFile)
             {
-                var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => EmbeddingModels.Create(modelName), token);
+                var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => Models.Create(modelName), token);
                 if (sample.Count > 0 && sample.Dimensions != corpus.Dimensions)
                     throw new InputException(calibrationFile, $"has {sample.Dimensions} dimensions but the rows have {corpus.Dimensions}");
                 if (sample.Count == 0)
@@ -95,7 +95,7 @@ static class IndexCommand
         var content = KeyedVectors.Load(file, inputFormat);
         if (content.Vectors is { } vectors)
             return (vectors, null);
-        using var generator = EmbeddingModels.Create(model);
+        using var generator = Models.Create(model);
         return (KeyedVectors.VectorsOf(content, () => generator, token), generator.Name);
     }
 

@@ -59,7 +59,7 @@ static class MatrixCommand
         LocalEmbeddingGenerator? model = null;
         try
         {
-            return Run(request, metric, precision, format, () => model ??= EmbeddingModels.Create(request.Model), token);
+            return Run(request, metric, precision, format, () => model ??= Models.Create(request.Model), token);
         }
         finally
         {

@@ -24,6 +24,6 @@ static class ModelOption
         Description = $"The model that embeds texts: {Choices}. Default: the model recorded with the vectors (an index built from texts), which a named model must match; for vectors with no recorded model, {EmbeddingModels.Default}, with a note.",
     };
 
-    /// <summary>Prints the resolver's notice (a text embedded by the default model for vectors that record none) on stderr.</summary>
-    public static void Notice(string message) => Console.Error.WriteLine($"simil: note: {message} with --model");
+    /// <summary>Prints the resolver's notices (a text embedded by the default model for vectors that record none; texts cut at the token limit) on stderr.</summary>
+    public static void Notice(string message) => Console.Error.WriteLine($"simil: note: {message}");
 }

@@ -31,11 +31,11 @@ static class QuantizeCommand
             LocalEmbeddingGenerator? generator = null;
             try
             {
-                var rows = KeyedVectors.LoadOrEmbed(parse.GetValue(input)!, parse.GetValue(inputFormat), () => generator ??= EmbeddingModels.Create(modelName), token);
+                var rows = KeyedVectors.LoadOrEmbed(parse.GetValue(input)!, parse.GetValue(inputFormat), () => generator ??= Models.Create(modelName), token);
                 QuantizationRanges? ranges = null;
                 if (parse.GetValue(calibration) is { } calibrationFile)
                 {
-                    var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => generator ??= EmbeddingModels.Create(modelName), token);
+                    var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => generator ??= Models.Create(modelName), token);
                     if (sample.Count == 0)
                         throw new InputException(calibrationFile, "holds no vectors to calibrate with");
                     if (rows.Count > 0 && sample.Dimensions != rows.Dimensions)
