@@ -39,6 +39,11 @@ static class Cli
         {
             return Fail(BadInput, e.Message);
         }
+        catch (InvalidSettingException e) when (Flags.TryGetValue(e.Setting, out var flag))
+        {
+            // The library names its setting; the user knows it by its flag.
+            return Fail(BadInput, $"{flag}: {e.Reason}");
+        }
         catch (TypeInitializationException e) when (e.InnerException is InputException inner)
         {
             // Configuration read once per process (SIMIL_KERNEL) fails inside a static initializer.
@@ -76,6 +81,15 @@ static class Cli
             return code;
         }
     }
+
+    /// <summary>The flag of each library setting (<see cref="SearchOptions"/>), for messages.</summary>
+    static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        [nameof(SearchOptions.K)] = "-k/--top",
+        [nameof(SearchOptions.Ef)] = "--ef",
+        [nameof(SearchOptions.Oversample)] = "--oversample",
+        [nameof(SearchOptions.Exact)] = "--exact",
+    };
 
     /// <summary>SIMIL_TRACE=1 (or true): an internal error also prints its stack, for a bug report.</summary>
     static bool Trace => Environment.GetEnvironmentVariable("SIMIL_TRACE") is "1" or "true" or "TRUE" or "True";

@@ -179,7 +179,7 @@ public sealed class IndexCommandTests
             (["index", "build", a, "--out", target, "--precision", "int8", "--calibration", otherDims], "has 3 dimensions but the rows have 8"),
             (["index", "build", a, "--out", target, "--precision", "binary", "--calibration", otherDims], "sets int8 ranges"),
             (["index", "build", a, "--out", target, "--precision", "int8", "--metric", "l1"], "a compressed index ranks by"),
-            (["search", float32, "--query", "[1, 2, 3, 4, 5, 6, 7, 8]", "--oversample", "4"], "--oversample applies to compressed indexes"),
+            (["search", float32, "--query", "[1, 2, 3, 4, 5, 6, 7, 8]", "--oversample", "4"], "--oversample: applies to compressed indexes"),
             (["search", a, "--query", "[1, 2, 3, 4, 5, 6, 7, 8]", "--oversample", "4"], "apply to index files"),
             (["index", "info", float32, "--recall", "0"], "below 1"),
         };

@@ -138,12 +138,7 @@ static class IndexCommand
                 throw new InputException(file, $"has {more.Dimensions} dimensions but {path} has {existing.Dimensions}");
             if (existing.Count > 0 && more.Count > 0 && (existing.Corpus.Keys is null) != (more.Keys is null))
                 throw new InputException(file, existing.Corpus.Keys is null ? $"has keys but the rows of {path} have none" : $"has no keys but the rows of {path} have them");
-            VectorIndex extended = existing switch
-            {
-                HnswIndex hnsw => Rendering.Progress.Run($"linking {more.Count:N0} rows", 1, "graph", _ => hnsw.Append(more, token)),
-                FlatIndex flat => flat.Append(more),
-                _ => throw new InvalidOperationException("unknown index kind"),
-            };
+            var extended = Rendering.Progress.Run($"adding {more.Count:N0} rows", 1, "rows", _ => existing.Append(more, token));
             extended.Model = existing.Model;
             extended.Save(path);
             VectorIndex.RememberWritten(path);

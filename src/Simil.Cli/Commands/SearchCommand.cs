@@ -60,27 +60,13 @@ static class SearchCommand
     {
         if (asked is { } given && given != index.Metric)
             throw new InputException("--metric", $"'{given.Name()}' differs from {index.Metric.Name()}, the measure {file} was built for; build another index to rank by it");
-        int efValue = ef ?? Math.Max(HnswIndex.DefaultEf, k);
-        if (ef is { } candidates && candidates < k)
-            throw new InputException("--ef", $"{candidates} is below k ({k}); the graph must propose at least k candidates");
-        if (ef is not null && index is not HnswIndex)
-            throw new InputException("--ef", $"{file} is a flat index (exact scan); --ef applies to hnsw indexes");
-        if (oversample is < 1)
-            throw new InputException("--oversample", $"{oversample} is below 1");
-        if (oversample is not null && index.Precision == Quantization.Precision.Float32)
-            throw new InputException("--oversample", $"{file} stores float32 rows, whose candidates are scored exactly already; --oversample applies to compressed indexes");
-        int ratio = oversample ?? index.Oversample;
-        Neighbor[] SearchOne(ReadOnlySpan<float> vector) => index switch
-        {
-            HnswIndex graph when !exact => graph.Search(vector, k, efValue, ratio),
-            HnswIndex graph => graph.SearchExact(vector, k),
-            FlatIndex flat => flat.Search(vector, k, ratio),
-            _ => index.Search(vector, k),
-        };
+        // The library checks the settings against the index (Cli names the flag of a refused one).
+        var options = new SearchOptions { K = k, Ef = ef, Exact = exact, Oversample = oversample };
+        options.Check(index);
         if (query is not null)
         {
             var vector = resolver.Vector(query, index.Corpus, token);
-            SearchRenderer.Write(json, query, index.Metric, SearchOne(vector), index.Corpus.Keys);
+            SearchRenderer.Write(json, query, index.Metric, index.Search(vector, options), index.Corpus.Keys);
             return Cli.Ok;
         }
         var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token);
@@ -90,7 +76,7 @@ static class SearchCommand
         if (index is FlatIndex flat && index.Precision == Quantization.Precision.Float32)
             results = flat.Search(batch, k);
         else
-            Parallel.For(0, batch.Count, q => results[q] = SearchOne(batch[q]));
+            Parallel.For(0, batch.Count, q => results[q] = index.Search(batch[q], options));
         for (int q = 0; q < results.Length; q++)
             SearchRenderer.Write(json, batch.Keys?[q] ?? q.ToString(System.Globalization.CultureInfo.InvariantCulture), index.Metric, results[q], index.Corpus.Keys);
         return Cli.Ok;

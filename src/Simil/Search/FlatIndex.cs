@@ -47,8 +47,12 @@ public sealed class FlatIndex : VectorIndex
     /// <summary>Writes a <c>flat</c> index file (<c>docs/index-format.md</c>) atomically.</summary>
     public override void Save(string path) => Write(path, "flat", null, null);
 
+    /// <inheritdoc/>
+    private protected override Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options) =>
+        Search(query, options.K, options.Oversample ?? Oversample);
+
     /// <summary>A new index over these rows followed by <paramref name="more"/> (same dimensions; keys on both or neither).</summary>
-    public FlatIndex Append(EmbeddingMatrix more)
+    public override FlatIndex Append(EmbeddingMatrix more, CancellationToken cancellationToken = default)
     {
         var appended = new FlatIndex(Appending.Concat(_corpus, more), _metric) { Model = Model };
         appended.UseNorms(NormsWith(more));

@@ -200,11 +200,16 @@ public sealed class HnswIndex : VectorIndex
     /// <summary>Exact search over the same rows, ignoring the graph (what <c>--exact</c> does).</summary>
     public Neighbor[] SearchExact(ReadOnlySpan<float> query, int k) => _exact.Search(query, k);
 
+    /// <inheritdoc/>
+    private protected override Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options) => options.Exact
+        ? SearchExact(query, options.K)
+        : Search(query, options.K, options.Ef ?? Math.Max(DefaultEf, options.K), options.Oversample ?? Oversample);
+
     /// <summary>
     /// A new index over these rows followed by <paramref name="more"/>: the graph is copied and
     /// extended (the new rows inserted as a build inserts them), deterministic for the seed.
     /// </summary>
-    public HnswIndex Append(EmbeddingMatrix more, CancellationToken token = default)
+    public override HnswIndex Append(EmbeddingMatrix more, CancellationToken token = default)
     {
         var corpus = Appending.Concat(_corpus, more);
         var levels = new int[corpus.Count];

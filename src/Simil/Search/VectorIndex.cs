@@ -104,6 +104,30 @@ public abstract class VectorIndex : IDisposable
     /// <summary>The <paramref name="k"/> best rows for <paramref name="query"/>, best first, with one-to-one kernel scores.</summary>
     public abstract Neighbor[] Search(ReadOnlySpan<float> query, int k);
 
+    /// <summary>
+    /// The best rows for <paramref name="query"/> as <paramref name="options"/> says (k, and for the
+    /// kinds that take them ef, oversample, exact), best first, with one-to-one kernel scores. The
+    /// options are checked against this index first.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">A setting is out of range or does not apply to this index.</exception>
+    /// <exception cref="ArgumentException">The query's length differs from the rows'.</exception>
+    public Neighbor[] Search(ReadOnlySpan<float> query, SearchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Check(this);
+        return SearchChecked(query, options);
+    }
+
+    /// <summary>The search of <see cref="Search(ReadOnlySpan{float}, SearchOptions)"/> for checked options.</summary>
+    private protected abstract Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options);
+
+    /// <summary>
+    /// A new index of this kind, metric, precision and model over these rows followed by
+    /// <paramref name="more"/> (same dimensions; keys on both or neither); the graph of an HNSW
+    /// index is extended, not rebuilt.
+    /// </summary>
+    public abstract VectorIndex Append(EmbeddingMatrix more, CancellationToken cancellationToken = default);
+
     /// <summary>Writes the index to <paramref name="path"/> atomically: a crash leaves the old file whole.</summary>
     public abstract void Save(string path);
 

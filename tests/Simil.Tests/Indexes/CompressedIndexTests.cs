@@ -186,7 +186,7 @@ public sealed class CompressedIndexTests
         var path = IndexTestData.TempPath();
         try
         {
-            index.Append(more).Save(path);
+            index.Append(more, TestContext.Current.CancellationToken).Save(path);
             using var opened = VectorIndex.Open(path);
             Assert.Equal(250, opened.Count);
             var expected = Quantizer.ToInt8Saturating(Appending(corpus, more), ranges);

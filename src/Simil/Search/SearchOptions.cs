@@ -1,0 +1,72 @@
+namespace Simil;
+
+/// <summary>
+/// How <see cref="VectorIndex.Search(ReadOnlySpan{float}, SearchOptions)"/> searches: how many
+/// neighbours, and for the index kinds that take them the graph's candidates, the compressed
+/// candidates rescored, or an exact scan. Checked once, in the library, against the index it is
+/// used with (<see cref="Check"/>); a setting that does not apply is refused, not ignored.
+/// </summary>
+public sealed record SearchOptions
+{
+    /// <summary>How many neighbours (at least 1; default 10).</summary>
+    public int K { get; init; } = 10;
+
+    /// <summary>An HNSW index: candidates the graph proposes, at least <see cref="K"/> (default max(64, k)); null for the default.</summary>
+    public int? Ef { get; init; }
+
+    /// <summary>A compressed index: candidates per result taken by the codes and rescored in float32 (default per precision); null for the default.</summary>
+    public int? Oversample { get; init; }
+
+    /// <summary>An HNSW index: scan every stored row instead of walking the graph.</summary>
+    public bool Exact { get; init; }
+
+    /// <summary>Throws for a setting that is out of range or does not apply to <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidSettingException">The setting (named by its property) and why.</exception>
+    public void Check(VectorIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (K < 1)
+            throw new InvalidSettingException(nameof(K), $"{K} is below 1; ask for at least one neighbour");
+        if (Ef is { } ef && ef < K)
+            throw new InvalidSettingException(nameof(Ef), $"{ef} is below k ({K}); the graph must propose at least k candidates");
+        if (Ef is not null && index is not HnswIndex)
+            throw new InvalidSettingException(nameof(Ef), "applies to hnsw indexes; this one is flat (an exact scan)");
+        if (Exact && index is not HnswIndex)
+            throw new InvalidSettingException(nameof(Exact), "applies to hnsw indexes; this one is flat (an exact scan already)");
+        if (Oversample is < 1)
+            throw new InvalidSettingException(nameof(Oversample), $"{Oversample} is below 1");
+        if (Oversample is not null && index.Precision == Quantization.Precision.Float32)
+            throw new InvalidSettingException(nameof(Oversample), "applies to compressed indexes; this one stores float32 rows, whose candidates are scored exactly already");
+    }
+}
+
+/// <summary>
+/// A setting (a property of an options type such as <see cref="SearchOptions"/>) that is out of
+/// range or does not apply: <see cref="Setting"/> names it, <see cref="Reason"/> says why, so a
+/// program can point at its own name for it (the command-line tool names its flag).
+/// </summary>
+public sealed class InvalidSettingException : ArgumentException
+{
+    /// <summary>Creates the error for <paramref name="setting"/>.</summary>
+    public InvalidSettingException(string setting, string reason)
+        : base($"{setting}: {reason}", setting)
+    {
+        Setting = setting;
+        Reason = reason;
+    }
+
+    /// <summary>Creates an error with no setting named.</summary>
+    public InvalidSettingException() => (Setting, Reason) = ("", "");
+
+    /// <summary>Creates an error with a message.</summary>
+    public InvalidSettingException(string message) : base(message) => (Setting, Reason) = ("", message);
+
+    /// <summary>Creates an error with a message and its cause.</summary>
+    public InvalidSettingException(string message, Exception innerException) : base(message, innerException) => (Setting, Reason) = ("", message);
+
+    /// <summary>The setting's property name.</summary>
+    public string Setting { get; }
+
+    /// <summary>Why it is refused.</summary>
+    public string Reason { get; }
+}
