@@ -13,7 +13,7 @@ static class Cli
     public const int Failure = 1;
     public const int BadInput = 2;
 
-    public static int Run(RootCommand root, string[] args)
+    public static int Run(RootCommand root, string[] args, Action<ParseResult>? configure = null)
     {
         // `simil` alone: what it can do, not an error.
         if (args.Length == 0)
@@ -33,6 +33,7 @@ static class Cli
         }
         try
         {
+            configure?.Invoke(result);
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)

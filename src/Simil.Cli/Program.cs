@@ -16,4 +16,17 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     AdviseCommand.Create(),
     AuditCommand.Create(),
 };
-return Cli.Run(root, args);
+// Every table cuts long keys at the same width; --width sets it (0: whole keys) on any command.
+var width = new Option<int>("--width")
+{
+    Description = "The widest a key is shown in a table before it is cut with … (0: whole keys).",
+    DefaultValueFactory = _ => Simil.Cli.Rendering.MatrixRenderer.DefaultKeyWidth,
+    Recursive = true,
+};
+width.Validators.Add(result =>
+{
+    if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out int w) && w is < 0 or (> 0 and < 4))
+        result.AddError($"--width: {w} is not 0 (whole keys) or at least 4");
+});
+root.Options.Add(width);
+return Cli.Run(root, args, parse => Simil.Cli.Rendering.MatrixRenderer.KeyWidth = parse.GetValue(width));

@@ -123,4 +123,19 @@ public sealed class ConsistencyTests
         var none = await SimilProcess.RunAsync("embed", files.Write("s.txt", "short\nalso short\n"), "--out", files.Path("s.npy"));
         Assert.Equal("", none.Stderr);
     }
+
+    [Fact]
+    public async Task Width_shows_whole_keys_or_cuts_them_where_asked()
+    {
+        using var files = new TempFiles();
+        const string key = "a very long key that goes on and on and on";
+        var corpus = files.Write("k.jsonl", $"{{\"id\":\"{key}\",\"vector\":[1,0]}}\n{{\"id\":\"b\",\"vector\":[0,1]}}\n");
+        var cut = await SimilProcess.RunAsync("search", corpus, "--query", "[1,0]", "-k", "1");
+        Assert.Contains("a very long key that go…", cut.Stdout, StringComparison.Ordinal);
+        var whole = await SimilProcess.RunAsync("search", corpus, "--query", "[1,0]", "-k", "1", "--width", "0");
+        Assert.Contains(key, whole.Stdout, StringComparison.Ordinal);
+        var ten = await SimilProcess.RunAsync("explain", corpus, "--query", "[1,0]", "-k", "1", "--width", "10");
+        Assert.Contains("a very lo…", ten.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--width: 2 is not 0", SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("search", corpus, "--query", "[1,0]", "--width", "2"), 2), StringComparison.Ordinal);
+    }
 }

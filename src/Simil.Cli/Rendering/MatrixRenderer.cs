@@ -13,6 +13,9 @@ static class MatrixRenderer
     const int TableColumns = 12;
     const int LabelWidth = 24;
 
+    /// <summary>The key width of tables unless --width says otherwise.</summary>
+    internal const int DefaultKeyWidth = LabelWidth;
+
     /// <summary>Four significant digits in at most 7 characters, so columns keep their width.</summary>
     static string Format(double value)
     {
@@ -122,6 +125,10 @@ static class MatrixRenderer
     internal static string Label(IReadOnlyList<string>? keys, int index)
     {
         var text = keys is null ? index.ToString(CultureInfo.InvariantCulture) : keys[index];
-        return text.Length <= 24 ? text : text[..23] + "…";
+        int width = KeyWidth;
+        return width == 0 || text.Length <= width ? text : text[..(width - 1)] + "…";
     }
+
+    /// <summary>The widest a key may be shown in a table before it is cut with "…" (--width; 0: never cut).</summary>
+    internal static int KeyWidth { get; set; } = LabelWidth;
 }
