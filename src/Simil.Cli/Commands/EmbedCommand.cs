@@ -15,7 +15,7 @@ static class EmbedCommand
         var output = new Option<string>("--out", "-o") { Description = "Where to write the vectors; - writes to standard output.", Required = true };
         var format = new Option<string?>("--format", "-f")
         {
-            Description = "The output format (default: from the --out extension, else jsonl): npy, txt, csv, tsv, jsonl, word2vec, word2vec-binary.",
+            Description = "The output format (default: from the --out extension, jsonl for standard output; another extension needs --format): npy, txt, csv, tsv, jsonl, word2vec, word2vec-binary.",
         };
         var inputFormat = new Option<string?>("--input-format") { Description = "The input's format when content and extension do not say (lines or jsonl)." };
         var model = ModelOption.Create();
