@@ -1,3 +1,4 @@
+# Writes the any-size benchmark data (bench/results/any-size-*.md): python3 any-size-data.py npy|bin ROWS
 import numpy as np, sys
 rng=np.random.default_rng(7)
 # clustered rows (1,000 Gaussian centres, lengths in [0.5, 2]) so HNSW and dot/cosine behave as on real data

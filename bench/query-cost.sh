@@ -1,4 +1,6 @@
 #!/bin/bash
+# Times `simil search INDEX --query Q -k 10` for a key (w123), a literal (lit.txt: row 123 of c10000.bin as [..]) and a
+# text query: median of 5 runs after one warm-up. Run in the folder holding the index files and lit.txt.
 # usage: timeq.sh BIN INDEX LABEL ; prints median of 5 wall times per query kind (after one warm-up each)
 bin=$1; idx=$2; label=$3
 for kind in key literal text; do
