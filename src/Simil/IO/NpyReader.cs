@@ -143,6 +143,9 @@ static unsafe partial class NpyReader
             {
                 int first = b * block, n = Math.Min(block, count - first);
                 FiniteCheck.Rows(rows.Range<float>(first, n), d, file, firstIndex: (long)first * d);
+                // Checked: the pages go back until a use reads them (from the page cache), so a
+                // file larger than memory is not held resident by the check.
+                rows.Release(first, n);
             });
             return EmbeddingMatrix.Over(rows);
         }

@@ -18,14 +18,21 @@ public sealed record QuantizationRanges(float[] Min, float[] Max)
             Throw.Argument(nameof(calibration), "calibration needs at least one row");
         var min = calibration[0].ToArray();
         var max = calibration[0].ToArray();
-        for (int r = 1; r < calibration.Count; r++)
+        const int block = 4096;
+        for (int first = 0; first < calibration.Count; first += block)
         {
-            var row = calibration[r];
-            for (int d = 0; d < row.Length; d++)
+            int end = Math.Min(calibration.Count, first + block);
+            for (int r = first; r < end; r++)
             {
-                min[d] = MathF.Min(min[d], row[d]);
-                max[d] = MathF.Max(max[d], row[d]);
+                var row = calibration[r];
+                for (int d = 0; d < row.Length; d++)
+                {
+                    min[d] = MathF.Min(min[d], row[d]);
+                    max[d] = MathF.Max(max[d], row[d]);
+                }
             }
+            // One pass: rows mapped from a file larger than memory need not stay resident.
+            calibration.Rows.Release(first, end - first);
         }
         return new QuantizationRanges(min, max);
     }

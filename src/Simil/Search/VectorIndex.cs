@@ -55,7 +55,13 @@ public abstract class VectorIndex : IDisposable
         if (Metric is not (Metric.Dot or Metric.NegativeDot or Metric.Cosine or Metric.CosineDistance or Metric.L2Squared or Metric.L2))
             Throw.Argument(nameof(compression), $"a compressed index ranks by dot, cosine, l2sq or l2 (or cosine-distance, neg-dot), not {Metric.Name()}");
         var corpus = Corpus.IsFloat64 ? Corpus.ToFloat32() : Corpus;
-        Codes = CompressedVectors.Encode(corpus, compression.Precision, compression.Ranges);
+        // Without float32 rows to keep, one pass makes the codes and the norms and lets each block
+        // of rows go (a mapped file larger than memory then holds the codes, not the rows, resident).
+        bool onePass = !compression.KeepFloat32 && _file is null && _norms is null;
+        var norms = onePass ? GC.AllocateArray<float>(corpus.Count, pinned: true) : null;
+        Codes = CompressedVectors.Encode(corpus, compression.Precision, compression.Ranges, norms, release: onePass);
+        if (norms is not null)
+            _norms = norms;
         _keepsFloat32 = compression.KeepFloat32;
     }
 

@@ -81,6 +81,17 @@ public abstract class VectorRows : IDisposable
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, T>(ref Start), (int)length);
     }
 
+    /// <summary>
+    /// Tells the storage that rows <paramref name="first"/> … <paramref name="first"/> +
+    /// <paramref name="count"/> − 1 will not be read again soon: rows mapped from a file give their
+    /// pages back (they are read from the page cache again if they are), so one pass over a file
+    /// larger than memory keeps only the pages in use resident. Other storage ignores it. The rows
+    /// stay valid either way.
+    /// </summary>
+    public virtual void Release(int first, int count)
+    {
+    }
+
     void CheckType<T>() where T : unmanaged
     {
         if (ElementTypes.Of<T>() != ElementType)

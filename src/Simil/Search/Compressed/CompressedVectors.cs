@@ -60,7 +60,12 @@ sealed class CompressedVectors
     }
 
     /// <summary>Encodes <paramref name="rows"/>; int8 uses <paramref name="ranges"/>, else the rows' own.</summary>
-    public static CompressedVectors Encode(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges = null)
+    /// <param name="rows">The float32 rows.</param>
+    /// <param name="precision">The codes' precision.</param>
+    /// <param name="ranges">int8: the ranges (else the rows' own).</param>
+    /// <param name="norms">When given, each row's length ‖x‖ is computed in the same pass (as <c>VectorIndex</c> computes it).</param>
+    /// <param name="release">The float32 rows are not needed after this pass: each block of rows is released after it is encoded (<see cref="VectorRows.Release"/>).</param>
+    public static CompressedVectors Encode(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges = null, float[]? norms = null, bool release = false)
     {
         if (!Indexable(precision) || precision == Precision.Float32)
             Throw.Argument(nameof(precision), $"an index stores float16, bfloat16, int8 or binary codes, not {precision.Name()}");
@@ -69,7 +74,7 @@ sealed class CompressedVectors
         else
             ranges = null;
         var codes = new NativeRows(ElementType.Byte, rows.Count, BytesPerRow(precision, rows.Dimensions));
-        EncodeInto(rows, precision, ranges, codes, 0);
+        EncodeInto(rows, precision, ranges, codes, 0, norms, release);
         return new(precision, rows.Dimensions, codes, ranges);
     }
 
@@ -77,13 +82,22 @@ sealed class CompressedVectors
     /// The codes of <paramref name="rows"/> into <paramref name="codes"/> from row <paramref name="first"/>
     /// on, a row at a time in parallel, in native memory: no 2³¹ limit, nothing held twice.
     /// </summary>
-    static void EncodeInto(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges, NativeRows codes, int first)
+    static void EncodeInto(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges, NativeRows codes, int first,
+        float[]? norms = null, bool release = false)
     {
         var steps = ranges is null ? [] : Quantizer.Steps(ranges);
         Parallel.For(0, (rows.Count + 4095) / 4096, block =>
         {
-            for (int r = block * 4096, end = Math.Min(rows.Count, r + 4096); r < end; r++)
-                Quantizer.EncodeRow(precision, rows[r], ranges, steps, codes.WritableRow<byte>(first + r));
+            int start = block * 4096, end = Math.Min(rows.Count, start + 4096);
+            for (int r = start; r < end; r++)
+            {
+                var row = rows[r];
+                Quantizer.EncodeRow(precision, row, ranges, steps, codes.WritableRow<byte>(first + r));
+                if (norms is not null)
+                    norms[r] = (float)Math.Sqrt(Kernels.Reduce.Run<Kernels.DotOperator>(row, row));
+            }
+            if (release)
+                rows.Rows.Release(start, end - start);
         });
     }
 
