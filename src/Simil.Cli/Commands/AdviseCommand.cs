@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Simil.Analysis;
 using Simil.Embeddings;
 using Simil.IO;
@@ -68,93 +65,9 @@ static class AdviseCommand
         if (plot is not null)
             Rendering.AdvicePlot.Save(plot, advice, vectors);
         if (json)
-            WriteJson(advice);
+            Rendering.AdviceRenderer.WriteJson(advice);
         else
-            WriteReport(advice, file);
+            Rendering.AdviceRenderer.WriteReport(advice, file);
         return Cli.Ok;
-    }
-
-    static void WriteReport(Advice a, string file)
-    {
-        var c = CultureInfo.InvariantCulture;
-        Console.Out.WriteLine($"{file} · {a.Rows:N0} rows, {a.SampleSize:N0} measured (seed {a.Seed})");
-        var figures = new Table { Border = TableBorder.Rounded }.AddColumn("measured").AddColumn("value");
-        figures.AddRow("length min / median / max", string.Create(c, $"{a.Norms.Min:G4} / {a.Norms.Median:G4} / {a.Norms.Max:G4}"));
-        figures.AddRow("length coefficient of variation", a.Norms.CoefficientOfVariation.ToString("F3", c));
-        figures.AddRow($"unit length (±{UnitLength.Tolerance})", a.Norms.UnitLength ? "yes" : "no");
-        foreach (var g in a.Agreements)
-            figures.AddRow($"{g.A.Name()} vs {g.B.Name()}: top-{Advice.K} overlap, Kendall τ", string.Create(c, $"{g.Overlap:P0}, {g.KendallTau:F2}"));
-        figures.AddRow("length vs. being a neighbour: r under dot / cosine", string.Create(c, $"{a.DotHubCorrelation:F2} / {a.CosineHubCorrelation:F2}"));
-        foreach (var acc in a.Accuracies)
-            figures.AddRow($"{Advice.K}-NN accuracy under {acc.Metric.Name()}", acc.Accuracy.ToString("P1", c));
-        if (!double.IsNaN(a.SeparationRatio))
-            figures.AddRow("between ÷ within class distance", a.SeparationRatio.ToString("F2", c));
-        AnsiConsole.Console.Write(figures);
-        var verdict = a.ComputeAsDot ? "cosine, computed as the dot product" : a.Recommended.Name();
-        var panel = new Panel(new Rows(a.Reasons.Select(r => new Text("• " + r))))
-        {
-            Header = new PanelHeader($"use {verdict} (confidence: {a.Confidence})"),
-            Border = BoxBorder.Rounded,
-        };
-        AnsiConsole.Console.Write(panel);
-    }
-
-    static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-            w.WriteNumber(name, value);
-        else
-            w.WriteNull(name);
-    }
-
-    static void WriteJson(Advice a)
-    {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("recommended", a.Recommended.Name());
-            w.WriteBoolean("compute_as_dot", a.ComputeAsDot);
-            w.WriteString("confidence", a.Confidence);
-            w.WriteStartArray("reasons");
-            foreach (var r in a.Reasons) w.WriteStringValue(r);
-            w.WriteEndArray();
-            w.WriteNumber("rows", a.Rows);
-            w.WriteNumber("sample", a.SampleSize);
-            w.WriteNumber("seed", a.Seed);
-            w.WriteStartObject("norms");
-            w.WriteNumber("min", a.Norms.Min);
-            w.WriteNumber("median", a.Norms.Median);
-            w.WriteNumber("max", a.Norms.Max);
-            w.WriteNumber("cv", a.Norms.CoefficientOfVariation);
-            w.WriteBoolean("unit", a.Norms.UnitLength);
-            w.WriteNumber("unit_tolerance", UnitLength.Tolerance);
-            w.WriteEndObject();
-            w.WriteStartArray("agreement");
-            foreach (var g in a.Agreements)
-            {
-                w.WriteStartObject();
-                w.WriteString("a", g.A.Name());
-                w.WriteString("b", g.B.Name());
-                w.WriteNumber("overlap", g.Overlap);
-                w.WriteNumber("kendall_tau", g.KendallTau);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartObject("hubs");
-            // A correlation is undefined (NaN) when every length is the same or too few rows vary: null.
-            WriteNumberOrNull(w, "dot", a.DotHubCorrelation);
-            WriteNumberOrNull(w, "cosine", a.CosineHubCorrelation);
-            w.WriteEndObject();
-            if (a.Accuracies.Count > 0)
-            {
-                w.WriteStartObject("knn_accuracy");
-                foreach (var acc in a.Accuracies) w.WriteNumber(acc.Metric.Name(), acc.Accuracy);
-                w.WriteEndObject();
-                w.WriteNumber("separation_ratio", a.SeparationRatio);
-            }
-            w.WriteEndObject();
-        }
-        stdout.Write("\n"u8);
     }
 }

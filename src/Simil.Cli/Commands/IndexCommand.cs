@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Simil.Embeddings;
-using Simil.Indexes;
 using Simil.IO;
 using Simil.Quantization;
-using Spectre.Console;
 
 namespace Simil.Cli.Commands;
 
@@ -165,39 +162,12 @@ static class IndexCommand
             var info = index.Info!;
             var estimate = parse.GetValue(recall) is { } sample ? RecallEstimate.Measure(index, 10, sample) : null;
             if (parse.GetValue(json))
-            {
-                string text = info.ToJson();
-                if (estimate is not null)
-                    text = text[..^1] + string.Create(CultureInfo.InvariantCulture,
-                        $",\"recall\":{{\"k\":{estimate.K},\"queries\":{estimate.Queries},\"value\":{estimate.Recall:R},\"against\":\"{(estimate.AgainstFloat32 ? "float32" : "decoded")}\"}}}}");
-                Console.Out.WriteLine(text);
-            }
+                Rendering.IndexInfoRenderer.WriteJson(info, estimate);
             else
-                WriteTable(parse.GetValue(file)!, info, estimate);
+                Rendering.IndexInfoRenderer.WriteTable(parse.GetValue(file)!, info, estimate);
             return Cli.Ok;
         });
         return command;
-    }
-
-    static void WriteTable(string file, IndexInfo info, RecallEstimate? estimate)
-    {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(file)) }.AddColumn("").AddColumn("");
-        table.HideHeaders();
-        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
-        Row("rows", info.Count.ToString("N0", CultureInfo.InvariantCulture));
-        Row("dimensions", info.Dimensions.ToString(CultureInfo.InvariantCulture));
-        Row("metric", info.Metric.Name());
-        Row("kind", info.Kind);
-        Row("precision", info.StoredPrecisionDescription());
-        Row("model", info.Model ?? "none (vectors from a file)");
-        Row("bytes", info.Bytes.ToString("N0", CultureInfo.InvariantCulture));
-        if (info.Graph is { } g)
-            Row("graph", $"M {g.M} (level 0: {g.M0}), ef-construction {g.EfConstruction}, seed {g.Seed}, {g.TopLevel + 1} levels");
-        Row("sections", string.Join(", ", info.Sections.Select(s => $"{s.Id} {s.Bytes:N0}")));
-        Row("written by", info.CreatedBy ?? "?");
-        if (estimate is not null)
-            Row("recall@10", $"{estimate.Recall:F4} over {estimate.Queries:N0} of its rows as queries, against an exact scan of {(estimate.AgainstFloat32 ? "the float32 rows" : "the decoded codes (no float32 rows kept: the loss to compression is not in this figure)")}");
-        AnsiConsole.Console.Write(table);
     }
 
     static Command Verify()
