@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
 using Simil.IO;
@@ -126,10 +127,11 @@ sealed class CollectionFiles(string folder, CollectionModel model)
             ["count"] = rows.Count,
             ["key"] = new JsonObject { ["name"] = model.KeyProperty.StorageName, ["type"] = KeyTypeName(model.KeyProperty.Type) },
             ["data"] = new JsonArray([.. model.DataProperties.Select(p => (JsonNode)new JsonObject { ["name"] = p.StorageName, ["type"] = p.Type.FullName })]),
-            ["vectors"] = new JsonArray([.. model.VectorProperties.Select(p => (JsonNode)new JsonObject
+            ["vectors"] = new JsonArray([.. model.VectorProperties.Select((p, v) => (JsonNode)new JsonObject
             {
                 ["name"] = p.StorageName, ["dimensions"] = p.Dimensions,
                 ["distance"] = p.DistanceFunction ?? DistanceFunction.CosineSimilarity, ["index"] = p.IndexKind ?? IndexKind.Flat,
+                ["model"] = RecordedModel(v) ?? GeneratorModel(p),
             })]),
         };
         AtomicFile.Write(Manifest, stream => stream.Write(JsonSerializer.SerializeToUtf8Bytes(manifest)));
@@ -140,6 +142,24 @@ sealed class CollectionFiles(string folder, CollectionModel model)
     }
 
     static string KeyTypeName(Type type) => (Nullable.GetUnderlyingType(type) ?? type).Name;
+
+    /// <summary>
+    /// The model that embeds a property's values when they are not vectors (text, by default): its
+    /// generator's model id; null for a property that holds vectors, or a generator that names none.
+    /// </summary>
+    static string? GeneratorModel(VectorPropertyModel property) =>
+        SimilModelBuilder.IsNative(property.Type, out _) ? null
+        : (property.EmbeddingGenerator?.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata)?.DefaultModelId;
+
+    /// <summary>The model the manifest records for vector property <paramref name="v"/>, if the collection has one.</summary>
+    string? RecordedModel(int v)
+    {
+        if (!Exists)
+            return null;
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Manifest));
+        var vectors = json.RootElement.GetProperty("vectors");
+        return v < vectors.GetArrayLength() && vectors[v].TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+    }
 
     /// <summary>Reads the generation the manifest names, after checking that it describes this collection's model.</summary>
     /// <exception cref="InvalidOperationException">The files describe another model (the message names the property and both values).</exception>
@@ -160,6 +180,10 @@ sealed class CollectionFiles(string folder, CollectionModel model)
             string distance = vectors[v].GetProperty("distance").GetString()!;
             if (distance != (p.DistanceFunction ?? DistanceFunction.CosineSimilarity))
                 throw new InvalidOperationException($"{Manifest}: vector property '{p.StorageName}' ranks by {distance} in the collection but {p.DistanceFunction} in the record type; nothing was changed");
+            // Texts meet the vectors of the model that made them, never another (Simil.Embeddings.QueryResolver's rule).
+            if (vectors[v].TryGetProperty("model", out var recorded) && recorded.ValueKind == JsonValueKind.String && GeneratorModel(p) is { } current
+                && !Simil.Embeddings.QueryResolver.SameModel(recorded.GetString()!, current))
+                throw new InvalidOperationException($"{Manifest}: vector property '{p.StorageName}' was embedded by {recorded.GetString()}, but this collection's embedding generator is {current}; texts must be embedded by the model that made the vectors they meet; nothing was changed");
         }
         string keyType = root.GetProperty("key").GetProperty("type").GetString()!;
         if (model.KeyProperty.Type != typeof(object) && keyType != KeyTypeName(model.KeyProperty.Type))
