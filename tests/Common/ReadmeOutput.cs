@@ -43,25 +43,47 @@ static partial class ReadmeOutput
         throw new InvalidOperationException($"README.md shows no '{prompt}'");
     }
 
-    /// <summary>Null when <paramref name="actual"/> prints what <paramref name="expected"/> shows, within the tolerance; else where they part.</summary>
+    /// <summary>
+    /// Null when <paramref name="actual"/> prints what <paramref name="expected"/> shows, within the
+    /// tolerance; else where they part. A lone <c>…</c> in <paramref name="expected"/> stands for
+    /// output the README leaves out (a timing, the rest of a table): it matches anything up to the
+    /// next token shown.
+    /// </summary>
     public static string? Difference(string expected, string actual)
     {
         if (expected == actual)
             return null;
         var e = Tokens(expected);
         var a = Tokens(actual);
-        for (int i = 0; i < Math.Max(e.Count, a.Count); i++)
+        int i = 0, j = 0;
+        while (i < e.Count)
         {
-            if (i >= e.Count || i >= a.Count)
-                return $"token {i}: the README shows {(i < e.Count ? $"'{e[i]}'" : "nothing more")}, the run printed {(i < a.Count ? $"'{a[i]}'" : "nothing more")}";
-            if (e[i] == a[i])
+            if (e[i] == "…")
+            {
+                if (i + 1 == e.Count)
+                    return null;
+                while (j < a.Count && !Same(e[i + 1], a[j]))
+                    j++;
+                if (j == a.Count)
+                    return Report($"the README shows '{e[i + 1]}' after '…', the run never prints it", expected, actual);
+                i++;
                 continue;
-            if (Number(e[i]) is { } x && Number(a[i]) is { } y && Math.Abs(x - y) <= Tolerance * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y))))
-                continue;
-            return $"token {i}: the README shows '{e[i]}', the run printed '{a[i]}'\n--- README ---\n{expected}\n--- run ---\n{actual}";
+            }
+            if (j >= a.Count)
+                return Report($"token {i}: the README shows '{e[i]}', the run printed nothing more", expected, actual);
+            if (!Same(e[i], a[j]))
+                return Report($"token {i}: the README shows '{e[i]}', the run printed '{a[j]}'", expected, actual);
+            i++;
+            j++;
         }
-        return null;
+        return j < a.Count ? Report($"the run printed more: '{a[j]}'", expected, actual) : null;
     }
+
+    static string Report(string what, string expected, string actual) => $"{what}\n--- README ---\n{expected}\n--- run ---\n{actual}";
+
+    static bool Same(string shown, string printed) =>
+        shown == printed
+        || (Number(shown) is { } x && Number(printed) is { } y && Math.Abs(x - y) <= Tolerance * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y))));
 
     static double? Number(string token) =>
         double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null;

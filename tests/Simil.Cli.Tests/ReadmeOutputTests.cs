@@ -25,5 +25,10 @@ public sealed class ReadmeOutputTests
         Assert.NotNull(ReadmeOutput.Difference(shown, shown.Replace("lower", "higher", StringComparison.Ordinal)));
         Assert.NotNull(ReadmeOutput.Difference(shown, shown + "│ cosine  │ 0.6807128 │ higher │\n"));
         Assert.NotNull(ReadmeOutput.Difference("rows 2,552", "rows 2,553"));
+        // A lone … stands for what the README leaves out, and nothing else.
+        Assert.Null(ReadmeOutput.Difference("embedded 5 texts in … into a.npy\n", "embedded 5 texts in 0.2 s (25 texts/s) into a.npy\n"));
+        Assert.Null(ReadmeOutput.Difference("│ 1 │ 0.5 │\n…\n", "│ 1 │ 0.5 │\n│ 2 │ 0.25 │\n"));
+        Assert.NotNull(ReadmeOutput.Difference("embedded 5 texts in … into a.npy\n", "embedded 5 texts in 0.2 s into b.npy\n"));
+        Assert.NotNull(ReadmeOutput.Difference("embedded 5 texts in … into a.npy\n", "embedded 6 texts in 0.2 s into a.npy\n"));
     }
 }

@@ -13,11 +13,17 @@ static class SimilProcess
 
     public static Task<RunResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
+    /// <summary>Runs the tool in <paramref name="folder"/> (relative paths are read and written there).</summary>
+    public static Task<RunResult> RunInAsync(string folder, params string[] args) => RunAsync(new Dictionary<string, string>(), args, folder);
+
     /// <summary>Runs the tool with these environment variables set.</summary>
-    public static async Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => RunAsync(environment, args, null);
+
+    static async Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, string? folder)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = folder ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
