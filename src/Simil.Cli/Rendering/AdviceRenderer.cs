@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Simil.Analysis;
 using Spectre.Console;
@@ -44,8 +43,7 @@ static class AdviceRenderer
 
     public static void WriteJson(Advice a)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        JsonOutput.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("recommended", a.Recommended.Name());
@@ -89,7 +87,6 @@ static class AdviceRenderer
                 w.WriteNumber("separation_ratio", a.SeparationRatio);
             }
             w.WriteEndObject();
-        }
-        stdout.Write("\n"u8);
+        });
     }
 }

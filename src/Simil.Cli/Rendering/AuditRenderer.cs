@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Simil.Postgres;
 
@@ -40,8 +39,7 @@ static class AuditRenderer
 
     public static void WriteJson(AuditReport r)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        JsonOutput.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("source", r.Source);
@@ -80,8 +78,7 @@ static class AuditRenderer
             w.WriteString("advised", r.Advised.Name());
             w.WriteBoolean("measure_matches", r.MeasureMatches);
             w.WriteEndObject();
-        }
-        stdout.WriteByte((byte)'\n');
+        });
     }
 
     static void WriteOptional(Utf8JsonWriter w, string name, int? value)

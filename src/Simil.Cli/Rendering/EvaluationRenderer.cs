@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Simil.Analysis;
 using Simil.Quantization;
@@ -14,8 +13,7 @@ static class EvaluationRenderer
     {
         if (json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonOutput.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteStartObject("models");
@@ -26,8 +24,7 @@ static class EvaluationRenderer
                 }
                 w.WriteEndObject();
                 w.WriteEndObject();
-            }
-            stdout.Write("\n"u8);
+            });
             return;
         }
         Console.Out.WriteLine($"{pairsFile} · {results[0].Result.Pairs:N0} pairs · {string.Join(" vs ", results.Select(r => r.Model))}");
@@ -47,8 +44,7 @@ static class EvaluationRenderer
     {
         if (json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonOutput.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("analogies", analogiesFile);
@@ -66,8 +62,7 @@ static class EvaluationRenderer
                 }
                 w.WriteEndArray();
                 w.WriteEndObject();
-            }
-            stdout.Write("\n"u8);
+            });
             return;
         }
         Console.Out.WriteLine($"{analogiesFile} · {vectorsFile} · 3CosAdd · {result.Skipped:N0} questions skipped (out of vocabulary)");
@@ -83,10 +78,7 @@ static class EvaluationRenderer
 
     public static void WriteJson(PairEvaluation result, string source)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            WriteDocument(w, result, source);
-        stdout.Write("\n"u8);
+        JsonOutput.Write(w => WriteDocument(w, result, source));
     }
 
     /// <summary>The one-model document: source, pairs, skipped, and Pearson/Spearman per measure.</summary>
@@ -117,8 +109,7 @@ static class EvaluationRenderer
 
     public static void WritePrecisionsJson((Precision Precision, PairEvaluation Result)[] results, string source, int dimensions)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        JsonOutput.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("source", source);
@@ -134,8 +125,7 @@ static class EvaluationRenderer
             }
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-        stdout.Write("\n"u8);
+        });
     }
 
     public static void WritePrecisionsTable((Precision Precision, PairEvaluation Result)[] results, string source, string pairsFile, int dimensions)

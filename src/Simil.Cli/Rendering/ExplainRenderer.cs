@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Simil.Analysis;
 using Spectre.Console;
@@ -17,8 +16,7 @@ static class ExplainRenderer
     {
         if (json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonOutput.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("query", query);
@@ -46,8 +44,7 @@ static class ExplainRenderer
                     w.WriteStringValue(note);
                 w.WriteEndArray();
                 w.WriteEndObject();
-            }
-            stdout.Write("\n"u8);
+            });
             return;
         }
         Console.Out.WriteLine($"{query} · top {k} under dot, cosine and l2sq · query length {result.QueryNorm:G4}");

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace Simil.Cli.Rendering;
@@ -12,8 +10,7 @@ static class SearchRenderer
     {
         if (json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonOutput.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("query", query);
@@ -33,8 +30,7 @@ static class SearchRenderer
                 }
                 w.WriteEndArray();
                 w.WriteEndObject();
-            }
-            stdout.Write("\n"u8);
+            });
             return;
         }
         Console.Out.WriteLine($"{query} · {metric.Name()} ({(metric.HigherIsCloser() ? "higher" : "lower")} is closer)");
