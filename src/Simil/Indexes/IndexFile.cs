@@ -353,6 +353,13 @@ sealed unsafe class IndexFile : IDisposable
     {
         protected override ref byte Start => ref *(owner._base != null ? data : throw new ObjectDisposedException(owner.Path));
 
+        /// <inheritdoc/>
+        public override void Release(int first, int count)
+        {
+            if (owner._base != null)
+                MappedPages.Release(this, data, first, count);
+        }
+
         protected override void Dispose(bool disposing)
         {
         }

@@ -22,6 +22,7 @@ static class Appending
         int i = 0;
         foreach (var m in new[] { first, more })
             for (int r = 0; r < m.Count; r++, i++)
+            {
                 if (m.IsFloat64)
                 {
                     var wide = m.GetRow64(r);
@@ -31,6 +32,10 @@ static class Appending
                 }
                 else
                     m.Rows.Row<float>(r).CopyTo(rows.WritableRow<float>(i));
+                // Copied: rows mapped from a file give their pages back, so the vectors are held once.
+                if ((r + 1) % 4096 == 0 || r + 1 == m.Count)
+                    m.Rows.Release(r / 4096 * 4096, r - r / 4096 * 4096 + 1);
+            }
         KeyMap? keys = null;
         if (first.Keys is not null || more.Keys is not null)
         {

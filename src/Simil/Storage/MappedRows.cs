@@ -6,7 +6,7 @@ namespace Simil.Storage;
 /// Rows in a region of a memory-mapped file, read in place (the index file's vector section is
 /// one). The region is checked against the file's length before it is mapped.
 /// </summary>
-public sealed unsafe partial class MappedRows : VectorRows
+public sealed unsafe class MappedRows : VectorRows
 {
     readonly MemoryMappedViewAccessor _view;
     byte* _pointer;
@@ -56,22 +56,9 @@ public sealed unsafe partial class MappedRows : VectorRows
     /// <inheritdoc/>
     public override void Release(int first, int count)
     {
-        if (_pointer == null || count <= 0 || !OperatingSystem.IsLinux())
-            return;
-        long size = ElementType.Size();
-        // Whole pages inside the rows only: a page shared with rows outside the range stays.
-        const long page = 4096;
-        long start = (long)_pointer + (long)first * Stride * size, end = (long)_pointer + ((long)(first + count - 1) * Stride + Dimensions) * size;
-        long from = (start + page - 1) / page * page, to = end / page * page;
-        if (to > from)
-            _ = Madvise((void*)from, (nuint)(to - from), DontNeed);
+        if (_pointer != null)
+            MappedPages.Release(this, _pointer, first, count);
     }
-
-    /// <summary>MADV_DONTNEED: a file-backed page is dropped from this mapping and read again from the page cache if touched.</summary>
-    const int DontNeed = 4;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise", SetLastError = false)]
-    private static partial int Madvise(void* address, nuint length, int advice);
 
     /// <inheritdoc/>
     protected override ref byte Start => ref *(_pointer != null ? _pointer : throw new ObjectDisposedException(nameof(MappedRows)));

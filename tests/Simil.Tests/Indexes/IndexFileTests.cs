@@ -120,4 +120,32 @@ public sealed class IndexFileTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void An_opened_index_gives_its_rows_pages_back_and_reads_them_again_the_same()
+    {
+        var corpus = IndexTestData.Clustered(3000, 700, 9);
+        var path = IndexTestData.TempPath();
+        try
+        {
+            new FlatIndex(corpus, Metric.Dot).Save(path);
+            using var index = VectorIndex.Open(path);
+            static long Resident() => File.ReadLines("/proc/self/status").Where(l => l.StartsWith("RssFile:", StringComparison.Ordinal))
+                .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture)).Single();
+            double sum = 0;
+            for (int r = 0; r < index.Count; r++)
+                sum += index.Corpus[r][699];
+            long touched = Resident();
+            index.Corpus.Rows.Release(0, index.Count);
+            long released = Resident();
+            Assert.True(touched - released > 6_000, $"RssFile {touched} kB → {released} kB");
+            for (int r = 0; r < index.Count; r++)
+                Assert.Equal(corpus[r].ToArray(), index.Corpus[r].ToArray());
+            Assert.True(double.IsFinite(sum));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
