@@ -6,14 +6,19 @@ namespace Simil.IO;
 /// <summary>NumPy <c>.npy</c> version 1.0: little-endian float32 (or float64 for a float64 matrix; int8, uint8 or float16 codes), C order, shape (n, d).</summary>
 static class NpyWriter
 {
+    /// <summary>The matrix as stored (float32, or float64 kept), a row at a time: any size.</summary>
     public static void Write(Stream output, EmbeddingMatrix matrix)
     {
         Header(output, matrix.IsFloat64 ? "<f8" : "<f4", matrix.Count, matrix.Dimensions);
-        if (matrix.IsFloat64)
-            output.Write(MemoryMarshal.AsBytes(matrix.Data64));
-        else
-            output.Write(MemoryMarshal.AsBytes(matrix.Data));
+        for (int r = 0; r < matrix.Count; r++)
+            if (matrix.IsFloat64)
+                output.Write(MemoryMarshal.AsBytes(matrix.GetRow64(r)));
+            else
+                output.Write(MemoryMarshal.AsBytes(matrix.Rows.Row<float>(r)));
     }
+
+    /// <summary>The header of an (n, d) array of dtype <paramref name="descr"/>; the caller writes the n × d values after it.</summary>
+    public static void WriteHeader(Stream output, string descr, long rows, long columns) => Header(output, descr, rows, columns);
 
     /// <summary>Row-major <paramref name="values"/> as an (n, d) array of dtype <paramref name="descr"/> (|i1, |u1, &lt;f2; little-endian).</summary>
     public static void Write<T>(Stream output, ReadOnlySpan<T> values, int rows, int columns, string descr) where T : unmanaged

@@ -225,17 +225,48 @@ public static class QuantizedFile
     {
         ArgumentNullException.ThrowIfNull(rows);
         int n = rows.Count, d = rows.Dimensions, packed = Quantizer.BytesPerBinaryRow(d);
-        Action<Stream> write = precision switch
+        var (descr, width) = precision switch
         {
-            Precision.Float32 => s => IO.NpyWriter.Write(s, rows.ToFloat32()),
-            Precision.Float16 => s => IO.NpyWriter.Write<Half>(s, Quantizer.ToFloat16(rows), n, d, "<f2"),
-            Precision.BFloat16 => s => IO.NpyWriter.Write<BFloat16>(s, Quantizer.ToBFloat16(rows), n, d, "<u2"),
-            Precision.Int8 => s => IO.NpyWriter.Write<sbyte>(s, Quantizer.ToInt8(rows, ranges ?? QuantizationRanges.Of(rows)), n, d, "|i1"),
-            Precision.UInt8 => s => IO.NpyWriter.Write<byte>(s, Quantizer.ToUInt8(rows, ranges ?? QuantizationRanges.Of(rows)), n, d, "|u1"),
-            Precision.Binary => s => IO.NpyWriter.Write<sbyte>(s, Quantizer.ToBinary(rows), n, packed, "|i1"),
-            Precision.UBinary => s => IO.NpyWriter.Write<byte>(s, Quantizer.ToUBinary(rows), n, packed, "|u1"),
+            Precision.Float32 => ("<f4", d),
+            Precision.Float16 => ("<f2", d),
+            Precision.BFloat16 => ("<u2", d),
+            Precision.Int8 => ("|i1", d),
+            Precision.UInt8 => ("|u1", d),
+            Precision.Binary => ("|i1", packed),
+            Precision.UBinary => ("|u1", packed),
             _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "not a precision"),
         };
-        IO.AtomicFile.Write(path, write);
+        if (precision is Precision.Int8 or Precision.UInt8)
+            ranges ??= QuantizationRanges.Of(rows);
+        IO.AtomicFile.Write(path, s =>
+        {
+            // A block of rows at a time, each block's codes as the whole-matrix methods give them:
+            // any number of rows, memory for one block.
+            IO.NpyWriter.WriteHeader(s, descr, n, width);
+            const int block = 4096;
+            for (int first = 0; first < n; first += block)
+            {
+                var part = Block(rows, first, Math.Min(block, n - first));
+                s.Write(precision switch
+                {
+                    Precision.Float32 => MemoryMarshal.AsBytes(part.Data),
+                    Precision.Float16 => MemoryMarshal.AsBytes(Quantizer.ToFloat16(part).AsSpan()),
+                    Precision.BFloat16 => MemoryMarshal.AsBytes(Quantizer.ToBFloat16(part).AsSpan()),
+                    Precision.Int8 => MemoryMarshal.AsBytes(Quantizer.ToInt8(part, ranges!).AsSpan()),
+                    Precision.UInt8 => Quantizer.ToUInt8(part, ranges!),
+                    Precision.Binary => MemoryMarshal.AsBytes(Quantizer.ToBinary(part).AsSpan()),
+                    _ => Quantizer.ToUBinary(part),
+                });
+            }
+        });
+    }
+
+    /// <summary>Rows <paramref name="first"/> … + <paramref name="count"/> − 1 as a float32 matrix of their own.</summary>
+    static EmbeddingMatrix Block(EmbeddingMatrix rows, int first, int count)
+    {
+        var values = new float[(long)count * rows.Dimensions];
+        for (int r = 0; r < count; r++)
+            rows[first + r].CopyTo(values.AsSpan(r * rows.Dimensions, rows.Dimensions));
+        return EmbeddingMatrix.Create(values, rows.Dimensions);
     }
 }
