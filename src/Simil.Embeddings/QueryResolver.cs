@@ -11,11 +11,13 @@ namespace Simil.Embeddings;
 public sealed class QueryResolver : IDisposable
 {
     readonly Action<string>? _notice;
+    readonly Func<string, LocalEmbeddingGenerator> _create;
     LocalEmbeddingGenerator? _generator;
     bool _noticed;
 
-    QueryResolver(string data, string model, bool assumed, Action<string>? notice)
+    QueryResolver(string data, string model, bool assumed, Action<string>? notice, Func<string, LocalEmbeddingGenerator>? create)
     {
+        _create = create ?? EmbeddingModels.Create;
         Data = data;
         Model = model;
         ModelAssumed = assumed;
@@ -31,17 +33,19 @@ public sealed class QueryResolver : IDisposable
     /// <param name="recordedModel">The model recorded with the rows; null when none is.</param>
     /// <param name="requestedModel">The model the user named; null when none.</param>
     /// <param name="notice">Told once, when a text is embedded by a model that was neither recorded nor asked for (the default).</param>
+    /// <param name="create">Makes the generator for a model name (default <see cref="EmbeddingModels.Create"/>; a program may watch <see cref="LocalEmbeddingGenerator.TextsCut"/> through it).</param>
     /// <exception cref="InputException">The requested model is unknown, or differs from the recorded one (both named).</exception>
-    public static QueryResolver For(string data, string? recordedModel, string? requestedModel, Action<string>? notice = null)
+    public static QueryResolver For(string data, string? recordedModel, string? requestedModel, Action<string>? notice = null,
+        Func<string, LocalEmbeddingGenerator>? create = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (requestedModel is not null)
             _ = EmbeddingModels.Dimensions(requestedModel);   // an unknown model is bad input before anything is read
         if (recordedModel is not null && requestedModel is not null && !SameModel(recordedModel, requestedModel))
             throw new InputException(data, $"its vectors were embedded by {recordedModel}, not {requestedModel.Trim()}; a text must be embedded by the model that made the vectors it is compared with");
-        return recordedModel is not null ? new(data, recordedModel, false, notice)
-            : requestedModel is not null ? new(data, requestedModel.Trim(), false, notice)
-            : new(data, EmbeddingModels.Default, true, notice);
+        return recordedModel is not null ? new(data, recordedModel, false, notice, create)
+            : requestedModel is not null ? new(data, requestedModel.Trim(), false, notice, create)
+            : new(data, EmbeddingModels.Default, true, notice, create);
     }
 
     /// <summary>Whether two model names name the same model (packaged names ignore case; directories compare as full paths).</summary>
@@ -74,12 +78,7 @@ public sealed class QueryResolver : IDisposable
                 _noticed = true;
                 _notice?.Invoke($"{Data} records no model: texts are embedded by {Model}, the default, since no model was named; if another model made its vectors, name that one");
             }
-            if (_generator is null)
-            {
-                _generator = EmbeddingModels.Create(Model);
-                _generator.TextsCut += count => _notice?.Invoke(_generator.CutMessage(count));
-            }
-            return _generator;
+            return _generator ??= _create(Model);
         }
     }
 

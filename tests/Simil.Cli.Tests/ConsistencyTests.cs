@@ -122,6 +122,13 @@ public sealed class ConsistencyTests
         Assert.Equal("simil: warning: 2 texts were longer than all-MiniLM-L6-v2's 256 tokens and cut to that length (as sentence-transformers cuts them): the words past it do not count\n", r.Stderr);
         var none = await SimilProcess.RunAsync("embed", files.Write("s.txt", "short\nalso short\n"), "--out", files.Path("s.npy"));
         Assert.Equal("", none.Stderr);
+        // The same count where texts are searched: a corpus of texts, then a long query against it.
+        var search = await SimilProcess.RunAsync("search", texts, "--query", longText + " again", "-k", "1");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        Assert.Equal(
+            "simil: warning: 2 texts were longer than all-MiniLM-L6-v2's 256 tokens and cut to that length (as sentence-transformers cuts them): the words past it do not count\n" +
+            "simil: warning: 1 text was longer than all-MiniLM-L6-v2's 256 tokens and cut to that length (as sentence-transformers cuts them): the words past it do not count\n",
+            search.Stderr);
     }
 
     [Fact]

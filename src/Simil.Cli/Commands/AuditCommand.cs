@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Simil.Embeddings;
 using Simil.Postgres;
 
 namespace Simil.Cli.Commands;
@@ -36,7 +35,7 @@ static class AuditCommand
             if (parse.GetValue(queries) is { } file)
             {
                 // A table records no model: texts are embedded by --model, else the default with a note.
-                using var resolver = QueryResolver.For(parsed.Display, null, parse.GetValue(model), ModelOption.Notice);
+                using var resolver = Models.Resolver(parsed.Display, null, parse.GetValue(model));
                 given = KeyedVectors.LoadOrEmbed(file, null, () => resolver.Generator, token).ToFloat32();
                 if (given.Count == 0)
                     throw new InputException(file, "holds no queries");

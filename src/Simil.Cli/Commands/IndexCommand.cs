@@ -122,7 +122,7 @@ static class IndexCommand
             {
                 if (existing.Model is null)
                     throw new InputException(file, $"holds texts, but {path} was built from vectors (no model); add vectors of {existing.Dimensions} dimensions");
-                using var resolver = QueryResolver.For(path, existing.Model, parse.GetValue(model));   // a named model must be the index's
+                using var resolver = Models.Resolver(path, existing.Model, parse.GetValue(model));   // a named model must be the index's
                 more = KeyedVectors.VectorsOf(content, () => resolver.Generator, token);
             }
             else

@@ -113,18 +113,18 @@ static class KeyedVectors
     {
         if (PostgresSource.IsUri(file))
         {
-            var resolver = Simil.Embeddings.QueryResolver.For(PostgresSource.Parse(file).Display, null, requestedModel, ModelOption.Notice);
+            var resolver = Models.Resolver(PostgresSource.Parse(file).Display, null, requestedModel);
             return (ReadTable(file, inputFormat, token), resolver);
         }
         if (inputFormat is null && VectorIndex.IsIndexFile(file))
         {
             var index = OpenIndex(file);
-            return (index.Corpus, Simil.Embeddings.QueryResolver.For(file, index.Model, requestedModel, ModelOption.Notice));
+            return (index.Corpus, Models.Resolver(file, index.Model, requestedModel));
         }
         var content = Load(file, inputFormat);
         if (content.Vectors is { } vectors)
-            return (vectors, Simil.Embeddings.QueryResolver.For(file, null, requestedModel, ModelOption.Notice));
-        var embedding = Simil.Embeddings.QueryResolver.For(file, requestedModel ?? Simil.Embeddings.EmbeddingModels.Default, requestedModel);
+            return (vectors, Models.Resolver(file, null, requestedModel));
+        var embedding = Models.Resolver(file, requestedModel ?? Simil.Embeddings.EmbeddingModels.Default, requestedModel);
         return (VectorsOf(content, () => embedding.Generator, token), embedding);
     }
 }

@@ -11,4 +11,11 @@ static class Models
         generator.TextsCut += count => Console.Error.WriteLine($"simil: warning: {generator.CutMessage(count)}");
         return generator;
     }
+
+    /// <summary>
+    /// How queries meet rows for a command: <see cref="QueryResolver.For"/> with the tool's note on
+    /// stderr and its generators (so texts cut at the token limit are counted the same way everywhere).
+    /// </summary>
+    public static QueryResolver Resolver(string data, string? recordedModel, string? requestedModel) =>
+        QueryResolver.For(data, recordedModel, requestedModel, ModelOption.Notice, Create);
 }

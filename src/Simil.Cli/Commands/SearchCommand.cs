@@ -39,7 +39,7 @@ static class SearchCommand
             if (isIndex)
             {
                 using var index = KeyedVectors.OpenIndex(file);
-                using var queriesOfIndex = QueryResolver.For(file, index.Model, parse.GetValue(model), ModelOption.Notice);
+                using var queriesOfIndex = Models.Resolver(file, index.Model, parse.GetValue(model));
                 return Task.FromResult(RunIndex(index, file, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), parse.GetValue(json), parse.GetValue(ef),
                     parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, queriesOfIndex, token));
             }

@@ -50,11 +50,11 @@ sealed unsafe class IndexFile : IDisposable
     public void VerifyOnce(Action<IndexFile>? checkGraph = null)
     {
         var identity = VerifiedFiles.Identity(Path, HeaderChecksum);
-        if (identity is not null && VerifiedFiles.Contains(identity))
+        if (identity is { } known && VerifiedFiles.Contains(known))
             return;
         Verify(checkGraph);
-        if (identity is not null)
-            VerifiedFiles.Add(identity);
+        if (identity is { } verified)
+            VerifiedFiles.Add(verified);
     }
 
     /// <summary>Remembers the index file at <paramref name="path"/>, just written by this program, as verified.</summary>

@@ -66,14 +66,9 @@ static class KeyTable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        Span<byte> word = stackalloc byte[4];
-        var output = new BufferedStream(stream, 1 << 16);
-        foreach (uint value in table)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(word, value);
-            output.Write(word);
-        }
-        output.Flush();
+        if (!BitConverter.IsLittleEndian)
+            BinaryPrimitives.ReverseEndianness(table, table);
+        stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(table.AsSpan()));
     }
 
     /// <summary>

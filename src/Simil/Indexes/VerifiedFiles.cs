@@ -23,16 +23,19 @@ static class VerifiedFiles
 
     static string RecordPath => Path.Combine(CacheFolder, "verified-indexes");
 
+    /// <summary>A file's identity: its full path, and the record line that also holds its length, time and header checksum.</summary>
+    public readonly record struct FileIdentity(string FullPath, string Line);
+
     /// <summary>The identity of the file at <paramref name="path"/> with this header checksum, or null when it cannot be read.</summary>
-    public static string? Identity(string path, ulong headerChecksum)
+    public static FileIdentity? Identity(string path, ulong headerChecksum)
     {
         try
         {
             var info = new FileInfo(path);
             if (!info.Exists)
                 return null;
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{info.Length} {info.LastWriteTimeUtc.Ticks} {headerChecksum:x16} {info.FullName}");
+            return new FileIdentity(info.FullName, string.Create(CultureInfo.InvariantCulture,
+                $"{info.Length} {info.LastWriteTimeUtc.Ticks} {headerChecksum:x16} {info.FullName}"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -41,11 +44,11 @@ static class VerifiedFiles
     }
 
     /// <summary>Whether a file of this identity was verified (or written) before.</summary>
-    public static bool Contains(string identity)
+    public static bool Contains(FileIdentity identity)
     {
         try
         {
-            return File.Exists(RecordPath) && File.ReadLines(RecordPath).Contains(identity, StringComparer.Ordinal);
+            return File.Exists(RecordPath) && File.ReadLines(RecordPath).Contains(identity.Line, StringComparer.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -54,15 +57,14 @@ static class VerifiedFiles
     }
 
     /// <summary>Remembers this identity (and forgets the oldest past <see cref="Limit"/>); failures are ignored.</summary>
-    public static void Add(string identity)
+    public static void Add(FileIdentity identity)
     {
         try
         {
             var lines = File.Exists(RecordPath) ? File.ReadAllLines(RecordPath).ToList() : [];
-            string path = identity[(identity.IndexOf(' ', identity.IndexOf(' ', identity.IndexOf(' ') + 1) + 1) + 1)..];
             // One line per path: a rewritten file replaces its old identity.
-            lines.RemoveAll(line => line.EndsWith(" " + path, StringComparison.Ordinal) || line == identity);
-            lines.Add(identity);
+            lines.RemoveAll(line => line.EndsWith(" " + identity.FullPath, StringComparison.Ordinal));
+            lines.Add(identity.Line);
             if (lines.Count > Limit)
                 lines.RemoveRange(0, lines.Count - Limit);
             Directory.CreateDirectory(CacheFolder);

@@ -22,7 +22,7 @@ public sealed record QuantizationRanges(float[] Min, float[] Max)
         for (int first = 0; first < calibration.Count; first += block)
         {
             int end = Math.Min(calibration.Count, first + block);
-            for (int r = first; r < end; r++)
+            for (int r = Math.Max(first, 1); r < end; r++)
             {
                 var row = calibration[r];
                 for (int d = 0; d < row.Length; d++)
@@ -66,9 +66,12 @@ public static class Quantizer
     public static sbyte[] ToInt8Saturating(EmbeddingMatrix rows, QuantizationRanges ranges)
     {
         var codes = new sbyte[Checked(rows, ranges)];
-        Quantize(rows, ranges, -128f, codes.AsSpan(), static (v) => float.IsNaN(v) ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Truncate(v), -128f, 127f));
+        Quantize(rows, ranges, -128f, codes.AsSpan(), Saturate);
         return codes;
     }
+
+    /// <summary>The saturating int8 cast: truncate, clamp to −128…127; NaN gives 0.</summary>
+    static sbyte Saturate(float v) => float.IsNaN(v) ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Truncate(v), -128f, 127f);
 
     /// <summary>uint8 codes of <paramref name="rows"/> (row-major, one byte per dimension).</summary>
     public static byte[] ToUInt8(EmbeddingMatrix rows, QuantizationRanges ranges)
@@ -85,13 +88,17 @@ public static class Quantizer
         int perRow = BytesPerBinaryRow(rows.Dimensions);
         var packed = new byte[(long)rows.Count * perRow];
         for (int r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            for (int d = 0; d < row.Length; d++)
-                if (row[d] > 0)
-                    packed[(long)r * perRow + d / 8] |= (byte)(0x80 >> (d % 8));
-        }
+            UBinaryRow(rows[r], packed.AsSpan(r * perRow, perRow));
         return packed;
+    }
+
+    /// <summary>One row's sign bits, packed first dimension in the top bit (<paramref name="into"/> is cleared first).</summary>
+    static void UBinaryRow(ReadOnlySpan<float> row, Span<byte> into)
+    {
+        into.Clear();
+        for (int d = 0; d < row.Length; d++)
+            if (row[d] > 0)
+                into[d / 8] |= (byte)(0x80 >> (d % 8));
     }
 
     /// <summary>As <see cref="ToUBinary"/>, each byte minus 128 as int8.</summary>
@@ -110,12 +117,14 @@ public static class Quantizer
         ArgumentNullException.ThrowIfNull(rows);
         var values = new Half[(long)rows.Count * rows.Dimensions];
         for (int r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            for (int d = 0; d < row.Length; d++)
-                values[(long)r * row.Length + d] = (Half)row[d];
-        }
+            Float16Row(rows[r], values.AsSpan(r * rows.Dimensions, rows.Dimensions));
         return values;
+    }
+
+    static void Float16Row(ReadOnlySpan<float> row, Span<Half> into)
+    {
+        for (int d = 0; d < row.Length; d++)
+            into[d] = (Half)row[d];
     }
 
     /// <summary>bfloat16 values of <paramref name="rows"/> (row-major), each the nearest (ties to even), as PyTorch's <c>.to(torch.bfloat16)</c>.</summary>
@@ -124,12 +133,14 @@ public static class Quantizer
         ArgumentNullException.ThrowIfNull(rows);
         var values = new BFloat16[(long)rows.Count * rows.Dimensions];
         for (int r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            for (int d = 0; d < row.Length; d++)
-                values[(long)r * row.Length + d] = (BFloat16)row[d];
-        }
+            BFloat16Row(rows[r], values.AsSpan(r * rows.Dimensions, rows.Dimensions));
         return values;
+    }
+
+    static void BFloat16Row(ReadOnlySpan<float> row, Span<BFloat16> into)
+    {
+        for (int d = 0; d < row.Length; d++)
+            into[d] = (BFloat16)row[d];
     }
 
     /// <summary>Bytes a packed binary row of <paramref name="dimensions"/> takes.</summary>
@@ -147,9 +158,7 @@ public static class Quantizer
     static void Quantize<T>(EmbeddingMatrix rows, QuantizationRanges ranges, float offset, Span<T> codes, Func<float, T> cast)
     {
         int dims = rows.Dimensions;
-        var steps = new float[dims];
-        for (int d = 0; d < dims; d++)
-            steps[d] = (ranges.Max[d] - ranges.Min[d]) / 255f;
+        var steps = Steps(ranges);
         for (int r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -177,27 +186,18 @@ public static class Quantizer
         switch (precision)
         {
             case Precision.Float16:
-                var halves = MemoryMarshal.Cast<byte, Half>(into);
-                for (int d = 0; d < row.Length; d++)
-                    halves[d] = (Half)row[d];
+                Float16Row(row, MemoryMarshal.Cast<byte, Half>(into));
                 break;
             case Precision.BFloat16:
-                var b16 = MemoryMarshal.Cast<byte, BFloat16>(into);
-                for (int d = 0; d < row.Length; d++)
-                    b16[d] = (BFloat16)row[d];
+                BFloat16Row(row, MemoryMarshal.Cast<byte, BFloat16>(into));
                 break;
             case Precision.Int8:
+                // As Quantize: the scaled value plus the offset, then the cast.
                 for (int d = 0; d < row.Length; d++)
-                {
-                    float v = (row[d] - ranges!.Min[d]) / steps[d] + -128f;
-                    into[d] = unchecked((byte)(float.IsNaN(v) ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Truncate(v), -128f, 127f)));
-                }
+                    into[d] = unchecked((byte)Saturate((row[d] - ranges!.Min[d]) / steps[d] + -128f));
                 break;
             case Precision.Binary:
-                into.Clear();
-                for (int d = 0; d < row.Length; d++)
-                    if (row[d] > 0)
-                        into[d / 8] |= (byte)(0x80 >> (d % 8));
+                UBinaryRow(row, into);
                 for (int i = 0; i < into.Length; i++)
                     into[i] = unchecked((byte)(into[i] - 128));
                 break;

@@ -5,6 +5,9 @@ namespace Simil.Search;
 /// <summary>Rows of one matrix followed by another's, for extending an index.</summary>
 static class Appending
 {
+    /// <summary>Rows copied between two releases of their pages.</summary>
+    const int Block = 4096;
+
     /// <summary>
     /// <paramref name="first"/>'s rows then <paramref name="more"/>'s, float32, in native memory (so
     /// more than 2³¹ elements fit); keys concatenated where both have them.
@@ -33,8 +36,8 @@ static class Appending
                 else
                     m.Rows.Row<float>(r).CopyTo(rows.WritableRow<float>(i));
                 // Copied: rows mapped from a file give their pages back, so the vectors are held once.
-                if ((r + 1) % 4096 == 0 || r + 1 == m.Count)
-                    m.Rows.Release(r / 4096 * 4096, r - r / 4096 * 4096 + 1);
+                if (r % Block == Block - 1 || r == m.Count - 1)
+                    m.Rows.Release(r - r % Block, r % Block + 1);
             }
         KeyMap? keys = null;
         if (first.Keys is not null || more.Keys is not null)

@@ -223,13 +223,12 @@ public abstract class VectorIndex : IDisposable
     internal static float[] ComputeNorms(EmbeddingMatrix corpus)
     {
         var norms = GC.AllocateArray<float>(corpus.Count, pinned: true);
-        Parallel.For(0, corpus.Count, i =>
-        {
-            var row = corpus[i];
-            norms[i] = (float)Math.Sqrt(Reduce.Run<DotOperator>(row, row));
-        });
+        Parallel.For(0, corpus.Count, i => norms[i] = Norm(corpus[i]));
         return norms;
     }
+
+    /// <summary>A row's length ‖x‖ as <c>NORM</c> stores it: the dot kernel's sum, square root in float64, rounded once.</summary>
+    internal static float Norm(ReadOnlySpan<float> row) => (float)Math.Sqrt(Reduce.Run<DotOperator>(row, row));
 
     /// <summary>The sections every index file has, for this index's rows, keys or texts, and <paramref name="graph"/>.</summary>
     private protected void Write(string path, string kind, HnswSettings? settings, IndexSection? graph)

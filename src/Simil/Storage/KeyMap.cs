@@ -18,10 +18,8 @@ public sealed class KeyMap
         _keys = [.. keys];
     }
 
-    KeyMap(IReadOnlyList<string> keys, bool _) => _keys = keys;
-
     /// <summary>Takes ownership of <paramref name="keys"/> (not copied).</summary>
-    internal static KeyMap Own(string[] keys) => new(keys, true);
+    internal static KeyMap Own(string[] keys) => new(keys, null);
 
     readonly Func<string, int>? _lookup;
 

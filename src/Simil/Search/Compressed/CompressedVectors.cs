@@ -22,9 +22,7 @@ sealed class CompressedVectors
         Ranges = ranges;
         if (ranges is not null)
         {
-            Steps = new float[dimensions];
-            for (int d = 0; d < dimensions; d++)
-                Steps[d] = (ranges.Max[d] - ranges.Min[d]) / 255f;
+            Steps = Quantizer.Steps(ranges);
         }
     }
 
@@ -94,7 +92,7 @@ sealed class CompressedVectors
                 var row = rows[r];
                 Quantizer.EncodeRow(precision, row, ranges, steps, codes.WritableRow<byte>(first + r));
                 if (norms is not null)
-                    norms[r] = (float)Math.Sqrt(Kernels.Reduce.Run<Kernels.DotOperator>(row, row));
+                    norms[r] = VectorIndex.Norm(row);
             }
             if (release)
                 rows.Rows.Release(start, end - start);
@@ -102,14 +100,6 @@ sealed class CompressedVectors
     }
 
     static QuantizationRanges Zero(int dimensions) => new(new float[dimensions], new float[dimensions]);
-
-    static byte[] EncodeBytes(EmbeddingMatrix rows, Precision precision, QuantizationRanges? ranges) => precision switch
-    {
-        Precision.Float16 => MemoryMarshal.AsBytes(Quantizer.ToFloat16(rows).AsSpan()).ToArray(),
-        Precision.BFloat16 => MemoryMarshal.AsBytes(Quantizer.ToBFloat16(rows).AsSpan()).ToArray(),
-        Precision.Int8 => MemoryMarshal.AsBytes(Quantizer.ToInt8Saturating(rows, ranges!).AsSpan()).ToArray(),
-        _ => MemoryMarshal.AsBytes(Quantizer.ToBinary(rows).AsSpan()).ToArray(),
-    };
 
     /// <summary>These codes followed by those of <paramref name="more"/>, quantized with the same ranges.</summary>
     public CompressedVectors Append(EmbeddingMatrix more)
@@ -124,8 +114,9 @@ sealed class CompressedVectors
     /// <summary>The query encoded as the rows are (the symmetric scoring every kernel here runs).</summary>
     public byte[] EncodeQuery(ReadOnlySpan<float> query)
     {
-        var one = EmbeddingMatrix.Create(query, query.Length);
-        return EncodeBytes(one, Precision, Ranges);
+        var code = new byte[Codes.Dimensions];
+        Quantizer.EncodeRow(Precision, query, Ranges, Steps, code);
+        return code;
     }
 
     /// <summary>
