@@ -25,6 +25,9 @@ public sealed class ReadmeOutputTests
         Assert.NotNull(ReadmeOutput.Difference(shown, shown.Replace("lower", "higher", StringComparison.Ordinal)));
         Assert.NotNull(ReadmeOutput.Difference(shown, shown + "│ cosine  │ 0.6807128 │ higher │\n"));
         Assert.NotNull(ReadmeOutput.Difference("rows 2,552", "rows 2,553"));
+        // A number shown with 4 decimals may round the other way by one unit, not more.
+        Assert.Null(ReadmeOutput.Difference("│ 0.8052 │", "│ 0.8051 │"));
+        Assert.NotNull(ReadmeOutput.Difference("│ 0.8052 │", "│ 0.8050 │"));
         // A lone … stands for what the README leaves out, and nothing else.
         Assert.Null(ReadmeOutput.Difference("embedded 5 texts in … into a.npy\n", "embedded 5 texts in 0.2 s (25 texts/s) into a.npy\n"));
         Assert.Null(ReadmeOutput.Difference("│ 1 │ 0.5 │\n…\n", "│ 1 │ 0.5 │\n│ 2 │ 0.25 │\n"));
