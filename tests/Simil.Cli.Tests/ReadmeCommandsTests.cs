@@ -6,7 +6,7 @@ namespace Simil.Cli.Tests;
 /// <summary>
 /// Item 6 of issue 21: every `$ simil …` command in the README's text blocks runs, in README order,
 /// in a copy of samples/data, and prints what the README shows (numbers from a model within
-/// <see cref="ReadmeOutput.Tolerance"/>; a lone <c>…</c> in the README stands for output it leaves
+/// <see cref="ReadmeOutput.Tolerance"/> or one unit of the last digit shown; a lone <c>…</c> in the README stands for output it leaves
 /// out, such as a timing or the rest of a long table). A synopsis line (optional parts in
 /// brackets) runs without them and must succeed. The database commands run against a real server
 /// in Simil.Postgres.Tests (ReadmeTests); here they are only checked to be database commands.
