@@ -59,7 +59,7 @@ public static class PostgresReader
         var keys = keyExpression is null ? null : new List<string>();
         int rows = 0, dimensions = column.Dimensions ?? -1, fields = keys is null ? 1 : 2;
         long capacity = 0;
-        Memory<float> memory = default;
+        SinkRoom<float> memory = default;
         using (var stream = connection.BeginRawBinaryCopy($"COPY ({select}) TO STDOUT (FORMAT binary)"))
         {
             var copy = new CopyReader(stream);
@@ -88,7 +88,7 @@ public static class PostgresReader
                     capacity = room * Math.Max(dimensions, 1);
                     memory = rows == 0 ? sink.Reserve<float>(capacity) : sink.Grow<float>(capacity);
                 }
-                Decode(column.Type, value, memory.Span.Slice(rows * dimensions, dimensions));
+                Decode(column.Type, value, memory.Slice((long)rows * dimensions, dimensions));
                 keys?.Add(key!);
                 rows++;
             }

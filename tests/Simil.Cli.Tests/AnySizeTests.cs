@@ -92,4 +92,55 @@ public sealed class AnySizeTests
         Assert.Contains("row 61", line, StringComparison.Ordinal);
         Assert.False(File.Exists(index));
     }
+
+    /// <summary>The same rows (with keys where the format has them) in every other format the tool reads vectors from.</summary>
+    [Theory]
+    [InlineData("w2v")]
+    [InlineData("bin")]
+    [InlineData("glove")]
+    [InlineData("jsonl")]
+    [InlineData("csv")]
+    [InlineData("txt")]
+    [InlineData("fvecs")]
+    public async Task Every_other_format_past_the_block_limit_goes_into_native_memory_with_the_same_answers(string extension)
+    {
+        using var files = new TempFiles();
+        var values = new float[Rows * Dims];
+        for (int r = 0; r < Rows; r++)
+            for (int d = 0; d < Dims; d++)
+                values[r * Dims + d] = Value(r, d);
+        var matrix = EmbeddingMatrix.Create(values, Dims, [.. Enumerable.Range(0, Rows).Select(r => $"w{r}")]);
+        var path = files.Path("v." + extension);
+        switch (extension)
+        {
+            case "glove":
+                var text = new MemoryStream();
+                Simil.IO.VectorFileWriter.Write(text, matrix, Simil.IO.VectorFileFormat.Word2VecText);
+                File.WriteAllLines(path, Encoding.UTF8.GetString(text.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..]);
+                break;
+            case "fvecs":
+                using (var output = File.Create(path))
+                    for (int r = 0; r < Rows; r++)
+                    {
+                        output.Write(BitConverter.GetBytes(Dims));
+                        output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(r * Dims, Dims)));
+                    }
+                break;
+            default:
+                Simil.IO.VectorFileWriter.Write(path, matrix, Simil.IO.VectorFileWriter.FromExtension(path)!.Value);
+                break;
+        }
+        string[] format = extension == "glove" ? ["--input-format", "glove"] : [];
+        string query = "[0.5, -1, 0.25, 2, -0.75, 1, 0]";
+        var plain = await SimilProcess.RunAsync(["search", path, "--query", query, "-k", "8", "--metric", "cosine", "--json", .. format]);
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        var small = await SimilProcess.RunAsync(s_small, ["search", path, "--query", query, "-k", "8", "--metric", "cosine", "--json", .. format]);
+        Assert.True(small.ExitCode == 0, small.Stderr);
+        Assert.Equal(plain.Stdout, small.Stdout);
+        var index = files.Path("v.simil");
+        var built = await SimilProcess.RunAsync(s_small, ["index", "build", path, "--out", index, "--metric", "cosine", .. format]);
+        Assert.True(built.ExitCode == 0, built.Stderr);
+        var searched = await SimilProcess.RunAsync(s_small, "search", index, "--query", query, "-k", "8", "--json");
+        Assert.Equal(plain.Stdout, searched.Stdout);
+    }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Simil.IO;
 
 /// <summary>Builders of the one-line errors that readers throw: the file, the place, what was expected.</summary>
@@ -20,7 +18,12 @@ static class FileError
         : e is UnauthorizedAccessException ? "permission denied"
         : e.Message);
 
-    [DoesNotReturn]
-    public static void ThrowTooLarge(string file, string place, long rows, long dimensions) =>
-        throw At(file, place, $"{rows} rows × {dimensions} dimensions is more values than one matrix can hold ({Array.MaxLength})");
+    /// <summary>Refuses <paramref name="rows"/> × <paramref name="dimensions"/> values that <paramref name="sink"/> cannot hold, or more rows than a matrix counts.</summary>
+    public static void CheckFits(string file, string place, long rows, long dimensions, Storage.VectorSink sink)
+    {
+        if (rows > int.MaxValue)
+            throw At(file, place, $"{rows} rows are more than one matrix can hold ({int.MaxValue})");
+        if (rows * dimensions > sink.MaxElements)
+            throw At(file, place, $"{rows} rows × {dimensions} dimensions is more values than one matrix can hold ({sink.MaxElements}); the command-line tool reads any size");
+    }
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Simil.Storage;
 
 namespace Simil.IO;
 
@@ -29,6 +30,31 @@ static class FiniteCheck
         if (bad >= 0)
             Report(file, firstIndex + bad, dimensions, double.CreateSaturating(values[bad]));
     }
+
+    /// <summary>
+    /// Throws for the first non-finite value of the first <paramref name="count"/> values of a
+    /// sink's room, checked a block at a time (the room may hold more than one span).
+    /// </summary>
+    public static void Rows<T>(SinkRoom<T> room, long count, int dimensions, string file)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (long at = 0; at < count; at += Block)
+            Rows<T>(room.Slice(at, (int)Math.Min(Block, count - at)), dimensions, file, firstIndex: at);
+    }
+
+    /// <summary>The flat index of the first NaN or infinity in the first <paramref name="count"/> values of a room, or -1.</summary>
+    public static long FirstNonFinite(SinkRoom<float> room, long count)
+    {
+        for (long at = 0; at < count; at += Block)
+        {
+            int bad = FirstNonFinite(room.Slice(at, (int)Math.Min(Block, count - at)));
+            if (bad >= 0)
+                return at + bad;
+        }
+        return -1;
+    }
+
+    const int Block = 1 << 20;
 
     /// <summary>The index of the first NaN or infinity, or -1.</summary>
     public static int FirstNonFinite(ReadOnlySpan<float> values) => FirstNonFinite(MemoryMarshal.Cast<float, uint>(values), 0x7F80_0000u);

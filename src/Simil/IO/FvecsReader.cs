@@ -30,8 +30,7 @@ static class FvecsReader
         }
         else
             rows = 1024;
-        if (rows * dims > Array.MaxLength)
-            FileError.ThrowTooLarge(file, "byte 0", rows, dims);
+        FileError.CheckFits(file, "byte 0", rows, dims, sink);
 
         var data = sink.Reserve<float>(rows * dims);
         int count = 0;
@@ -43,9 +42,10 @@ static class FvecsReader
                 if (stream.CanSeek)
                     break;
                 rows *= 2;
+                FileError.CheckFits(file, $"byte {offset}", rows, dims, sink);
                 data = sink.Grow<float>(rows * dims);
             }
-            var row = data.Span.Slice((int)((long)count * dims), dims);
+            var row = data.Slice((long)count * dims, dims);
             var bytes = MemoryMarshal.AsBytes(row);
             int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             if (got < bytes.Length)
@@ -62,7 +62,7 @@ static class FvecsReader
                 throw FileError.Byte(file, offset, $"vector {count + 1} declares {d} dimensions, the first declared {dims}");
             offset += 4;
         }
-        FiniteCheck.Rows(data.Span[..(count * dims)], dims, file);
+        FiniteCheck.Rows(data, (long)count * dims, dims, file);
         return sink.Complete<float>(count, dims, null);
     }
 }

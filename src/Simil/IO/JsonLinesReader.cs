@@ -15,7 +15,7 @@ static class JsonLinesReader
     {
         long capacity = stream.CanSeek ? Tokens.CountLines(stream) : 1024;
         var reader = new LineReader(stream);
-        Memory<float>? data = null;
+        SinkRoom<float>? data = null;
         List<string>? keys = null;
         List<string>? texts = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -85,8 +85,7 @@ static class JsonLinesReader
                     dims = values.Count;
                     if (dims == 0)
                         throw FileError.Line(file, number, "the vector is empty");
-                    if (capacity * dims > Array.MaxLength)
-                        FileError.ThrowTooLarge(file, $"line {number}", capacity, dims);
+                    FileError.CheckFits(file, $"line {number}", capacity, dims, sink);
                     data = sink.Reserve<float>(capacity * dims);
                     keys = [];
                 }
@@ -107,9 +106,10 @@ static class JsonLinesReader
                 if (rows == capacity)
                 {
                     capacity *= 2;
+                    FileError.CheckFits(file, $"line {number}", capacity, dims, sink);
                     data = sink.Grow<float>(capacity * dims);
                 }
-                values.CopyTo(data!.Value.Span.Slice(rows * dims, dims));
+                values.CopyTo(data!.Value.Slice((long)rows * dims, dims));
                 keys!.Add(key);
                 rows++;
             }

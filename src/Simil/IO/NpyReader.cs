@@ -24,12 +24,11 @@ static unsafe partial class NpyReader
     /// Reads the file; with <paramref name="bfloat16"/>, a uint16 file's values are bfloat16 bit patterns (and nothing else is accepted).
     /// With <paramref name="map"/> and a file on disk, little-endian float32 values are not copied:
     /// the rows are the file's own bytes through a read-only map (<see cref="MappedRows"/>), so any
-    /// size reads in the time it takes to check the values are finite. Values that must be converted,
-    /// more than <paramref name="maxValues"/> of them, go into native memory a block of rows at a
-    /// time (<see cref="NativeRows"/>, no 2³¹ limit); fewer go into the sink as before.
+    /// size reads in the time it takes to check the values are finite. Other values go into the
+    /// sink a block of rows at a time, converted to float32 where they must be (an
+    /// <see cref="AnySizeSink"/> has no 2³¹ limit).
     /// </summary>
-    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink, bool bfloat16 = false,
-        bool map = false, long maxValues = -1)
+    public static EmbeddingMatrix Read(Stream stream, string file, bool keepFloat64, VectorSink sink, bool bfloat16 = false, bool map = false)
     {
         var (dtype, bigEndian, rows, dims, dataOffset) = ReadHeader(stream, file);
         if (bfloat16 != (dtype == 'H'))
@@ -45,22 +44,7 @@ static unsafe partial class NpyReader
         int count = (int)rows, d = (int)dims;
         if (map && dtype == 'f' && !bigEndian && stream is FileStream { CanSeek: true } onDisk)
             return Map(onDisk, file, count, d, dataOffset);
-        if (maxValues < 0)
-            maxValues = Array.MaxLength;
-        if (rows * dims > maxValues)
-        {
-            if (!map)
-                FileError.ThrowTooLarge(file, "header", rows, dims);
-            return dtype switch
-            {
-                'f' => ReadRows<float>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
-                'H' => ReadRows<BFloat16>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
-                'h' => ReadRows<Half>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
-                'b' => ReadRows<sbyte>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
-                'B' => ReadRows<byte>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
-                _ => ReadRows<double>(stream, file, bigEndian, count, d, dataOffset, keepFloat64),
-            };
-        }
+        FileError.CheckFits(file, "header", rows, dims, sink);
 
         if (dtype == 'f')
             return ReadAsStored<float>(stream, file, bigEndian, count, d, dataOffset, sink);
@@ -89,12 +73,12 @@ static unsafe partial class NpyReader
     static EmbeddingMatrix ReadConverted<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
         where T : unmanaged
     {
-        var floats = sink.Reserve<float>((long)count * d).Span;
+        var floats = sink.Reserve<float>((long)count * d);
         var chunk = new T[Math.Max(1, Math.Min(floats.Length, 1 << 16))];
         int size = Unsafe.SizeOf<T>();
-        for (int done = 0; done < floats.Length;)
+        for (long done = 0; done < floats.Length;)
         {
-            int n = Math.Min(chunk.Length, floats.Length - done);
+            int n = (int)Math.Min(chunk.Length, floats.Length - done);
             ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan(0, n)), file, dataOffset + (long)done * size);
             if (bigEndian)
                 ReverseEndianness(chunk.AsSpan(0, n));
@@ -161,71 +145,24 @@ static unsafe partial class NpyReader
         }
     }
 
-    /// <summary>
-    /// More values than one block of memory holds: read and converted a block of rows at a time
-    /// into native memory (float32, or float64 kept with <paramref name="keepFloat64"/>), which has
-    /// no 2³¹ limit. Memory holds the result once, plus one block.
-    /// </summary>
-    static EmbeddingMatrix ReadRows<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, bool keepFloat64)
-        where T : unmanaged
-    {
-        bool wide = keepFloat64 && typeof(T) == typeof(double);
-        var rows = new NativeRows(wide ? ElementType.Float64 : ElementType.Float32, count, d);
-        try
-        {
-            int block = Math.Max(1, (1 << 20) / d);
-            var chunk = new T[(long)block * d];
-            int size = Unsafe.SizeOf<T>();
-            for (int first = 0; first < count; first += block)
-            {
-                int n = Math.Min(block, count - first);
-                var values = chunk.AsSpan(0, n * d);
-                ReadExactly(stream, MemoryMarshal.AsBytes(values), file, dataOffset + (long)first * d * size);
-                if (bigEndian)
-                    ReverseEndianness(values);
-                for (int r = 0; r < n; r++)
-                {
-                    var source = values.Slice(r * d, d);
-                    long at = (long)(first + r) * d;
-                    if (wide)
-                    {
-                        var target = rows.WritableRow<double>(first + r);
-                        MemoryMarshal.Cast<T, double>(source).CopyTo(target);
-                        FiniteCheck.Rows<double>(target, d, file, firstIndex: at);
-                    }
-                    else
-                    {
-                        var target = rows.WritableRow<float>(first + r);
-                        if (typeof(T) == typeof(double))
-                            FiniteCheck.Rows(MemoryMarshal.Cast<T, double>(source), d, file, firstIndex: at);
-                        else if (typeof(T) == typeof(Half))
-                            FiniteCheck.Rows(MemoryMarshal.Cast<T, Half>(source), d, file, firstIndex: at);
-                        for (int i = 0; i < d; i++)
-                            target[i] = Widen(source[i]);
-                        if (typeof(T) == typeof(float) || typeof(T) == typeof(BFloat16))
-                            FiniteCheck.Rows<float>(target, d, file, firstIndex: at);
-                    }
-                }
-            }
-            return EmbeddingMatrix.Over(rows);
-        }
-        catch
-        {
-            rows.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>The values as the file stores them, read straight into the sink's memory.</summary>
     static EmbeddingMatrix ReadAsStored<T>(Stream stream, string file, bool bigEndian, int count, int d, long dataOffset, VectorSink sink)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        // Every byte is overwritten by the read: no need to zero the memory first.
-        var data = sink.Reserve<T>((long)count * d).Span;
-        ReadExactly(stream, MemoryMarshal.AsBytes(data), file, dataOffset);
-        if (bigEndian)
-            ReverseEndianness(data);
-        FiniteCheck.Rows<T>(data, d, file);
+        // Every byte is overwritten by the read: no need to zero the memory first. Read a block of
+        // rows at a time: a room in native memory may hold more than one span.
+        var data = sink.Reserve<T>((long)count * d);
+        int block = Math.Max(1, (1 << 24) / d);
+        for (int first = 0; first < count; first += block)
+        {
+            int n = Math.Min(block, count - first);
+            long at = (long)first * d;
+            var values = data.Slice(at, n * d);
+            ReadExactly(stream, MemoryMarshal.AsBytes(values), file, dataOffset + at * Unsafe.SizeOf<T>());
+            if (bigEndian)
+                ReverseEndianness(values);
+            FiniteCheck.Rows<T>(values, d, file, firstIndex: at);
+        }
         return sink.Complete<T>(count, d, null);
     }
 
@@ -291,8 +228,10 @@ static unsafe partial class NpyReader
         };
         if (dims == 0 && rows > 0)
             throw FileError.Byte(file, 8 + lengthSize, $"shape ({shape.Groups[1].Value}) has vectors of length 0");
-        if (rows > Array.MaxLength || dims > Array.MaxLength)
-            FileError.ThrowTooLarge(file, "header", rows, dims);
+        if (rows > int.MaxValue || dims > int.MaxValue)
+            throw FileError.At(file, "header", rows > int.MaxValue
+                ? $"{rows} rows are more than one matrix can hold ({int.MaxValue})"
+                : $"{dims} dimensions are more than one vector can hold ({int.MaxValue})");
         return (type, byteOrder == ">", rows, Math.Max(dims, 1), dataOffset);
     }
 

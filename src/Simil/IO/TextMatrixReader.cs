@@ -41,10 +41,9 @@ static class TextMatrixReader
             chunks = [new LineChunks.Chunk(start, stream.Length - start, 1, Tokens.CountLines(stream))];
         }
         long slots = chunks.Sum(c => c.Lines);
-        if (slots * dims > Array.MaxLength)
-            FileError.ThrowTooLarge(file, "line 1", slots, dims);
-        Memory<float> single = keepFloat64 ? default : sink.Reserve<float>(slots * dims);
-        Memory<double> wide = keepFloat64 ? sink.Reserve<double>(slots * dims) : default;
+        FileError.CheckFits(file, "line 1", slots, dims, sink);
+        SinkRoom<float> single = keepFloat64 ? default : sink.Reserve<float>(slots * dims);
+        SinkRoom<double> wide = keepFloat64 ? sink.Reserve<double>(slots * dims) : default;
         var filled = new bool[slots];
         var failures = new (long Line, Exception Error)?[chunks.Length];
         Parallel.For(0, chunks.Length, c =>
@@ -61,11 +60,11 @@ static class TextMatrixReader
                     var text = Uncomment(raw);
                     if (text.Trim(" \t\r"u8).IsEmpty)
                         continue;
-                    int slot = (int)(line - 1);
+                    long slot = line - 1;
                     if (keepFloat64)
-                        ParseRow(text, line, file, delimiter, dims, wide.Span.Slice(slot * dims, dims));
+                        ParseRow(text, line, file, delimiter, dims, wide.Slice(slot * dims, dims));
                     else
-                        ParseRow(text, line, file, delimiter, dims, single.Span.Slice(slot * dims, dims));
+                        ParseRow(text, line, file, delimiter, dims, single.Slice(slot * dims, dims));
                     filled[slot] = true;
                 }
             }
@@ -78,16 +77,16 @@ static class TextMatrixReader
             ExceptionDispatchInfo.Capture(failure.Error).Throw();
 
         int rows = 0;
-        for (int slot = 0; slot < slots; slot++)
+        for (long slot = 0; slot < slots; slot++)
         {
             if (!filled[slot])
                 continue;
             if (rows != slot)
             {
                 if (keepFloat64)
-                    wide.Span.Slice(slot * dims, dims).CopyTo(wide.Span.Slice(rows * dims, dims));
+                    wide.Slice(slot * dims, dims).CopyTo(wide.Slice((long)rows * dims, dims));
                 else
-                    single.Span.Slice(slot * dims, dims).CopyTo(single.Span.Slice(rows * dims, dims));
+                    single.Slice(slot * dims, dims).CopyTo(single.Slice((long)rows * dims, dims));
             }
             rows++;
         }

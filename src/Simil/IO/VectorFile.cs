@@ -48,7 +48,7 @@ public static class VectorFile
 
         var format = options.Format ?? Sniff(stream, name);
         var warnings = new List<string>();
-        var sink = options.Sink ?? new Storage.ArraySink();
+        var sink = options.Sink ?? (options.Map ? new Storage.AnySizeSink(options.MaxValues) : new Storage.ArraySink());
         try
         {
             EmbeddingMatrix? vectors = null;
@@ -56,10 +56,10 @@ public static class VectorFile
             switch (format)
             {
                 case VectorFileFormat.Npy:
-                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, map: options.Map, maxValues: options.MaxValues);
+                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, map: options.Map);
                     break;
                 case VectorFileFormat.NpyBFloat16:
-                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, bfloat16: true, map: options.Map, maxValues: options.MaxValues);
+                    vectors = NpyReader.Read(stream, name, options.KeepFloat64, sink, bfloat16: true, map: options.Map);
                     break;
                 case VectorFileFormat.Text:
                     vectors = TextMatrixReader.Read(stream, name, ' ', options.KeepFloat64, sink);

@@ -13,23 +13,26 @@ public sealed record VectorReadOptions
     public bool KeepFloat64 { get; init; }
 
     /// <summary>
-    /// Where the readers put the vectors: null for a managed array (<see cref="Storage.ArraySink"/>);
-    /// <see cref="Storage.NativeSink"/> for native memory, so that no managed array holds them all.
+    /// Where the readers put the vectors: null for a managed array (<see cref="Storage.ArraySink"/>,
+    /// at most <see cref="Array.MaxLength"/> values), or with <see cref="Map"/> an
+    /// <see cref="Storage.AnySizeSink"/>; <see cref="Storage.NativeSink"/> for native memory, so that
+    /// no managed array holds them all.
     /// </summary>
     public Storage.VectorSink? Sink { get; init; }
 
     /// <summary>
-    /// Read a little-endian float32 <c>.npy</c> file in place through a read-only memory map instead
-    /// of copying it, and put more values than one block of memory holds (<see cref="MaxValues"/>)
-    /// into native memory a block of rows at a time: any size, no 2³¹ limit. The rows then own the
-    /// map or the memory (dispose <c>matrix.Rows</c> to release them). The command-line tool reads so.
+    /// Any size, no 2³¹ limit: read a little-endian float32 <c>.npy</c> file in place through a
+    /// read-only memory map instead of copying it, and put more values than
+    /// <see cref="MaxValues"/> from any other file into native memory (an
+    /// <see cref="Storage.AnySizeSink"/>, unless <see cref="Sink"/> names another). The rows then own
+    /// the map or the memory (dispose <c>matrix.Rows</c> to release them). The command-line tool reads so.
     /// </summary>
     public bool Map { get; init; }
 
     /// <summary>
-    /// The most values read into the sink as one block (default <see cref="Array.MaxLength"/>);
-    /// past it, <see cref="Map"/> reads into native memory by rows, and without it the file is
-    /// refused. Tests lower it to take the large-file path on small files.
+    /// With <see cref="Map"/>, the most values read into a managed array (default
+    /// <see cref="Array.MaxLength"/>); past it they go into native memory. Tests lower it to take
+    /// the large-file path on small files.
     /// </summary>
     public long MaxValues { get; init; } = Array.MaxLength;
 }

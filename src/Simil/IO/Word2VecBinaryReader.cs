@@ -33,13 +33,11 @@ static class Word2VecBinaryReader
         // smaller shortfall is read until the place where the file is cut, which is reported.
         if (fileLength >= 0 && declared * recordMinimum > 2 * fileLength + (1 << 20))
             throw FileError.Byte(file, 0, $"the header declares {declared} vectors of {dims} float32 values, far more than the {fileLength}-byte file holds");
-        if (declared * dims > Array.MaxLength)
-            FileError.ThrowTooLarge(file, "byte 0", declared, dims);
+        FileError.CheckFits(file, "byte 0", declared, dims, sink);
         if (declared == 0)
             throw FileError.Byte(file, window.Offset, "the file holds no vectors");
 
-        var data = sink.Reserve<float>(declared * dims);
-        var room = data.Span;
+        var room = sink.Reserve<float>(declared * dims);
         var keys = new string[declared];
         var seen = new HashSet<string>((int)Math.Min(declared, 1 << 24), StringComparer.Ordinal);
         int rows = 0, duplicates = 0;
@@ -67,7 +65,7 @@ static class Word2VecBinaryReader
                 firstDuplicate ??= key;
                 continue;
             }
-            var row = room.Slice(rows * dims, dims);
+            var row = room.Slice((long)rows * dims, dims);
             values.CopyTo(row);
             if (!BitConverter.IsLittleEndian)
                 System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(row), MemoryMarshal.Cast<float, int>(row));
@@ -81,9 +79,9 @@ static class Word2VecBinaryReader
             window.Take(1);
         }
         // One vectorised pass for NaN and infinity; the message names the vector and its key.
-        int bad = FiniteCheck.FirstNonFinite(room[..(rows * dims)]);
+        long bad = FiniteCheck.FirstNonFinite(room, (long)rows * dims);
         if (bad >= 0)
-            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(room[bad])} is not a valid vector value");
+            throw FileError.At(file, $"vector {bad / dims + 1} ('{keys[bad / dims]}'), value {bad % dims + 1}", $"{Tokens.Message(room.Slice(bad, 1)[0])} is not a valid vector value");
         if (duplicates > 0)
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}')");
         if (rows < keys.Length)

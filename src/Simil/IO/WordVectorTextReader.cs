@@ -35,8 +35,7 @@ static class WordVectorTextReader
             // A claim far beyond what the file can hold is a wrong header: refuse it before allocating.
             if (declaredRows * (2L * dims + 2) > 2 * fileLength + (1 << 20))
                 throw FileError.Line(file, 1, $"the header declares {declaredRows} rows of {dims} values, far more than a {fileLength}-byte file can hold");
-            if (declaredRows * dims > Array.MaxLength)
-                FileError.ThrowTooLarge(file, "line 1", declaredRows, dims);
+            FileError.CheckFits(file, "line 1", declaredRows, dims, sink);
             dataStart = firstReader.Position;
         }
         else
@@ -61,8 +60,7 @@ static class WordVectorTextReader
         long slots = chunks.Sum(c => c.Lines);
         if (declaredRows >= 0 && slots < declaredRows)
             slots = declaredRows;   // too few lines: found below, with its line number
-        if (slots * dims > Array.MaxLength)
-            FileError.ThrowTooLarge(file, "line 1", slots, dims);
+        FileError.CheckFits(file, "line 1", slots, dims, sink);
         // Each value takes at least two bytes ('1 '): the slots are refused before they are reserved
         // when the file cannot hold them (found by fuzzing: a header '0 415119976' over blank lines
         // reserved 6.6 GB for a 20-byte file).
@@ -87,7 +85,7 @@ static class WordVectorTextReader
                     long slot = line - firstDataLine;
                     if (text.Trim(" \t"u8).IsEmpty)
                         continue;
-                    ParseLine(text, line, file, dims, expectation, data.Span.Slice((int)(slot * dims), dims), out var key);
+                    ParseLine(text, line, file, dims, expectation, data.Slice(slot * dims, dims), out var key);
                     keys[slot] = key;
                 }
             }
@@ -120,7 +118,7 @@ static class WordVectorTextReader
             }
             if (rows != slot)
             {
-                data.Span.Slice((int)(slot * dims), dims).CopyTo(data.Span.Slice(rows * dims, dims));
+                data.Slice(slot * dims, dims).CopyTo(data.Slice((long)rows * dims, dims));
                 keys[rows] = key;
             }
             rows++;
