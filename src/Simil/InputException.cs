@@ -5,7 +5,7 @@ namespace Simil;
 /// The message names the input and the place (line, column, row or byte offset) and says what
 /// was expected, so it can be shown to the user as it is.
 /// </summary>
-public sealed class InputException : Exception
+public class InputException : Exception
 {
     /// <summary>Creates an error about <paramref name="input"/> (a file name or an argument name).</summary>
     public InputException(string input, string message)

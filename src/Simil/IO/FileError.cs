@@ -1,15 +1,21 @@
 namespace Simil.IO;
 
-/// <summary>Builders of the one-line errors that readers throw: the file, the place, what was expected.</summary>
+/// <summary>Builders of the one-line errors that readers throw: the file, the place, what was expected (a <see cref="FileFormatException"/>).</summary>
 static class FileError
 {
-    public static InputException At(string file, string place, string message) => new(file, $"{place}: {message}");
+    public static FileFormatException At(string file, string place, string message) => new(file, place, message);
 
-    public static InputException Line(string file, long line, string message) => At(file, $"line {line}", message);
+    public static FileFormatException Line(string file, long line, string message) => new(file, $"line {line}", message, line: line);
 
-    public static InputException Line(string file, long line, int column, string message) => At(file, $"line {line}, column {column}", message);
+    public static FileFormatException Line(string file, long line, int column, string message) => new(file, $"line {line}, column {column}", message, line: line);
 
-    public static InputException Byte(string file, long offset, string message) => At(file, $"byte {offset}", message);
+    public static FileFormatException Byte(string file, long offset, string message, string? section = null) => new(file, $"byte {offset}", message, section, offset);
+
+    /// <summary>A fault inside an index file section whose byte offset is not known.</summary>
+    public static FileFormatException Section(string file, string section, string message) => new(file, $"section {section}", message, section);
+
+    /// <summary>A fault of the file as a whole (no one place).</summary>
+    public static FileFormatException Whole(string file, string message) => new(file, "", message);
 
     /// <summary>Why <paramref name="path"/> could not be opened, in words: a directory, missing, not permitted, or the system's reason.</summary>
     public static InputException Opening(string path, Exception e) => new(path,

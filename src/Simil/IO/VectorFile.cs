@@ -44,7 +44,7 @@ public static class VectorFile
         if (!stream.CanSeek)
             throw new ArgumentException("the stream must be seekable", nameof(stream));
         if (stream.Length - stream.Position == 0)
-            throw new InputException(name, "the file is empty");
+            throw FileError.Whole(name, "the file is empty");
 
         var format = options.Format ?? Sniff(stream, name);
         var warnings = new List<string>();
@@ -92,7 +92,7 @@ public static class VectorFile
                     throw new ArgumentOutOfRangeException(nameof(options), $"{format} is not a format");
             }
             if (vectors is { Count: 0 })
-                throw new InputException(name, "the file holds no vectors");
+                throw FileError.Whole(name, "the file holds no vectors");
             return new VectorFileContent(format, vectors, texts, warnings);
         }
         catch (IOException e)

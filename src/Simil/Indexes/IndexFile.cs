@@ -100,8 +100,8 @@ sealed unsafe class IndexFile : IDisposable
             stream.ReadExactly(head);
             stream.Dispose();
             throw LooksLike(head) || (length > 0 && IndexFormat.Magic.StartsWith(head))
-                ? new InputException(path, $"byte {length}: the file ends inside the index preamble (truncated)")
-                : new InputException(path, "byte 0: not a Simil index file (it does not start with \\x89SIMIL\\r\\n)");
+                ? IO.FileError.Byte(path, length, $"the file ends inside the index preamble (truncated)")
+                : IO.FileError.Byte(path, 0, "not a Simil index file (it does not start with \\x89SIMIL\\r\\n)");
         }
         var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         MemoryMappedViewAccessor? view = null;
@@ -134,21 +134,21 @@ sealed unsafe class IndexFile : IDisposable
     {
         var pre = new ReadOnlySpan<byte>(p, IndexFormat.PreambleBytes);
         if (!pre.StartsWith(IndexFormat.Magic))
-            throw new InputException(path, "byte 0: not a Simil index file (it does not start with \\x89SIMIL\\r\\n)");
+            throw IO.FileError.Byte(path, 0, "not a Simil index file (it does not start with \\x89SIMIL\\r\\n)");
         int major = BinaryPrimitives.ReadUInt16LittleEndian(pre[8..]), minor = BinaryPrimitives.ReadUInt16LittleEndian(pre[10..]);
         if (major != IndexFormat.Major)
-            throw new InputException(path, $"byte 8: index format version {major}.{minor} is not supported by this simil (it reads {IndexFormat.Major}.x); upgrade simil");
+            throw IO.FileError.Byte(path, 8, $"index format version {major}.{minor} is not supported by this simil (it reads {IndexFormat.Major}.x); upgrade simil");
         uint sectionCount = BinaryPrimitives.ReadUInt32LittleEndian(pre[12..]);
         uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(pre[16..]);
         if (sectionCount > IndexFormat.MaxSections || headerLength > IndexFormat.MaxHeaderBytes)
-            throw new InputException(path, $"byte 12: {sectionCount} sections and a {headerLength}-byte header are beyond the format's limits (the file is damaged)");
+            throw IO.FileError.Byte(path, 12, $"{sectionCount} sections and a {headerLength}-byte header are beyond the format's limits (the file is damaged)");
         long tableEnd = IndexFormat.PreambleBytes + sectionCount * IndexFormat.TableEntryBytes;
         if (tableEnd + headerLength > length)
-            throw new InputException(path, $"byte {length}: the file ends inside its header (truncated)");
+            throw IO.FileError.Byte(path, length, $"the file ends inside its header (truncated)");
         var table = new ReadOnlySpan<byte>(p + IndexFormat.PreambleBytes, (int)(sectionCount * IndexFormat.TableEntryBytes));
         var header = new ReadOnlySpan<byte>(p + tableEnd, (int)headerLength);
         if (IndexFileWriter.HeaderChecksum(pre[..24], table, header) != BinaryPrimitives.ReadUInt64LittleEndian(pre[24..]))
-            throw new InputException(path, "byte 24: the header's checksum does not match (the preamble, section table or JSON header is damaged)");
+            throw IO.FileError.Byte(path, 24, "the header's checksum does not match (the preamble, section table or JSON header is damaged)");
         var info = IndexHeader.Parse(header, path, tableEnd);
 
         var sections = new Dictionary<uint, (long, long, ulong)>();
@@ -163,29 +163,29 @@ sealed unsafe class IndexFile : IDisposable
             long at = IndexFormat.PreambleBytes + i * IndexFormat.TableEntryBytes;
             if (id != IndexFormat.Vectors && id != IndexFormat.Norms && id != IndexFormat.Keys && id != IndexFormat.Texts && id != IndexFormat.Graph
                 && id != IndexFormat.Ranges && id != IndexFormat.Rescore && id != IndexFormat.KeyHash)
-                throw new InputException(path, $"byte {at}: section '{name}' is not one this version knows");
+                throw IO.FileError.Byte(path, at, $"section '{name}' is not one this version knows", name);
             if (!sections.TryAdd(id, (offset, size, BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]))))
-                throw new InputException(path, $"byte {at}: section {name} appears twice");
+                throw IO.FileError.Byte(path, at, $"section {name} appears twice", name);
             if (offset % IndexFormat.Alignment != 0 || offset < previousEnd || size < 0)
-                throw new InputException(path, $"byte {at}: section {name} at {offset} ({size} bytes) is misaligned or overlaps what precedes it");
+                throw IO.FileError.Byte(path, at, $"section {name} at {offset} ({size} bytes) is misaligned or overlaps what precedes it", name);
             if (offset > length || size > length - offset)
-                throw new InputException(path, $"byte {length}: section {name} needs bytes {offset}..{offset + size} but the file ends at {length} (truncated)");
+                throw IO.FileError.Byte(path, length, $"section {name} needs bytes {offset}..{offset + size} but the file ends at {length} (truncated)", name);
             previousEnd = offset + size;
             list.Add((name, size));
         }
         if (previousEnd != length)
-            throw new InputException(path, $"byte {previousEnd}: {length - previousEnd} bytes follow the last section");
+            throw IO.FileError.Byte(path, previousEnd, $"{length - previousEnd} bytes follow the last section");
 
         var precision = info.StoredPrecision;
         Need(path, sections, IndexFormat.Vectors, (long)info.Count * Search.Compressed.CompressedVectors.BytesPerRow(precision, info.Dimensions), exact: true);
         if (precision == Quantization.Precision.Int8)
             Need(path, sections, IndexFormat.Ranges, 2L * info.Dimensions * sizeof(float), exact: true);
         else if (sections.ContainsKey(IndexFormat.Ranges))
-            throw new InputException(path, $"a {info.Precision} index has a QRNG section (only int8 has ranges)");
+            throw new FileFormatException(path, "", $"a {info.Precision} index has a QRNG section (only int8 has ranges)", section: "QRNG");
         if (sections.ContainsKey(IndexFormat.Rescore))
         {
             if (precision == Quantization.Precision.Float32)
-                throw new InputException(path, "a float32 index has an RSCR section (its rows are float32 already)");
+                throw new FileFormatException(path, "", "a float32 index has an RSCR section (its rows are float32 already)", section: "RSCR");
             Need(path, sections, IndexFormat.Rescore, (long)info.Count * info.Dimensions * sizeof(float), exact: true);
         }
         Need(path, sections, IndexFormat.Norms, (long)info.Count * sizeof(float), exact: true);
@@ -196,14 +196,14 @@ sealed unsafe class IndexFile : IDisposable
         if (sections.TryGetValue(IndexFormat.KeyHash, out var keyHash))
         {
             if (!sections.ContainsKey(IndexFormat.Keys) && !sections.ContainsKey(IndexFormat.Texts))
-                throw new InputException(path, "the file has a KHSH section (key table) but no keys (KEYS or TEXT)");
+                throw new FileFormatException(path, "", "the file has a KHSH section (key table) but no keys (KEYS or TEXT)", section: "KHSH");
             if (!KeyTable.Fits(keyHash.Item2, info.Count))
-                throw new InputException(path, $"byte {keyHash.Item1}: section KHSH has {keyHash.Item2} bytes, not a power of two of 8-byte slots, at least 2 × count and 8");
+                throw IO.FileError.Byte(path, keyHash.Item1, $"section KHSH has {keyHash.Item2} bytes, not a power of two of 8-byte slots, at least 2 × count and 8", "KHSH");
         }
         if (info.Kind == "hnsw")
             Need(path, sections, IndexFormat.Graph, Search.Hnsw.HnswGraph.MinimumBytes(info.Count, info.Graph!.M0), exact: false);
         else if (sections.ContainsKey(IndexFormat.Graph))
-            throw new InputException(path, "a flat index has a graph section");
+            throw new FileFormatException(path, "", "a flat index has a graph section", section: "GRPH");
         return (info with
         {
             Bytes = length,
@@ -218,9 +218,9 @@ sealed unsafe class IndexFile : IDisposable
     static void Need(string path, Dictionary<uint, (long Offset, long Length, ulong)> sections, uint id, long bytes, bool exact)
     {
         if (!sections.TryGetValue(id, out var s))
-            throw new InputException(path, $"the file has no {IndexFormat.Name(id)} section");
+            throw new FileFormatException(path, "", $"the file has no {IndexFormat.Name(id)} section", section: IndexFormat.Name(id));
         if (exact ? s.Length != bytes : s.Length < bytes)
-            throw new InputException(path, $"byte {s.Offset}: section {IndexFormat.Name(id)} has {s.Length} bytes but the header's count and dimensions need {(exact ? "" : "at least ")}{bytes}");
+            throw IO.FileError.Byte(path, s.Offset, $"section {IndexFormat.Name(id)} has {s.Length} bytes but the header's count and dimensions need {(exact ? "" : "at least ")}{bytes}", IndexFormat.Name(id));
     }
 
     /// <summary>Whether the file has section <paramref name="id"/>.</summary>
@@ -304,7 +304,7 @@ sealed unsafe class IndexFile : IDisposable
         {
             for (long at = gapStart; at < s.Offset; at++)
                 if (_base[at] != 0)
-                    throw new InputException(Path, $"byte {at}: the padding before a section is not zero: the file is damaged");
+                    throw IO.FileError.Byte(Path, at, $"the padding before a section is not zero: the file is damaged");
             gapStart = s.Offset + s.Length;
         }
         foreach (var (id, s) in _sections.OrderBy(e => e.Value.Offset))
@@ -317,7 +317,7 @@ sealed unsafe class IndexFile : IDisposable
                 done += n;
             }
             if (hash.GetCurrentHashAsUInt64() != s.Checksum)
-                throw new InputException(Path, $"byte {s.Offset}: section {IndexFormat.Name(id)} ({s.Length} bytes) does not match its checksum: it is damaged");
+                throw IO.FileError.Byte(Path, s.Offset, $"section {IndexFormat.Name(id)} ({s.Length} bytes) does not match its checksum: it is damaged", IndexFormat.Name(id));
         }
         foreach (uint id in new[] { IndexFormat.Keys, IndexFormat.Texts })
             if (Has(id))
@@ -334,7 +334,7 @@ sealed unsafe class IndexFile : IDisposable
         var norms = Norms();
         for (int i = 0; i < norms.Length; i++)
             if (!float.IsFinite(norms[i]) || norms[i] < 0)
-                throw new InputException(Path, $"section NORM: row {i + 1} has length {norms[i]}");
+                throw IO.FileError.Section(Path, "NORM", $"row {i + 1} has length {norms[i]}");
         checkGraph?.Invoke(this);
     }
 

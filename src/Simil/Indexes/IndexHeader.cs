@@ -99,7 +99,7 @@ static class IndexHeader
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) && i >= min
             ? i : throw Bad(file, offset, $"the header has no integer '{name}' of at least {min}");
 
-    static InputException Bad(string file, long offset, string what) => new(file, $"byte {offset}: {what}");
+    static FileFormatException Bad(string file, long offset, string what) => IO.FileError.Byte(file, offset, what, "header");
 
     /// <summary>The name and version that <c>created_by</c> records.</summary>
     public static string CreatedBy { get; } = "simil " + (typeof(IndexHeader).Assembly

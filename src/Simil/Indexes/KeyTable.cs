@@ -105,7 +105,7 @@ static class KeyTable
             if (stored == 0)
                 return -1;
             if (stored > (uint)count)
-                throw new InputException(file, $"section KHSH: slot {i} names row {stored} of {count} (the file is damaged; run 'simil index verify')");
+                throw IO.FileError.Section(file, "KHSH", $"slot {i} names row {stored} of {count} (the file is damaged; run 'simil index verify')");
             if (BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(table + i * SlotBytes + 4, 4)) == fingerprint
                 && StringTable.Bytes(strings, stringsLength, count, (int)stored - 1, file, section).SequenceEqual(utf8))
                 return (int)stored - 1;
@@ -120,14 +120,14 @@ static class KeyTable
     public static unsafe void Check(byte* table, long tableLength, byte* strings, long stringsLength, int count, string file, string section)
     {
         if (!Fits(tableLength, count))
-            throw new InputException(file, $"section KHSH: {tableLength} bytes is not a key table for {count} keys");
+            throw IO.FileError.Section(file, "KHSH", $"{tableLength} bytes is not a key table for {count} keys");
         long distinct = 0;
         for (int row = 0; row < count; row++)
         {
             var utf8 = StringTable.Bytes(strings, stringsLength, count, row, file, section);
             int found = Find(table, tableLength, strings, stringsLength, count, utf8, file, section);
             if (found < 0 || found > row)
-                throw new InputException(file, $"section KHSH: the key of row {row + 1} leads to {(found < 0 ? "no row" : $"row {found + 1}")} (the file is damaged)");
+                throw IO.FileError.Section(file, "KHSH", $"the key of row {row + 1} leads to {(found < 0 ? "no row" : $"row {found + 1}")} (the file is damaged)");
             if (found == row)
                 distinct++;
         }
@@ -136,6 +136,6 @@ static class KeyTable
             if (BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(table + i * SlotBytes, 4)) != 0)
                 used++;
         if (used != distinct)
-            throw new InputException(file, $"section KHSH: {used} slots are in use for {distinct} distinct keys (the file is damaged)");
+            throw IO.FileError.Section(file, "KHSH", $"{used} slots are in use for {distinct} distinct keys (the file is damaged)");
     }
 }

@@ -55,7 +55,7 @@ static class StringTable
         }
         catch (DecoderFallbackException)
         {
-            throw new InputException(file, $"section {section}: string {index + 1} is not valid UTF-8 (the file is damaged)");
+            throw IO.FileError.Section(file, section, $"string {index + 1} is not valid UTF-8 (the file is damaged)");
         }
     }
 
@@ -67,7 +67,7 @@ static class StringTable
         ulong from = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + (long)index * 8, 8));
         ulong to = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + ((long)index + 1) * 8, 8));
         if (from > to || to > (ulong)(tableLength - dataStart) || to - from > int.MaxValue)
-            throw new InputException(file, $"section {section}: string {index + 1} has offsets {from}..{to} outside its {tableLength - dataStart} bytes (the file is damaged; run 'simil index verify')");
+            throw IO.FileError.Section(file, section, $"string {index + 1} has offsets {from}..{to} outside its {tableLength - dataStart} bytes (the file is damaged; run 'simil index verify')");
         return new ReadOnlySpan<byte>(table + dataStart + (long)from, (int)(to - from));
     }
 
@@ -76,9 +76,9 @@ static class StringTable
     {
         long dataStart = (count + 1L) * 8;
         if (BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table, 8)) != 0)
-            throw new InputException(file, $"section {section}: its first offset is not 0");
+            throw IO.FileError.Section(file, section, $"its first offset is not 0");
         if (BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(table + (long)count * 8, 8)) != (ulong)(tableLength - dataStart))
-            throw new InputException(file, $"section {section}: its last offset does not end at the section's end");
+            throw IO.FileError.Section(file, section, $"its last offset does not end at the section's end");
         for (int i = 0; i < count; i++)
             _ = Get(table, tableLength, count, i, file, section);
     }

@@ -7,10 +7,11 @@ namespace Simil.Tests.IO;
 /// <summary>Broken files give one line naming the file and the place, and never a huge allocation.</summary>
 public sealed class BadInputTests
 {
-    static InputException Fails(byte[] bytes, string name, VectorFileFormat? format = null) =>
-        Assert.Throws<InputException>(() => VectorFile.Read(new MemoryStream(bytes), name, new VectorReadOptions { Format = format }));
+    /// <summary>Every reader error is a typed format error naming the file.</summary>
+    static FileFormatException Fails(byte[] bytes, string name, VectorFileFormat? format = null) =>
+        Assert.Throws<FileFormatException>(() => VectorFile.Read(new MemoryStream(bytes), name, new VectorReadOptions { Format = format }));
 
-    static InputException Fails(string text, string name, VectorFileFormat? format = null) => Fails(Encoding.UTF8.GetBytes(text), name, format);
+    static FileFormatException Fails(string text, string name, VectorFileFormat? format = null) => Fails(Encoding.UTF8.GetBytes(text), name, format);
 
     static void AssertMessage(InputException e, string file, params string[] parts)
     {
@@ -18,6 +19,18 @@ public sealed class BadInputTests
         Assert.DoesNotContain('\n', e.Message);
         foreach (var part in parts)
             Assert.Contains(part, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_format_error_carries_its_file_and_line_as_values()
+    {
+        var e = Fails("1 2 3\n4 5 6\n7 x 9\n", "m.txt");
+        Assert.Equal(("m.txt", (long?)3, "line 3, column 2"), (e.File, e.Line, e.Place));
+        Assert.Equal($"m.txt: line 3, column 2: {e.Detail}", e.Message);
+        var binary = Fails([0x93, .. "NUMPY"u8, 1, 0, 4, 0, .. "abc\n"u8], "h.npy");
+        Assert.Equal("h.npy", binary.File);
+        Assert.NotNull(binary.Offset);
+        Assert.StartsWith($"h.npy: byte {binary.Offset}: ", binary.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -153,7 +153,7 @@ public sealed class ChunkedReadTests
             var lines = File.ReadAllLines(path);
             lines[35_001] = "broken 1 2 x";
             File.WriteAllLines(path, lines);
-            var e = Assert.Throws<InputException>(() => VectorFile.Read(path));
+            var e = Assert.Throws<FileFormatException>(() => VectorFile.Read(path));
             Assert.Contains("line 35002", e.Message, StringComparison.Ordinal);
         }
         finally

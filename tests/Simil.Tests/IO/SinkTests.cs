@@ -97,7 +97,7 @@ public sealed class SinkTests
         var bytes = new MemoryStream();
         VectorFileWriter.Write(bytes, Sample(100, 8), VectorFileFormat.Npy);
         var cut = bytes.ToArray()[..^10];
-        var e = Assert.Throws<InputException>(() => VectorFile.Read(new MemoryStream(cut), "cut.npy", new VectorReadOptions { Sink = new NativeSink() }));
+        var e = Assert.Throws<FileFormatException>(() => VectorFile.Read(new MemoryStream(cut), "cut.npy", new VectorReadOptions { Sink = new NativeSink() }));
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
 }

@@ -67,6 +67,39 @@ public sealed class IndexCorruptionTests
         }
     }
 
+    /// <summary>A program can point at the fault without parsing the message: the file, the section and the byte offset come as values.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_damaged_section_is_a_format_error_carrying_file_section_and_offset(bool hnsw)
+    {
+        var original = SmallIndex(hnsw);
+        var path = IndexTestData.TempPath();
+        try
+        {
+            File.WriteAllBytes(path, original);
+            string last;
+            using (var index = VectorIndex.Open(path))
+                last = index.Info!.Sections[^1].Id;
+            var broken = (byte[])original.Clone();
+            broken[^1] ^= 0x10;
+            var error = Assert.IsType<FileFormatException>(OpenAndVerify(broken, path));
+            Assert.Equal(path, error.File);
+            Assert.Equal(last, error.Section);
+            Assert.True(error.Offset is > 24 && error.Offset < original.Length, $"offset {error.Offset}");
+            Assert.Equal($"{path}: byte {error.Offset}: {error.Detail}", error.Message);
+
+            broken = (byte[])original.Clone();
+            broken[25] ^= 1;   // the header's own checksum
+            error = Assert.IsType<FileFormatException>(OpenAndVerify(broken, path));
+            Assert.Equal((path, (long?)24, (string?)null), (error.File, error.Offset, error.Section));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Every_truncation_is_found_on_open()
     {
@@ -77,7 +110,7 @@ public sealed class IndexCorruptionTests
             for (int length = 0; length < original.Length; length += length < 200 ? 1 : 97)
             {
                 File.WriteAllBytes(path, original[..length]);
-                var error = Assert.Throws<InputException>(() => VectorIndex.Open(path));
+                var error = Assert.Throws<FileFormatException>(() => VectorIndex.Open(path));
                 Assert.StartsWith(path, error.Message);
             }
         }
@@ -97,7 +130,7 @@ public sealed class IndexCorruptionTests
         try
         {
             File.WriteAllBytes(path, bytes);
-            var error = Assert.Throws<InputException>(() => VectorIndex.Open(path));
+            var error = Assert.Throws<FileFormatException>(() => VectorIndex.Open(path));
             Assert.Contains("version 2.0 is not supported", error.Message);
         }
         finally
@@ -113,7 +146,7 @@ public sealed class IndexCorruptionTests
         try
         {
             File.WriteAllText(path, "[1, 2, 3]\n[4, 5, 6]\n[7, 8, 9]\n[1, 1, 1]\n[2, 2, 2]\n[3, 3, 3]\n");
-            var error = Assert.Throws<InputException>(() => VectorIndex.Open(path));
+            var error = Assert.Throws<FileFormatException>(() => VectorIndex.Open(path));
             Assert.Contains("not a Simil index file", error.Message);
         }
         finally

@@ -83,8 +83,8 @@ public sealed class KeyTableTests
             using var index = VectorIndex.Open(path);
             Assert.Equal(6, index.Corpus.IndexOf("a b"));
             Assert.Equal(12, index.Corpus.IndexOf("tail"));
-            Assert.Throws<InputException>(() => index.Corpus.Keys![2]);
-            Assert.Throws<InputException>(index.Verify);
+            Assert.Throws<FileFormatException>(() => index.Corpus.Keys![2]);
+            Assert.Throws<FileFormatException>(index.Verify);
         }
         finally
         {
@@ -106,9 +106,9 @@ public sealed class KeyTableTests
                     BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan((int)at), 1000);
             File.WriteAllBytes(path, FuzzTargets.Rehash(bytes));
             using var index = VectorIndex.Open(path);
-            var e = Assert.Throws<InputException>(() => index.Corpus.IndexOf("war"));
+            var e = Assert.Throws<FileFormatException>(() => index.Corpus.IndexOf("war"));
             Assert.Contains("KHSH", e.Message, StringComparison.Ordinal);
-            Assert.Throws<InputException>(index.Verify);
+            Assert.Throws<FileFormatException>(index.Verify);
         }
         finally
         {
@@ -135,12 +135,12 @@ public sealed class KeyTableTests
             BinaryPrimitives.WriteUInt32LittleEndian(lost.AsSpan((int)used), 0);
             File.WriteAllBytes(path, FuzzTargets.Rehash(lost));
             using (var index = VectorIndex.Open(path))
-                Assert.Contains("KHSH", Assert.Throws<InputException>(index.Verify).Message, StringComparison.Ordinal);
+                Assert.Contains("KHSH", Assert.Throws<FileFormatException>(index.Verify).Message, StringComparison.Ordinal);
             var stray = (byte[])clean.Clone();
             BinaryPrimitives.WriteUInt32LittleEndian(stray.AsSpan((int)empty), 1);
             File.WriteAllBytes(path, FuzzTargets.Rehash(stray));
             using (var index = VectorIndex.Open(path))
-                Assert.Contains("KHSH", Assert.Throws<InputException>(index.Verify).Message, StringComparison.Ordinal);
+                Assert.Contains("KHSH", Assert.Throws<FileFormatException>(index.Verify).Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -163,7 +163,7 @@ public sealed class KeyTableTests
                     BinaryPrimitives.WriteInt64LittleEndian(entry[16..], BinaryPrimitives.ReadInt64LittleEndian(entry[16..]) - 8);
             }
             File.WriteAllBytes(path, FuzzTargets.Rehash(bytes[..^8]));
-            Assert.Contains("section KHSH has", Assert.Throws<InputException>(() => VectorIndex.Open(path).Dispose()).Message, StringComparison.Ordinal);
+            Assert.Contains("section KHSH has", Assert.Throws<FileFormatException>(() => VectorIndex.Open(path).Dispose()).Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -157,29 +157,29 @@ sealed unsafe class HnswGraph
         if (Count == 0)
             return;
         if ((uint)Entry >= (uint)Count || Level(Entry) != TopLevel)
-            throw new Simil.InputException(file, $"section GRPH: the entry node {Entry} is not a node of the top level {TopLevel}");
+            throw IO.FileError.Section(file, "GRPH", $"the entry node {Entry} is not a node of the top level {TopLevel}");
         long expected = 0;
         for (int i = 0; i < Count; i++)
         {
             int level = Level(i);
             if (level < 0 || level > TopLevel)
-                throw new Simil.InputException(file, $"section GRPH: node {i} has level {level}, outside 0..{TopLevel}");
+                throw IO.FileError.Section(file, "GRPH", $"node {i} has level {level}, outside 0..{TopLevel}");
             if (IsMapped && level > 0 && _upperStart[i] != expected)
-                throw new Simil.InputException(file, $"section GRPH: node {i}'s upper lists start at {(uint)_upperStart[i]}, not {expected}");
+                throw IO.FileError.Section(file, "GRPH", $"node {i}'s upper lists start at {(uint)_upperStart[i]}, not {expected}");
             if (IsMapped && level == 0 && _upperStart[i] != -1)
-                throw new Simil.InputException(file, $"section GRPH: node {i} of level 0 has upper lists");
+                throw IO.FileError.Section(file, "GRPH", $"node {i} of level 0 has upper lists");
             expected += (long)level * (M + 1);
             for (int l = 0; l <= level; l++)
             {
                 var list = List(i, l);
                 if ((uint)list[0] > (uint)(list.Length - 1))
-                    throw new Simil.InputException(file, $"section GRPH: node {i} has degree {list[0]} at level {l}, more than {list.Length - 1}");
+                    throw IO.FileError.Section(file, "GRPH", $"node {i} has degree {list[0]} at level {l}, more than {list.Length - 1}");
                 foreach (int v in list.Slice(1, list[0]))
                     if ((uint)v >= (uint)Count || Level(v) < l || v == i)
-                        throw new Simil.InputException(file, $"section GRPH: node {i} links to {v} at level {l}, which is not a node of that level");
+                        throw IO.FileError.Section(file, "GRPH", $"node {i} links to {v} at level {l}, which is not a node of that level");
             }
         }
         if (IsMapped && expected != _upperLength)
-            throw new Simil.InputException(file, $"section GRPH: the upper lists take {_upperLength} words, not {expected}");
+            throw IO.FileError.Section(file, "GRPH", $"the upper lists take {_upperLength} words, not {expected}");
     }
 }
