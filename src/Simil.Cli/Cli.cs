@@ -40,10 +40,10 @@ static class Cli
         {
             return Fail(BadInput, e.Message);
         }
-        catch (InvalidSettingException e) when (Flags.TryGetValue(e.Setting, out var flag))
+        catch (InvalidSettingException e)
         {
             // The library names its setting; the user knows it by its flag.
-            return Fail(BadInput, $"{flag}: {e.Reason}");
+            return Fail(BadInput, Flags.TryGetValue(e.Setting, out var flag) ? $"{flag}: {e.Reason}" : e.Message);
         }
         catch (TypeInitializationException e) when (e.InnerException is InputException inner)
         {
@@ -83,13 +83,27 @@ static class Cli
         }
     }
 
-    /// <summary>The flag of each library setting (<see cref="SearchOptions"/>), for messages.</summary>
+    /// <summary>
+    /// The flag of each library setting (<see cref="InvalidSettingException.Setting"/>: the
+    /// properties of <see cref="SearchOptions"/> and <see cref="IndexBuildOptions"/>, the model
+    /// name, pgvector's index method), for messages: the only place where a setting meets its flag.
+    /// </summary>
     static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
     {
         [nameof(SearchOptions.K)] = "-k/--top",
         [nameof(SearchOptions.Ef)] = "--ef",
         [nameof(SearchOptions.Oversample)] = "--oversample",
         [nameof(SearchOptions.Exact)] = "--exact",
+        [nameof(IndexBuildOptions.Metric)] = "--metric",
+        [nameof(IndexBuildOptions.Kind)] = "--kind",
+        [nameof(IndexBuildOptions.Precision)] = "--precision",
+        [nameof(IndexBuildOptions.Rescore)] = "--rescore",
+        [nameof(IndexBuildOptions.Ranges)] = "--calibration",
+        [nameof(IndexBuildOptions.M)] = "--m",
+        [nameof(IndexBuildOptions.EfConstruction)] = "--ef-construction",
+        [nameof(IndexBuildOptions.Seed)] = "--seed",
+        [Embeddings.EmbeddingModels.ModelSetting] = "--model",
+        [Postgres.PostgresExport.IndexMethodSetting] = "--create-index",
     };
 
     /// <summary>SIMIL_TRACE=1 (or true): an internal error also prints its stack, for a bug report.</summary>

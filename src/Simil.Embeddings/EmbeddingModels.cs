@@ -17,12 +17,17 @@ public static class EmbeddingModels
     /// <summary>Whether <paramref name="name"/> names a packaged model (case-insensitive) or an existing directory.</summary>
     public static bool IsKnown(string name) => Find(name) is not null || System.IO.Directory.Exists(name);
 
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of an unknown model name.</summary>
+    public const string ModelSetting = "Model";
+
     /// <summary>The number of dimensions the model gives, without loading it.</summary>
-    /// <exception cref="InputException">No model has that name and no directory that path, or the directory lacks a file.</exception>
+    /// <exception cref="InvalidSettingException">No model has that name and no directory that path (<see cref="ModelSetting"/>).</exception>
+    /// <exception cref="InputException">The directory lacks a file.</exception>
     public static int Dimensions(string name) => Spec(name).Dimensions;
 
     /// <summary>A generator for the model named <paramref name="name"/>, or in the directory it names (the caller disposes it).</summary>
-    /// <exception cref="InputException">No model has that name and no directory that path (the message lists the names), or the directory lacks a file (named).</exception>
+    /// <exception cref="InvalidSettingException">No model has that name and no directory that path (<see cref="ModelSetting"/>; the reason lists the names).</exception>
+    /// <exception cref="InputException">The directory lacks a file (named).</exception>
     public static LocalEmbeddingGenerator Create(string name) => Spec(name) switch
     {
         var spec when ReferenceEquals(spec, MiniLmEmbeddingGenerator.Spec) => new MiniLmEmbeddingGenerator(),
@@ -34,7 +39,7 @@ public static class EmbeddingModels
         MiniLmEmbeddingGenerator.ModelName => MiniLmEmbeddingGenerator.Spec,
         PackagedModels.ArcticName => PackagedModels.Arctic,
         _ when !string.IsNullOrWhiteSpace(name) && System.IO.Directory.Exists(name) => PackagedModels.Directory(name),
-        _ => throw new InputException("--model", $"unknown model '{name}'; available: {string.Join(", ", Names)}, or a directory holding a sentence-transformers model exported to ONNX"),
+        _ => throw new InvalidSettingException(ModelSetting, $"unknown model '{name}'; available: {string.Join(", ", Names)}, or a directory holding a sentence-transformers model exported to ONNX"),
     };
 
     static string? Find(string name) => Names.FirstOrDefault(n => string.Equals(n, name?.Trim(), StringComparison.OrdinalIgnoreCase));

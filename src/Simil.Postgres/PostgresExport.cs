@@ -23,6 +23,9 @@ public static class PostgresExport
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not a metric"),
     };
 
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of an index method that is not one, or does not fit the metric.</summary>
+    public const string IndexMethodSetting = "IndexMethod";
+
     /// <summary>
     /// Copies <paramref name="rows"/> into the target's table (created as <c>(key text, column vector(d))</c>
     /// when missing; an existing one must have the column with the same dimensions) and, with
@@ -37,9 +40,9 @@ public static class PostgresExport
         if (target.Where is not null)
             throw new InputException($"{target.Display}: where= filters rows read from a table; an export target takes none");
         if (indexMethod is not (null or "hnsw" or "ivfflat"))
-            throw new InputException($"--create-index {indexMethod}: expected hnsw or ivfflat");
+            throw new InvalidSettingException(IndexMethodSetting, $"'{indexMethod}' is not a pgvector index method; expected hnsw or ivfflat");
         if (metric == Metric.L1 && indexMethod == "ivfflat")
-            throw new InputException($"--create-index ivfflat: pgvector's ivfflat has no l1 operator class; use hnsw");
+            throw new InvalidSettingException(IndexMethodSetting, "pgvector's ivfflat has no l1 operator class; use hnsw");
         string keyColumn = target.Key ?? "key";
         using var dataSource = PostgresConnection.DataSource(target);
         using var connection = PostgresConnection.Open(dataSource, target);

@@ -96,7 +96,7 @@ public sealed class IndexCommandTests
             (["search", index, "--query", query, "--metric", "nonsense"], "unknown metric 'nonsense'"),
             (["search", index, "--query", "a text"], "as a text all-MiniLM-L6-v2 would give 384 dimensions, not its 8"),
             (["index", "build", a, "--out", index, "--kind", "ivf"], "not an index kind"),
-            (["index", "build", a, "--out", index, "--kind", "hnsw", "--metric", "l1"], "use --kind flat"),
+            (["index", "build", a, "--out", index, "--kind", "hnsw", "--metric", "l1"], "--metric: an hnsw index ranks by dot, cosine, l2sq or l2; use a flat index for l1"),
         };
         foreach (var (args, says) in cases)
         {
@@ -175,7 +175,7 @@ public sealed class IndexCommandTests
         {
             (["index", "build", a, "--out", target, "--precision", "int4"], "valid precisions: float32, float16, bfloat16, int8, uint8, binary, ubinary"),
             (["index", "build", a, "--out", target, "--precision", "uint8"], "use that"),
-            (["index", "build", a, "--out", target, "--rescore"], "--rescore applies to"),
+            (["index", "build", a, "--out", target, "--rescore"], "--rescore: a float32 index scores every candidate exactly already"),
             (["index", "build", a, "--out", target, "--precision", "int8", "--calibration", otherDims], "has 3 dimensions but the rows have 8"),
             (["index", "build", a, "--out", target, "--precision", "binary", "--calibration", otherDims], "sets int8 ranges"),
             (["index", "build", a, "--out", target, "--precision", "int8", "--metric", "l1"], "a compressed index ranks by"),

@@ -14,12 +14,14 @@ public sealed class EmbeddingModelsTests
     }
 
     [Fact]
-    public void An_unknown_model_is_bad_input_that_lists_the_known_ones()
+    public void An_unknown_model_is_a_setting_error_that_lists_the_known_ones_and_names_no_flag()
     {
         Assert.False(EmbeddingModels.IsKnown("gpt-9"));
-        var e = Assert.Throws<InputException>(() => EmbeddingModels.Create("gpt-9"));
-        Assert.Equal("--model: unknown model 'gpt-9'; available: all-MiniLM-L6-v2, arctic-embed-xs, or a directory holding a sentence-transformers model exported to ONNX", e.Message);
-        Assert.Throws<InputException>(() => EmbeddingModels.Dimensions("gpt-9"));
+        var e = Assert.Throws<InvalidSettingException>(() => EmbeddingModels.Create("gpt-9"));
+        Assert.Equal(EmbeddingModels.ModelSetting, e.Setting);
+        Assert.Equal("unknown model 'gpt-9'; available: all-MiniLM-L6-v2, arctic-embed-xs, or a directory holding a sentence-transformers model exported to ONNX", e.Reason);
+        Assert.DoesNotContain("--", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidSettingException>(() => EmbeddingModels.Dimensions("gpt-9"));
     }
 
     [Fact]

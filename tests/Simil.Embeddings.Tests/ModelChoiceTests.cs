@@ -78,7 +78,7 @@ public sealed class ModelChoiceTests
     [Fact]
     public void Unknown_names_and_incomplete_directories_are_refused_naming_what_is_wrong()
     {
-        var unknown = Assert.Throws<InputException>(() => EmbeddingModels.Create("no-such-model"));
+        var unknown = Assert.Throws<InvalidSettingException>(() => EmbeddingModels.Create("no-such-model"));
         Assert.Contains("all-MiniLM-L6-v2, arctic-embed-xs", unknown.Message);
         var folder = Path.Combine(Path.GetTempPath(), $"simil-model-{Guid.NewGuid():N}");
         try

@@ -33,52 +33,41 @@ static class IndexCommand
         };
         command.SetAction((parse, token) =>
         {
-            if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
-                throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
+            // Parsing only: the names become library values; the library checks the settings (IndexBuildOptions.Check).
+            var measure = MetricList.One(parse.GetValue(metric));
             string kindName = parse.GetValue(kind)!;
-            if (kindName is not ("flat" or "hnsw"))
+            if (!Enum.TryParse<VectorIndexKind>(kindName, ignoreCase: true, out var indexKind) || !Enum.IsDefined(indexKind) || kindName.Any(char.IsDigit))
                 throw new InputException($"--kind: '{kindName}' is not an index kind (flat, hnsw)");
             string precisionName = parse.GetValue(precision)!;
             if (!Quantization.Precisions.TryParse(precisionName, out var stored))
                 throw new InputException("--precision", $"unknown precision '{precisionName}'; valid precisions: {Quantization.Precisions.ValidNames}");
-            if (stored is Quantization.Precision.UInt8 or Quantization.Precision.UBinary)
-                throw new InputException("--precision", $"an index stores {(stored == Quantization.Precision.UInt8 ? "int8" : "binary")} rather than {precisionName} (the same codes less 128, the same ranking); use that");
-            if (stored == Quantization.Precision.Float32 && parse.GetValue(rescore))
-                throw new InputException("--rescore", "a float32 index scores every candidate exactly already; --rescore applies to float16, bfloat16, int8 and binary");
-            if (stored != Quantization.Precision.Int8 && parse.GetValue(calibration) is not null)
-                throw new InputException("--calibration", "sets int8 ranges; other precisions have none");
-            if (stored != Quantization.Precision.Float32 && measure is not (Metric.Dot or Metric.NegativeDot or Metric.Cosine or Metric.CosineDistance or Metric.L2Squared or Metric.L2))
-                throw new InputException("--metric", $"a compressed index ranks by dot, cosine, l2sq or l2 (or cosine-distance, neg-dot), not {measure.Name()}");
-            if (kindName == "hnsw" && measure == Metric.L1)
-                throw new InputException("--metric: an hnsw index ranks by dot, cosine, l2sq or l2; use --kind flat for l1");
-            if (parse.GetValue(m) is < 2 or > 1024)
-                throw new InputException($"--m: {parse.GetValue(m)} is outside 2..1024");
-            if (parse.GetValue(efConstruction) < 1)
-                throw new InputException($"--ef-construction: {parse.GetValue(efConstruction)} is below 1");
+            var options = new IndexBuildOptions
+            {
+                Metric = measure, Kind = indexKind, Precision = stored, Rescore = parse.GetValue(rescore),
+                M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), Seed = parse.GetValue(seed),
+                // Checked before any row is read: a wrong setting costs nothing.
+                Ranges = parse.GetValue(calibration) is null ? null : new Quantization.QuantizationRanges([], []),
+            };
+            options.Check();
             string modelName = parse.GetValue(model)!;
             _ = EmbeddingModels.Dimensions(modelName);
             var (corpus, embeddedBy) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
-            Quantization.QuantizationRanges? ranges = null;
             if (parse.GetValue(calibration) is { } calibrationFile)
             {
                 var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => Models.Create(modelName), token);
-                if (sample.Count > 0 && sample.Dimensions != corpus.Dimensions)
-                    throw new InputException(calibrationFile, $"has {sample.Dimensions} dimensions but the rows have {corpus.Dimensions}");
                 if (sample.Count == 0)
                     throw new InputException(calibrationFile, "has no rows to take ranges from");
-                ranges = Quantization.QuantizationRanges.Of(sample);
+                options = options with { Ranges = Quantization.QuantizationRanges.Of(sample) };
             }
-            var compression = new IndexCompression(stored, parse.GetValue(rescore), ranges);
-            VectorIndex index = kindName == "hnsw"
-                ? Rendering.Progress.Run($"linking {corpus.Count:N0} rows", 1, "graph", _ => HnswIndex.Build(corpus, measure,
-                    new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), Seed = parse.GetValue(seed), Compression = compression }, token))
-                : new FlatIndex(corpus, measure, compression);
+            var index = indexKind == VectorIndexKind.Hnsw
+                ? Rendering.Progress.Run($"linking {corpus.Count:N0} rows", 1, "graph", _ => VectorIndex.Build(corpus, options, token))
+                : VectorIndex.Build(corpus, options, token);
             index.Model = embeddedBy;
             string path = parse.GetValue(output)!;
             index.Save(path);
             VectorIndex.RememberWritten(path);
             string storedAs = stored == Quantization.Precision.Float32 ? "float32" : $"{stored.Name()}{(parse.GetValue(rescore) ? " + float32 for rescoring" : "")}";
-            Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {kindName}, {storedAs}, {new FileInfo(path).Length:N0} bytes");
+            Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {indexKind.ToString().ToLowerInvariant()}, {storedAs}, {new FileInfo(path).Length:N0} bytes");
             return Task.FromResult(Cli.Ok);
         });
         return command;
@@ -131,11 +120,16 @@ static class IndexCommand
                 if (existing.Model is not null)
                     throw new InputException(file, $"holds vectors, but {path} was built from texts by {existing.Model}; add texts (one per line)");
             }
-            if (existing.Count > 0 && more.Count > 0 && more.Dimensions != existing.Dimensions)
-                throw new InputException(file, $"has {more.Dimensions} dimensions but {path} has {existing.Dimensions}");
-            if (existing.Count > 0 && more.Count > 0 && (existing.Corpus.Keys is null) != (more.Keys is null))
-                throw new InputException(file, existing.Corpus.Keys is null ? $"has keys but the rows of {path} have none" : $"has no keys but the rows of {path} have them");
-            var extended = Rendering.Progress.Run($"adding {more.Count:N0} rows", 1, "rows", _ => existing.Append(more, token));
+            VectorIndex extended;
+            try
+            {
+                extended = Rendering.Progress.Run($"adding {more.Count:N0} rows", 1, "rows", _ => existing.Append(more, token));
+            }
+            catch (InvalidSettingException e) when (e.Setting == VectorIndex.RowsSetting)
+            {
+                // The library checks the rows; the tool names the file they came from.
+                throw new InputException(file, e.Reason);
+            }
             extended.Model = existing.Model;
             extended.Save(path);
             VectorIndex.RememberWritten(path);

@@ -46,8 +46,7 @@ static class MatrixCommand
 
     static int Run(Request request, CancellationToken token)
     {
-        if (!MetricInfo.TryParse(request.Metric, out var metric))
-            throw new InputException($"--metric: unknown metric '{request.Metric}'; valid metrics: {MetricInfo.ValidNames}");
+        var metric = MetricList.One(request.Metric);
         var precision = request.Precision.Trim().ToLowerInvariant() switch
         {
             "auto" or "f32" or "f64" => request.Precision.Trim().ToLowerInvariant(),

@@ -1,8 +1,12 @@
 namespace Simil.Cli.Commands;
 
-/// <summary>The <c>--metric</c> value of commands that score several measures: <c>all</c> (dot, cosine, l2sq) or a comma-separated list.</summary>
+/// <summary>The <c>--metric</c> value: one measure, or for commands that score several <c>all</c> (dot, cosine, l2sq) or a comma-separated list.</summary>
 static class MetricList
 {
+    /// <summary>One measure by name.</summary>
+    public static Metric One(string? name) => MetricInfo.TryParse(name, out var metric) ? metric
+        : throw new InputException($"--metric: unknown metric '{name}'; valid metrics: {MetricInfo.ValidNames}");
+
     public static IReadOnlyList<Metric> Parse(string text)
     {
         if (string.Equals(text.Trim(), "all", StringComparison.OrdinalIgnoreCase))

@@ -30,8 +30,7 @@ static class SearchCommand
             // What every search checks first, index file or not: one way to give queries, a usable k, a known metric.
             if ((parse.GetValue(query) is null) == (parse.GetValue(queries) is null))
                 throw new InputException("give exactly one of --query and --queries");
-            if (!MetricInfo.TryParse(parse.GetValue(metric), out var measure))
-                throw new InputException($"--metric: unknown metric '{parse.GetValue(metric)}'; valid metrics: {MetricInfo.ValidNames}");
+            var measure = MetricList.One(parse.GetValue(metric));
             string file = parse.GetValue(corpus)!;
             bool isIndex = parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(file);
             if (!isIndex && (parse.GetValue(ef) is not null || parse.GetValue(exact) || parse.GetValue(oversample) is not null))

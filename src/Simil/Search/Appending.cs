@@ -12,14 +12,14 @@ static class Appending
     /// <paramref name="first"/>'s rows then <paramref name="more"/>'s, float32, in native memory (so
     /// more than 2³¹ elements fit); keys concatenated where both have them.
     /// </summary>
-    /// <exception cref="ArgumentException">The dimensions differ, or one has keys and the other not.</exception>
+    /// <exception cref="InvalidSettingException">The dimensions differ, or one has keys and the other not (the setting <c>Rows</c>).</exception>
     public static EmbeddingMatrix Concat(EmbeddingMatrix first, EmbeddingMatrix more)
     {
         ArgumentNullException.ThrowIfNull(more);
         if (first.Count > 0 && more.Count > 0 && first.Dimensions != more.Dimensions)
-            Throw.Argument(nameof(more), $"the rows to add have {more.Dimensions} dimensions but the index has {first.Dimensions}");
+            throw new InvalidSettingException(VectorIndex.RowsSetting, $"has {more.Dimensions} dimensions but the index has {first.Dimensions}");
         if (first.Count > 0 && more.Count > 0 && (first.Keys is null) != (more.Keys is null))
-            Throw.Argument(nameof(more), first.Keys is null ? "the rows to add have keys but the index's rows have none" : "the index's rows have keys but the rows to add have none");
+            throw new InvalidSettingException(VectorIndex.RowsSetting, first.Keys is null ? "has keys but the index's rows have none" : "has no keys but the index's rows have them");
         int dimensions = first.Count > 0 ? first.Dimensions : more.Dimensions;
         var rows = new NativeRows(ElementType.Float32, checked(first.Count + more.Count), dimensions);
         int i = 0;

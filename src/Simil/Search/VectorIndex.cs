@@ -127,11 +127,32 @@ public abstract class VectorIndex : IDisposable
     /// <summary>The search of <see cref="Search(ReadOnlySpan{float}, SearchOptions)"/> for checked options.</summary>
     private protected abstract Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options);
 
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of an error about the rows given to <see cref="Append"/>.</summary>
+    public const string RowsSetting = "Rows";
+
+    /// <summary>
+    /// An index of <paramref name="options"/>' kind over <paramref name="rows"/>: the options are
+    /// checked first (against the rows' dimensions too), then a flat index is made or a graph
+    /// linked on every core.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">A setting is out of range or does not apply.</exception>
+    public static VectorIndex Build(EmbeddingMatrix rows, IndexBuildOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Check(rows.Count > 0 ? rows.Dimensions : null);
+        return options.Kind == VectorIndexKind.Hnsw
+            ? HnswIndex.Build(rows, options.Metric,
+                new HnswOptions { M = options.M, EfConstruction = options.EfConstruction, Seed = options.Seed, Compression = options.Compression }, cancellationToken)
+            : new FlatIndex(rows, options.Metric, options.Compression);
+    }
+
     /// <summary>
     /// A new index of this kind, metric, precision and model over these rows followed by
     /// <paramref name="more"/> (same dimensions; keys on both or neither); the graph of an HNSW
     /// index is extended, not rebuilt.
     /// </summary>
+    /// <exception cref="InvalidSettingException"><paramref name="more"/> (the setting <c>Rows</c>) has other dimensions, or keys where these rows have none (or the reverse).</exception>
     public abstract VectorIndex Append(EmbeddingMatrix more, CancellationToken cancellationToken = default);
 
     /// <summary>Writes the index to <paramref name="path"/> atomically: a crash leaves the old file whole.</summary>
