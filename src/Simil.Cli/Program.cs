@@ -29,4 +29,21 @@ width.Validators.Add(result =>
         result.AddError($"--width: {w} is not 0 (whole keys) or at least 4");
 });
 root.Options.Add(width);
-return Cli.Run(root, args, parse => Simil.Cli.Rendering.MatrixRenderer.KeyWidth = parse.GetValue(width));
+// Every command reads JSON Lines and CSV/TSV-with-a-header files the same way: ids and texts by field name.
+var idField = new Option<string?>("--id-field")
+{
+    Description = "The JSON Lines field or CSV/TSV header column that holds each row's id (default: id, else key).",
+    Recursive = true,
+};
+var textField = new Option<string?>("--text-field")
+{
+    Description = "The JSON Lines field or CSV/TSV header column that holds each row's text to embed (default: text).",
+    Recursive = true,
+};
+root.Options.Add(idField);
+root.Options.Add(textField);
+return Cli.Run(root, args, parse =>
+{
+    Simil.Cli.Rendering.MatrixRenderer.KeyWidth = parse.GetValue(width);
+    KeyedVectors.Fields = (parse.GetValue(idField), parse.GetValue(textField));
+});

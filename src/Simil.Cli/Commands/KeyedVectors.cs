@@ -15,12 +15,17 @@ static class KeyedVectors
             // Any size: a float32 .npy is read in place through a map, larger conversions into native memory.
             Map = true,
             MaxValues = MaxValues,
+            IdField = Fields.Id,
+            TextField = Fields.Text,
         };
         var content = VectorFile.Read(file, options);
         foreach (var warning in content.Warnings)
             Console.Error.WriteLine($"simil: warning: {warning}");
         return content;
     }
+
+    /// <summary>The fields (JSON Lines) or header columns (CSV/TSV) of ids and texts: --id-field and --text-field, on every command.</summary>
+    public static (string? Id, string? Text) Fields { get; set; }
 
     /// <summary>
     /// The most values read as one block before a reader switches to native memory by rows:
@@ -74,7 +79,9 @@ static class KeyedVectors
         if (content.Vectors is { } vectors)
             return vectors;
         var texts = content.Texts!;
-        return Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts", progress => generator().EmbedMatrix(texts, progress, token));
+        var embedded = Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts", progress => generator().EmbedMatrix(texts, progress, token));
+        // Texts with ids (a JSON Lines id field, a CSV id column) are keyed by them, not by the texts.
+        return content.TextIds is { } ids ? embedded.WithKeys(ids) : embedded;
     }
 
     /// <summary>A file that must hold keyed vectors (word2vec, GloVe, fastText, JSON Lines with ids).</summary>

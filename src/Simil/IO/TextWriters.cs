@@ -44,8 +44,10 @@ static class TextWriters
         }
     }
 
-    public static void WriteJsonLines(Stream output, EmbeddingMatrix matrix)
+    public static void WriteJsonLines(Stream output, EmbeddingMatrix matrix, IReadOnlyList<string>? fields = null)
     {
+        if (fields is not null && fields.Count != matrix.Count)
+            throw new ArgumentException($"{fields.Count} rows of fields for {matrix.Count} rows", nameof(fields));
         var options = new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var newline = "\n"u8.ToArray();
         for (int r = 0; r < matrix.Count; r++)
@@ -57,6 +59,14 @@ static class TextWriters
                     w.WriteString("id", keys[r]);
                 else
                     w.WriteNumber("id", r);
+                if (fields is not null)
+                {
+                    // The row's other fields, as they were read, between its id and its vector.
+                    using var other = System.Text.Json.JsonDocument.Parse(fields[r]);
+                    foreach (var property in other.RootElement.EnumerateObject())
+                        if (property.Name is not ("id" or "vector"))
+                            property.WriteTo(w);
+                }
                 w.WriteStartArray("vector");
                 if (matrix.IsFloat64)
                     foreach (var v in matrix.GetRow64(r)) w.WriteNumberValue(v);

@@ -52,7 +52,7 @@ public static class VectorFile
         try
         {
             EmbeddingMatrix? vectors = null;
-            IReadOnlyList<string>? texts = null;
+            TextRows? texts = null;
             switch (format)
             {
                 case VectorFileFormat.Npy:
@@ -64,11 +64,13 @@ public static class VectorFile
                 case VectorFileFormat.Text:
                     vectors = TextMatrixReader.Read(stream, name, ' ', options.KeepFloat64, sink);
                     break;
-                case VectorFileFormat.Csv:
-                    vectors = TextMatrixReader.Read(stream, name, ',', options.KeepFloat64, sink);
-                    break;
-                case VectorFileFormat.Tsv:
-                    vectors = TextMatrixReader.Read(stream, name, '\t', options.KeepFloat64, sink);
+                case VectorFileFormat.Csv or VectorFileFormat.Tsv:
+                    char delimiter = format == VectorFileFormat.Csv ? ',' : '\t';
+                    // A header line makes a table: ids, texts and other columns by name.
+                    if (options.IdField is not null || options.TextField is not null || DelimitedTableReader.HasHeader(stream, delimiter))
+                        (vectors, texts) = DelimitedTableReader.Read(stream, name, delimiter, warnings, sink, options.IdField, options.TextField);
+                    else
+                        vectors = TextMatrixReader.Read(stream, name, delimiter, options.KeepFloat64, sink);
                     break;
                 case VectorFileFormat.Word2VecText:
                     vectors = WordVectorTextReader.Read(stream, name, expectHeader: true, warnings, sink);
@@ -83,10 +85,10 @@ public static class VectorFile
                     vectors = FvecsReader.Read(stream, name, sink);
                     break;
                 case VectorFileFormat.JsonLines:
-                    (vectors, texts) = JsonLinesReader.Read(stream, name, warnings, sink);
+                    (vectors, texts) = JsonLinesReader.Read(stream, name, warnings, sink, options.IdField, options.TextField);
                     break;
                 case VectorFileFormat.PlainText:
-                    texts = PlainTextReader.Read(stream, name);
+                    texts = new TextRows(PlainTextReader.Read(stream, name));
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(options), $"{format} is not a format");

@@ -37,9 +37,26 @@ public static class VectorFileWriter
         AtomicFile.Write(path, stream => Write(stream, matrix, format));
     }
 
+    /// <summary>
+    /// Writes <paramref name="matrix"/> to <paramref name="path"/> (replacing it) in <paramref name="format"/>,
+    /// with each row's other <paramref name="fields"/> (one JSON object a row, as
+    /// <see cref="VectorFileContent.Fields"/>) where the format holds them: JSON Lines.
+    /// </summary>
+    /// <exception cref="InputException">The format cannot store the matrix.</exception>
+    public static void Write(string path, EmbeddingMatrix matrix, VectorFileFormat format, IReadOnlyList<string>? fields)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(matrix);
+        AtomicFile.Write(path, stream => Write(stream, matrix, format, fields));
+    }
+
     /// <summary>Writes <paramref name="matrix"/> to <paramref name="output"/> in <paramref name="format"/>.</summary>
     /// <exception cref="InputException">The format cannot store the matrix.</exception>
-    public static void Write(Stream output, EmbeddingMatrix matrix, VectorFileFormat format)
+    public static void Write(Stream output, EmbeddingMatrix matrix, VectorFileFormat format) => Write(output, matrix, format, null);
+
+    /// <summary>As <see cref="Write(Stream, EmbeddingMatrix, VectorFileFormat)"/>, with each row's other fields where the format holds them (JSON Lines).</summary>
+    /// <exception cref="InputException">The format cannot store the matrix.</exception>
+    public static void Write(Stream output, EmbeddingMatrix matrix, VectorFileFormat format, IReadOnlyList<string>? fields)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(matrix);
@@ -52,7 +69,7 @@ public static class VectorFileWriter
                 Word2VecBinaryWriter.Write(output, matrix);
                 break;
             case VectorFileFormat.JsonLines:
-                TextWriters.WriteJsonLines(output, matrix);
+                TextWriters.WriteJsonLines(output, matrix, fields);
                 break;
             case VectorFileFormat.Text or VectorFileFormat.Csv or VectorFileFormat.Tsv or VectorFileFormat.Word2VecText:
                 using (var text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })

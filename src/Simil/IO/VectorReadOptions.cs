@@ -35,4 +35,16 @@ public sealed record VectorReadOptions
     /// the large-file path on small files.
     /// </summary>
     public long MaxValues { get; init; } = Array.MaxLength;
+
+    /// <summary>
+    /// The field (JSON Lines) or header column (CSV/TSV) that holds each row's id, its key; null
+    /// for the default: <c>id</c>, else <c>key</c>. A named field missing from a row is an error.
+    /// </summary>
+    public string? IdField { get; init; }
+
+    /// <summary>
+    /// The field (JSON Lines) or header column (CSV/TSV) that holds each row's text to embed; null
+    /// for the default, <c>text</c>. A named field missing from a row is an error.
+    /// </summary>
+    public string? TextField { get; init; }
 }
