@@ -34,6 +34,8 @@ static class Cli
         try
         {
             configure?.Invoke(result);
+            if (result.Action is System.CommandLine.Help.HelpAction)
+                return Help(result);
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
@@ -105,6 +107,30 @@ static class Cli
         [Embeddings.EmbeddingModels.ModelSetting] = "--model",
         [Postgres.PostgresExport.IndexMethodSetting] = "--create-index",
     };
+
+    /// <summary>
+    /// Help as System.CommandLine writes it, except that the list of commands shows an optional
+    /// argument as optional (<c>matrix &lt;A&gt; [&lt;B&gt;]</c>), as each command's own usage line does.
+    /// </summary>
+    static int Help(ParseResult result)
+    {
+        var text = new StringWriter();
+        int code = result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = text });
+        var help = text.ToString();
+        foreach (var command in result.CommandResult.Command.Subcommands)
+        {
+            var arguments = command.Arguments.Where(a => !a.Hidden).ToList();
+            if (!arguments.Any(a => a.Arity.MinimumNumberOfValues == 0))
+                continue;
+            string shown = string.Join(' ', [command.Name, .. arguments.Select(a => $"<{a.Name}>")]);
+            string meant = string.Join(' ', [command.Name, .. arguments.Select(a => a.Arity.MinimumNumberOfValues == 0 ? $"[<{a.Name}>]" : $"<{a.Name}>")]);
+            // The row keeps its alignment: the brackets take padding that follows it.
+            string padding = new(' ', meant.Length - shown.Length + 2);
+            help = help.Replace($"  {shown}{padding}", $"  {meant}  ", StringComparison.Ordinal);
+        }
+        Console.Out.Write(help);
+        return code;
+    }
 
     /// <summary>SIMIL_TRACE=1 (or true): an internal error also prints its stack, for a bug report.</summary>
     static bool Trace => Environment.GetEnvironmentVariable("SIMIL_TRACE") is "1" or "true" or "TRUE" or "True";

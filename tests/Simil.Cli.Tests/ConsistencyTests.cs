@@ -24,6 +24,16 @@ public sealed class ConsistencyTests
         }
     }
 
+    [Fact]
+    public async Task The_list_of_commands_shows_an_optional_argument_as_its_usage_does()
+    {
+        var top = await SimilProcess.RunAsync("--help");
+        Assert.Matches(@"\n  matrix <A> \[<B>\]  +All pairs", top.Stdout);
+        Assert.Matches(@"\n  compare <A> <B>  +Compare", top.Stdout);
+        var matrix = await SimilProcess.RunAsync("matrix", "--help");
+        Assert.Contains("simil matrix <A> [<B>] [options]", matrix.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("serach", "'simil search'")]
     [InlineData("comapre", "'simil compare'")]
