@@ -2,8 +2,9 @@ namespace Simil.IO;
 
 /// <summary>
 /// Writes a file so that no failure or kill loses data: into a temporary file beside the target,
-/// named for this writer alone, flushed to the disk, then moved over the target. Until the move the
-/// old file is intact; after it the new one is complete.
+/// named for this writer alone, flushed to the disk, then moved over the target, and the folder
+/// flushed so that the move survives a power loss. Until the move the old file is intact; after it
+/// the new one is complete.
 /// </summary>
 public static class AtomicFile
 {
@@ -38,6 +39,8 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                 stream.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
+            // The rename is durable once the folder is.
+            DirectorySync.Flush(folder);
         }
         catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException))
         {
