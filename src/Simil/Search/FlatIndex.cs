@@ -49,7 +49,7 @@ public sealed class FlatIndex : VectorIndex
 
     /// <inheritdoc/>
     private protected override Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options) =>
-        Search(query, options.K, options.Oversample ?? Oversample);
+        options.Filter is { } filter ? ScanAllowed(query, options.K, filter) : Search(query, options.K, options.Oversample ?? Oversample);
 
     /// <summary>A new index over these rows followed by <paramref name="more"/> (same dimensions; keys on both or neither).</summary>
     public override FlatIndex Append(EmbeddingMatrix more, CancellationToken cancellationToken = default)

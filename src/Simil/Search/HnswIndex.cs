@@ -144,7 +144,9 @@ public sealed class HnswIndex : VectorIndex
     /// that many when lower) and returns the best k of them by their float32 scores.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="ef"/> is below k, or <paramref name="oversample"/> below 1.</exception>
-    public unsafe Neighbor[] Search(ReadOnlySpan<float> query, int k, int ef, int oversample)
+    public Neighbor[] Search(ReadOnlySpan<float> query, int k, int ef, int oversample) => Search(query, k, ef, oversample, null);
+
+    unsafe Neighbor[] Search(ReadOnlySpan<float> query, int k, int ef, int oversample, IRowFilter? filter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfLessThan(oversample, 1);
@@ -160,7 +162,7 @@ public sealed class HnswIndex : VectorIndex
             int wanted = (int)Math.Min(Count, (long)k * oversample);
             Candidate[] met;
             fixed (float* norms = Norms)
-                met = Find(new CompressedSearch.GraphTarget(CodeScorer.Create(codes, _metric, query, norms)), Math.Max(ef, wanted));
+                met = Find(new CompressedSearch.GraphTarget(CodeScorer.Create(codes, _metric, query, norms)), Math.Max(ef, wanted), filter);
             Array.Sort(met, static (a, b) => Candidate.Less(a, b) ? -1 : Candidate.Less(b, a) ? 1 : 0);
             var candidates = new int[Math.Min(wanted, met.Length)];
             for (int i = 0; i < candidates.Length; i++)
@@ -173,9 +175,9 @@ public sealed class HnswIndex : VectorIndex
         {
             found = _metric switch
             {
-                Metric.Dot or Metric.NegativeDot => Find(new DotSpace(_corpus.Rows), q, ef),
-                Metric.Cosine or Metric.CosineDistance => Find(new CosineSpace(_corpus.Rows, n), q, ef),
-                _ => Find(new L2Space(_corpus.Rows), q, ef),
+                Metric.Dot or Metric.NegativeDot => Find(new DotSpace(_corpus.Rows), q, ef, filter),
+                Metric.Cosine or Metric.CosineDistance => Find(new CosineSpace(_corpus.Rows, n), q, ef, filter),
+                _ => Find(new L2Space(_corpus.Rows), q, ef, filter),
             };
         }
         var scorer = QueryScorer.Create(_metric, q);
@@ -185,25 +187,38 @@ public sealed class HnswIndex : VectorIndex
         return top.ToSortedArray();
     }
 
-    Candidate[] Find<TSpace>(TSpace space, float[] query, int ef) where TSpace : struct, IHnswSpace =>
-        Find(new HnswSearch.QueryTarget<TSpace>(space, query), ef);
+    Candidate[] Find<TSpace>(TSpace space, float[] query, int ef, IRowFilter? filter) where TSpace : struct, IHnswSpace =>
+        Find(new HnswSearch.QueryTarget<TSpace>(space, query), ef, filter);
 
-    Candidate[] Find<TTarget>(TTarget target, int ef) where TTarget : struct, HnswSearch.ITarget
+    Candidate[] Find<TTarget>(TTarget target, int ef, IRowFilter? filter) where TTarget : struct, HnswSearch.ITarget
     {
         int entry = _graph.Entry;
         var current = new Candidate(target.To(entry), entry);
+        // The upper levels only find a way in: every node may be stepped on.
         for (int level = _graph.TopLevel; level > 0; level--)
             current = HnswSearch.Greedy(_graph, target, current, level);
-        return HnswSearch.Layer(_graph, target, [current], ef, 0, _graph.Count, sorted: false);
+        return filter is null
+            ? HnswSearch.Layer(_graph, target, [current], ef, 0, _graph.Count, sorted: false)
+            : HnswSearch.Layer(_graph, target, [current], ef, 0, _graph.Count, new HnswSearch.AllowedBy(filter), sorted: false);
     }
 
     /// <summary>Exact search over the same rows, ignoring the graph (what <c>--exact</c> does).</summary>
     public Neighbor[] SearchExact(ReadOnlySpan<float> query, int k) => _exact.Search(query, k);
 
     /// <inheritdoc/>
-    private protected override Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options) => options.Exact
-        ? SearchExact(query, options.K)
-        : Search(query, options.K, options.Ef ?? Math.Max(DefaultEf, options.K), options.Oversample ?? Oversample);
+    private protected override Neighbor[] SearchChecked(ReadOnlySpan<float> query, SearchOptions options)
+    {
+        int ef = options.Ef ?? Math.Max(DefaultEf, options.K), oversample = options.Oversample ?? Oversample;
+        if (options.Filter is not { } filter)
+            return options.Exact ? SearchExact(query, options.K) : Search(query, options.K, ef, oversample);
+        if (options.Exact)
+            return ScanAllowed(query, options.K, filter);
+        var found = Search(query, options.K, ef, oversample, filter);
+        // The walk reaches every node it can; one the graph cannot reach (or a filter that keeps a
+        // few rows far apart) may leave it short: then the allowed rows are scanned, so a search
+        // never returns fewer than k rows while k rows are allowed.
+        return found.Length < Math.Min(options.K, Count) ? ScanAllowed(query, options.K, filter) : found;
+    }
 
     /// <summary>
     /// A new index over these rows followed by <paramref name="more"/>: the graph is copied and

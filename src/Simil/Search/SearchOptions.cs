@@ -20,6 +20,13 @@ public sealed record SearchOptions
     /// <summary>An HNSW index: scan every stored row instead of walking the graph.</summary>
     public bool Exact { get; init; }
 
+    /// <summary>
+    /// Only rows this allows are results (deleted rows, a metadata filter); null for every row. The
+    /// scores stay exact; an HNSW walk keeps <c>ef</c> allowed candidates, and with
+    /// <see cref="Exact"/> (or on a flat index) the allowed rows are scanned.
+    /// </summary>
+    public IRowFilter? Filter { get; init; }
+
     /// <summary>Throws for a setting that is out of range or does not apply to <paramref name="index"/>.</summary>
     /// <exception cref="InvalidSettingException">The setting (named by its property) and why.</exception>
     public void Check(VectorIndex index)

@@ -1,6 +1,7 @@
 using Simil.Indexes;
 using Simil.Kernels;
 using Simil.Quantization;
+using Simil.Search;
 using Simil.Search.Compressed;
 using Simil.Storage;
 
@@ -122,6 +123,32 @@ public abstract class VectorIndex : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Check(this);
         return SearchChecked(query, options);
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best of the rows <paramref name="filter"/> allows, every one scored
+    /// exactly (float32 rows, or a compressed index's rescoring rows): the exact answer over the
+    /// allowed rows, for a flat index or a filter that keeps few rows.
+    /// </summary>
+    private protected Neighbor[] ScanAllowed(ReadOnlySpan<float> query, int k, IRowFilter filter)
+    {
+        if (Count > 0 && query.Length != Dimensions)
+            Throw.LengthMismatch(query.Length, Dimensions);
+        var allowed = new List<int>();
+        for (int row = 0; row < Count; row++)
+            if (filter.Allows(row))
+                allowed.Add(row);
+        k = Math.Min(k, allowed.Count);
+        if (k == 0)
+            return [];
+        if (Codes is not null)
+            return Rescore(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(allowed), query, k);
+        var rows = Corpus.IsFloat64 ? Corpus.ToFloat32() : Corpus;
+        var scorer = QueryScorer.Create(Metric, query);
+        var top = new TopK(k, Metric.HigherIsCloser());
+        foreach (int row in allowed)
+            top.Add(scorer.Score(rows.Rows.Row<float>(row)), row);
+        return top.ToSortedArray();
     }
 
     /// <summary>The search of <see cref="Search(ReadOnlySpan{float}, SearchOptions)"/> for checked options.</summary>

@@ -170,13 +170,43 @@ static class HnswSearch
         return best;
     }
 
+    /// <summary>Every node may be a result.</summary>
+    public readonly struct AllowAll : IAllowed
+    {
+        public bool Allows(int node) => true;
+    }
+
+    /// <summary>Which nodes may be results; the others are still stepped through.</summary>
+    public interface IAllowed
+    {
+        bool Allows(int node);
+    }
+
+    /// <summary>The nodes an <see cref="IRowFilter"/> allows.</summary>
+    public readonly struct AllowedBy(IRowFilter filter) : IAllowed
+    {
+        public bool Allows(int node) => filter.Allows(node);
+    }
+
     /// <summary>
     /// The <paramref name="ef"/> closest nodes found at <paramref name="level"/> from the entry
     /// points, closest first (best-first search with a bounded result list).
     /// </summary>
     public static Candidate[] Layer<TTarget>(HnswGraph graph, TTarget target, ReadOnlySpan<Candidate> entries, int ef, int level, int count,
         bool sorted = true)
+        where TTarget : struct, ITarget =>
+        Layer(graph, target, entries, ef, level, count, default(AllowAll), sorted);
+
+    /// <summary>
+    /// As the unfiltered layer search, keeping only nodes that <paramref name="allowed"/> allows in
+    /// the result list: a node it refuses is still expanded (the walk goes through it), and the
+    /// walk stops only once <paramref name="ef"/> allowed nodes are held and the next candidate is
+    /// farther than all of them, or when the candidates run out — so refused nodes never use up ef.
+    /// </summary>
+    public static Candidate[] Layer<TTarget, TAllowed>(HnswGraph graph, TTarget target, ReadOnlySpan<Candidate> entries, int ef, int level, int count,
+        TAllowed allowed, bool sorted = true)
         where TTarget : struct, ITarget
+        where TAllowed : struct, IAllowed
     {
         var visited = VisitedSet.For(count);
         var (candidates, results) = CandidateHeap.ForSearch();
@@ -185,6 +215,8 @@ static class HnswSearch
             if (!visited.Visit(e.Node))
                 continue;
             candidates.Push(e);
+            if (!allowed.Allows(e.Node))
+                continue;
             results.Push(e);
             if (results.Count > ef)
                 results.Pop();
@@ -218,6 +250,8 @@ static class HnswSearch
                 if (results.Count < ef || Candidate.Less(next, results.Top))
                 {
                     candidates.Push(next);
+                    if (!allowed.Allows(v))
+                        continue;
                     results.Push(next);
                     if (results.Count > ef)
                         results.Pop();
