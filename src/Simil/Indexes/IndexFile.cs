@@ -162,7 +162,7 @@ sealed unsafe class IndexFile : IDisposable
             string name = IndexFormat.Name(id);
             long at = IndexFormat.PreambleBytes + i * IndexFormat.TableEntryBytes;
             if (id != IndexFormat.Vectors && id != IndexFormat.Norms && id != IndexFormat.Keys && id != IndexFormat.Texts && id != IndexFormat.Graph
-                && id != IndexFormat.Ranges && id != IndexFormat.Rescore && id != IndexFormat.KeyHash)
+                && id != IndexFormat.Ranges && id != IndexFormat.Rescore && id != IndexFormat.KeyHash && id != IndexFormat.Metadata)
                 throw IO.FileError.Byte(path, at, $"section '{name}' is not one this version knows", name);
             if (!sections.TryAdd(id, (offset, size, BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]))))
                 throw IO.FileError.Byte(path, at, $"section {name} appears twice", name);
@@ -193,6 +193,8 @@ sealed unsafe class IndexFile : IDisposable
             Need(path, sections, IndexFormat.Keys, (info.Count + 1L) * 8, exact: false);
         if (sections.ContainsKey(IndexFormat.Texts))
             Need(path, sections, IndexFormat.Texts, (info.Count + 1L) * 8, exact: false);
+        if (sections.ContainsKey(IndexFormat.Metadata))
+            Need(path, sections, IndexFormat.Metadata, (info.Count + 1L) * 8, exact: false);
         if (sections.TryGetValue(IndexFormat.KeyHash, out var keyHash))
         {
             if (!sections.ContainsKey(IndexFormat.Keys) && !sections.ContainsKey(IndexFormat.Texts))
@@ -265,6 +267,12 @@ sealed unsafe class IndexFile : IDisposable
     /// <summary>The rows' keys: the KEYS table, else the source texts, else null.</summary>
     public IReadOnlyList<string>? Keys() => Strings(IndexFormat.Keys) ?? Strings(IndexFormat.Texts);
 
+    /// <summary>The source texts (TEXT), or null.</summary>
+    public IReadOnlyList<string>? Texts() => Strings(IndexFormat.Texts);
+
+    /// <summary>Each row's metadata as one JSON object, empty for none (META, format 1.3), or null.</summary>
+    public IReadOnlyList<string>? Metadata() => Strings(IndexFormat.Metadata);
+
     /// <summary>The id of the string table that serves as keys (KEYS, else TEXT); 0 when there is none.</summary>
     uint KeySection => Has(IndexFormat.Keys) ? IndexFormat.Keys : Has(IndexFormat.Texts) ? IndexFormat.Texts : 0;
 
@@ -319,7 +327,7 @@ sealed unsafe class IndexFile : IDisposable
             if (hash.GetCurrentHashAsUInt64() != s.Checksum)
                 throw IO.FileError.Byte(Path, s.Offset, $"section {IndexFormat.Name(id)} ({s.Length} bytes) does not match its checksum: it is damaged", IndexFormat.Name(id));
         }
-        foreach (uint id in new[] { IndexFormat.Keys, IndexFormat.Texts })
+        foreach (uint id in new[] { IndexFormat.Keys, IndexFormat.Texts, IndexFormat.Metadata })
             if (Has(id))
             {
                 var (p, length) = Section(id);

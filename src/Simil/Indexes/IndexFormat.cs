@@ -7,7 +7,7 @@ static class IndexFormat
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'S', (byte)'I', (byte)'M', (byte)'I', (byte)'L', 0x0D, 0x0A];
 
     public const ushort Major = 1;
-    public const ushort Minor = 2;
+    public const ushort Minor = 3;
     public const int PreambleBytes = 32;
     public const int TableEntryBytes = 32;
     public const int MaxSections = 64;
@@ -39,4 +39,5 @@ static class IndexFormat
     public static readonly uint Ranges = Id("QRNG");
     public static readonly uint Rescore = Id("RSCR");
     public static readonly uint KeyHash = Id("KHSH");
+    public static readonly uint Metadata = Id("META");
 }

@@ -105,6 +105,31 @@ public abstract class VectorIndex : IDisposable
     /// </summary>
     public string? Model { get; set; }
 
+    /// <summary>
+    /// The source texts of the rows when their keys are ids rather than the texts themselves (a
+    /// collection's segment): saved as <c>TEXT</c> beside <c>KEYS</c>. Null when the keys are the
+    /// texts (or there are none). For an index opened from a file, the file's.
+    /// </summary>
+    public IReadOnlyList<string>? Texts
+    {
+        get => _texts ?? (_file is { } f && f.Info.HasKeys ? f.Texts() : null);
+        set => _texts = value is null || value.Count == Count ? value : throw new ArgumentException($"{value.Count} texts for {Count} rows", nameof(value));
+    }
+
+    IReadOnlyList<string>? _texts;
+
+    /// <summary>
+    /// Each row's metadata as one compact JSON object (empty: none), saved as <c>META</c> (format
+    /// 1.3); null when no row has any. For an index opened from a file, the file's.
+    /// </summary>
+    public IReadOnlyList<string>? Metadata
+    {
+        get => _metadata ?? _file?.Metadata();
+        set => _metadata = value is null || value.Count == Count ? value : throw new ArgumentException($"{value.Count} metadata for {Count} rows", nameof(value));
+    }
+
+    IReadOnlyList<string>? _metadata;
+
     /// <summary>What the file said about itself, for an index opened from a file; else null.</summary>
     public IndexInfo? Info => _file?.Info;
 
@@ -311,9 +336,15 @@ public abstract class VectorIndex : IDisposable
         sections.Add(new(IndexFormat.Norms, (long)norms.Length * sizeof(float), s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(norms.AsSpan()))));
         if (corpus.Keys is { } keys)
         {
-            sections.Add(new(Model is null ? IndexFormat.Keys : IndexFormat.Texts, StringTable.Length(keys), s => StringTable.Write(s, keys)));
+            // Keys that are ids go in KEYS with the texts beside them; keys that are the texts go in TEXT.
+            var texts = Texts;
+            sections.Add(new(Model is null || texts is not null ? IndexFormat.Keys : IndexFormat.Texts, StringTable.Length(keys), s => StringTable.Write(s, keys)));
+            if (texts is not null)
+                sections.Add(new(IndexFormat.Texts, StringTable.Length(texts), s => StringTable.Write(s, texts)));
             sections.Add(new(IndexFormat.KeyHash, KeyTable.Length(keys.Count), s => KeyTable.Write(s, keys)));
         }
+        if (Metadata is { } metadata)
+            sections.Add(new(IndexFormat.Metadata, StringTable.Length(metadata), s => StringTable.Write(s, metadata)));
         if (graph is not null)
             sections.Add(graph);
         if (Codes is not null && _keepsFloat32)

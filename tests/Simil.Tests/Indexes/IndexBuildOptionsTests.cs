@@ -73,3 +73,38 @@ public sealed class IndexBuildOptionsTests
         Assert.Contains("has no keys", Assert.Throws<InvalidSettingException>(() => index.Append(keyless, TestContext.Current.CancellationToken)).Reason, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Format 1.3: ids in KEYS with the texts beside them in TEXT, and each row's metadata in META, read back through the map and verified.</summary>
+public sealed class SegmentSectionsTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Ids_texts_and_metadata_read_back(bool hnsw)
+    {
+        var corpus = IndexTestData.Clustered(50, 8, 3, keys: true).WithKeys([.. Enumerable.Range(0, 50).Select(i => $"id-{i}")]);
+        var path = IndexTestData.TempPath();
+        try
+        {
+            using (var index = VectorIndex.Build(corpus, new IndexBuildOptions { Kind = hnsw ? VectorIndexKind.Hnsw : VectorIndexKind.Flat, M = 4, EfConstruction = 20 }, TestContext.Current.CancellationToken))
+            {
+                index.Model = "all-MiniLM-L6-v2";
+                index.Texts = [.. Enumerable.Range(0, 50).Select(i => $"text {i}")];
+                index.Metadata = [.. Enumerable.Range(0, 50).Select(i => i % 3 == 0 ? "" : $"{{\"n\":{i}}}")];
+                index.Save(path);
+            }
+            using var opened = VectorIndex.Open(path);
+            opened.Verify();
+            Assert.Equal(17, opened.Corpus.IndexOf("id-17"));
+            Assert.Equal("text 17", opened.Texts![17]);
+            Assert.Equal("{\"n\":17}", opened.Metadata![17]);
+            Assert.Equal("", opened.Metadata[18]);
+            Assert.Contains(opened.Info!.Sections, s => s.Id == "META");
+            Assert.True(opened.Info.HasKeys && opened.Info.HasTexts);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
