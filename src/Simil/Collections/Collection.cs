@@ -1,0 +1,334 @@
+using Simil.Filters;
+
+namespace Simil.Collections;
+
+/// <summary>
+/// A collection as of one moment (<c>docs/collection-format.md</c>): the segments and deletions its
+/// manifest names plus the rows and deletes of its write-ahead log, read without the writer's lock
+/// — a snapshot that writers never change under it. A single <c>.simil</c> index file opens as a
+/// read-only collection of one segment. Search, get and list by id; <see cref="CollectionWriter"/> writes.
+/// </summary>
+public sealed class Collection : IDisposable
+{
+    /// <summary>One segment of the snapshot: its index (mapped), and which of its rows are gone.</summary>
+    internal sealed class Segment(SegmentEntry entry, VectorIndex index, ulong[] deleted)
+    {
+        public SegmentEntry Entry { get; } = entry;
+        public VectorIndex Index { get; } = index;
+        public ulong[] Deleted { get; } = deleted;
+        public int DeletedCount { get; set; } = (int)DeletionFile.Count(deleted);
+        /// <summary>Rows deleted since the manifest's deletion file (by the log): a flush writes a new file.</summary>
+        public bool Changed { get; set; }
+
+        public bool IsDeleted(int row) => (Deleted[row >> 6] & (1UL << (row & 63))) != 0;
+
+        public bool Delete(int row)
+        {
+            if (IsDeleted(row))
+                return false;
+            Deleted[row >> 6] |= 1UL << (row & 63);
+            DeletedCount++;
+            Changed = true;
+            return true;
+        }
+
+        public string? Metadata(int row) => Index.Metadata is { } m && m[row].Length > 0 ? m[row] : null;
+
+        public string? Text(int row) => Index.Texts?[row] ?? (Index.Model is not null ? Index.Corpus.Keys?[row] : null);
+    }
+
+    readonly List<Segment> _segments;
+    readonly OrderedDictionary<string, CollectionRow> _log = new(StringComparer.Ordinal);
+
+    Collection(string path, Manifest? manifest, List<Segment> segments, int dimensions, Metric metric, string? model)
+    {
+        Path = path;
+        Manifest = manifest;
+        _segments = segments;
+        Dimensions = dimensions;
+        Metric = metric;
+        Model = model;
+    }
+
+    /// <summary>The folder (or index file) the collection was opened from.</summary>
+    public string Path { get; }
+
+    /// <summary>The manifest of the snapshot; null for a single index file.</summary>
+    public Manifest? Manifest { get; private set; }
+
+    /// <summary>Every row's length.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>The measure the segments rank by.</summary>
+    public Metric Metric { get; }
+
+    /// <summary>The model that embedded the texts, or null.</summary>
+    public string? Model { get; }
+
+    /// <summary>True for a single index file (no log, no deletes, not writable).</summary>
+    public bool IsSingleFile => Manifest is null;
+
+    /// <summary>Live rows: the segments' rows not deleted, plus the log's.</summary>
+    public long Count => _segments.Sum(s => (long)s.Index.Count - s.DeletedCount) + _log.Count;
+
+    /// <summary>Rows of the segments that are deleted (by their deletion files and the log).</summary>
+    public long Deleted => _segments.Sum(s => (long)s.DeletedCount);
+
+    /// <summary>The segments: file, rows, deleted rows.</summary>
+    public IReadOnlyList<(string File, int Rows, int Deleted)> Segments => [.. _segments.Select(s => (s.Entry.File, s.Index.Count, s.DeletedCount))];
+
+    /// <summary>Rows held in the write-ahead log (not yet in a segment).</summary>
+    public int LogRows => _log.Count;
+
+    /// <summary>Bytes of whole frames in the write-ahead log as read.</summary>
+    public long LogBytes { get; private set; }
+
+    /// <summary>The sequence number the next log record takes.</summary>
+    public long NextSequence { get; internal set; }
+
+    internal IReadOnlyList<Segment> SegmentList => _segments;
+
+    internal OrderedDictionary<string, CollectionRow> LogRowsById => _log;
+
+    /// <summary>True when <paramref name="path"/> is a collection folder (it has a <c>CURRENT</c> file).</summary>
+    public static bool IsCollection(string path) => Directory.Exists(path) && File.Exists(System.IO.Path.Combine(path, Manifest.CurrentFile));
+
+    /// <summary>
+    /// Opens a snapshot of the collection folder, or of a single index file as a one-segment
+    /// collection. Segments are mapped and verified once per file identity, as index files are.
+    /// </summary>
+    /// <exception cref="InputException">The path is neither, or a file of the collection is damaged (named).</exception>
+    public static Collection Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path))
+        {
+            var index = VectorIndex.Open(path);
+            try
+            {
+                index.VerifyOnce();
+                var segment = new Segment(new SegmentEntry(System.IO.Path.GetFileName(path), index.Count, null, 0), index, new ulong[DeletionFile.Words(index.Count)]);
+                return new Collection(path, null, [segment], index.Dimensions, index.Metric, index.Model);
+            }
+            catch
+            {
+                index.Dispose();
+                throw;
+            }
+        }
+        if (!IsCollection(path))
+            throw new InputException(path, Directory.Exists(path) ? "is a folder but not a collection (it has no CURRENT file)" : "no such file or collection");
+        var manifest = Manifest.ReadCurrent(path);
+        var segments = new List<Segment>();
+        try
+        {
+            foreach (var entry in manifest.Segments)
+            {
+                var index = VectorIndex.Open(System.IO.Path.Combine(path, entry.File));
+                segments.Add(new Segment(entry, index, new ulong[DeletionFile.Words(index.Count)]));
+                index.VerifyOnce();
+                if (index.Count != entry.Rows || index.Dimensions != manifest.Dimensions || index.Metric != manifest.Build.Metric)
+                    throw new FileFormatException(System.IO.Path.Combine(path, entry.File), "", $"has {index.Count} rows of {index.Dimensions} ({index.Metric.Name()}) but the manifest says {entry.Rows} of {manifest.Dimensions} ({manifest.Build.Metric.Name()})");
+                if (entry.DeletedFile is { } deleted)
+                {
+                    DeletionFile.Read(System.IO.Path.Combine(path, deleted), index.Count).CopyTo(segments[^1].Deleted, 0);
+                    segments[^1].DeletedCount = (int)DeletionFile.Count(segments[^1].Deleted);
+                }
+            }
+            var collection = new Collection(path, manifest, segments, manifest.Dimensions, manifest.Build.Metric, manifest.Model);
+            collection.Replay(System.IO.Path.Combine(path, manifest.Log));
+            return collection;
+        }
+        catch
+        {
+            foreach (var s in segments)
+                s.Index.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Applies the log's whole, in-sequence records; returns the length they take.</summary>
+    internal long Replay(string logPath)
+    {
+        var (payloads, length) = WriteAheadLog.Read(logPath);
+        long expected = Manifest!.LogStart, valid = 0;
+        foreach (var payload in payloads)
+        {
+            // A record out of sequence or not decodable ends the log, as a bad CRC does.
+            if (LogRecord.Decode(payload, Dimensions) is not { } record || record.Sequence != expected)
+                break;
+            Apply(record);
+            expected++;
+            valid += 8 + payload.Length;
+        }
+        LogBytes = valid;
+        NextSequence = expected;
+        return valid;
+    }
+
+    /// <summary>Applies one record: an upsert replaces any live row of its id, a delete removes it.</summary>
+    internal void Apply(LogRecord record)
+    {
+        foreach (var id in (IEnumerable<string>?)record.Deletes ?? record.Upserts!.Select(r => r.Id))
+            Remove(id);
+        if (record.Upserts is { } rows)
+            foreach (var row in rows)
+                _log[row.Id] = row;
+    }
+
+    /// <summary>Removes the live row of <paramref name="id"/> wherever it is; true when there was one.</summary>
+    internal bool Remove(string id)
+    {
+        if (_log.Remove(id))
+            return true;
+        for (int s = _segments.Count - 1; s >= 0; s--)
+        {
+            int row = _segments[s].Index.Corpus.IndexOf(id);
+            if (row >= 0 && _segments[s].Delete(row))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>After a flush: the snapshot's new manifest and segments, the log emptied into them.</summary>
+    internal void Reset(Manifest manifest, IEnumerable<Segment> segments)
+    {
+        Manifest = manifest;
+        _segments.Clear();
+        _segments.AddRange(segments);
+        _log.Clear();
+        LogBytes = 0;
+        NextSequence = manifest.LogStart;
+    }
+
+    /// <summary>True when a live row has <paramref name="id"/>.</summary>
+    public bool Contains(string id) => Get(id) is not null;
+
+    /// <summary>The live row of <paramref name="id"/>, or null.</summary>
+    public CollectionRow? Get(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (_log.TryGetValue(id, out var logged))
+            return logged;
+        for (int s = _segments.Count - 1; s >= 0; s--)
+        {
+            var segment = _segments[s];
+            int row = segment.Index.Corpus.IndexOf(id);
+            if (row >= 0 && !segment.IsDeleted(row))
+                return new CollectionRow(id, segment.Index.Corpus[row].ToArray(), segment.Metadata(row), segment.Text(row));
+        }
+        return null;
+    }
+
+    /// <summary>The ids of the live rows that <paramref name="filter"/> keeps (every live row without one), segments first, oldest first, then the log's.</summary>
+    public IEnumerable<string> Ids(Filter? filter = null)
+    {
+        foreach (var segment in _segments)
+        {
+            var keys = segment.Index.Corpus.Keys;
+            for (int row = 0; row < segment.Index.Count; row++)
+                if (!segment.IsDeleted(row) && (filter is null || filter.Matches(segment.Metadata(row))))
+                    yield return keys?[row] ?? row.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        foreach (var (id, row) in _log)
+            if (filter is null || filter.Matches(row.Metadata))
+                yield return id;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best live rows for <paramref name="query"/> that <paramref name="filter"/>
+    /// keeps, best first, with one-to-one kernel scores: each segment searched with deleted and
+    /// filtered-out rows excluded inside the search (an HNSW walk keeps <paramref name="ef"/> allowed
+    /// candidates; a filter estimated to keep few rows is scanned exactly instead), the log's rows
+    /// scored exactly, and the lists merged (ties to the older segment, then the lower row).
+    /// </summary>
+    public CollectionHit[] Search(ReadOnlySpan<float> query, int k, Filter? filter = null, int? ef = null, bool exact = false)
+    {
+        if (k < 1)
+            throw new InvalidSettingException(nameof(SearchOptions.K), $"{k} is below 1; ask for at least one neighbour");
+        if (query.Length != Dimensions)
+            Throw.LengthMismatch(query.Length, Dimensions);
+        bool higher = Metric.HigherIsCloser();
+        var hits = new List<(float Score, int Segment, int Row, CollectionHit Hit)>();
+        for (int s = 0; s < _segments.Count; s++)
+        {
+            var segment = _segments[s];
+            if (segment.Index.Count == segment.DeletedCount)
+                continue;
+            var allowed = new Allowed(segment, filter);
+            bool hnsw = segment.Index is HnswIndex;
+            var options = new SearchOptions
+            {
+                K = k,
+                Ef = hnsw && !exact ? Math.Max(ef ?? HnswIndex.DefaultEf, k) : null,
+                Filter = filter is null && segment.DeletedCount == 0 ? null : allowed,
+                Exact = hnsw && (exact || (filter is not null && allowed.FewAllowed(Math.Max(ef ?? HnswIndex.DefaultEf, k)))),
+            };
+            var keys = segment.Index.Corpus.Keys;
+            foreach (var n in segment.Index.Search(query, options))
+            {
+                string id = keys?[n.Index] ?? n.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                hits.Add((n.Score, s, n.Index, new CollectionHit(id, n.Score, segment.Metadata(n.Index), segment.Text(n.Index))));
+            }
+        }
+        int order = 0;
+        foreach (var (id, row) in _log)
+        {
+            if (filter is null || filter.Matches(row.Metadata))
+            {
+                float score = Similarity.Compute(Metric, query, row.Vector);
+                hits.Add((score, _segments.Count, order, new CollectionHit(id, score, row.Metadata, row.Text)));
+            }
+            order++;
+        }
+        hits.Sort((a, b) =>
+        {
+            int c = higher ? b.Score.CompareTo(a.Score) : a.Score.CompareTo(b.Score);
+            return c != 0 ? c : a.Segment != b.Segment ? a.Segment.CompareTo(b.Segment) : a.Row.CompareTo(b.Row);
+        });
+        return [.. hits.Take(k).Select(h => h.Hit)];
+    }
+
+    /// <summary>A segment's rows that are neither deleted nor refused by the filter (the filter's verdicts kept as they are asked).</summary>
+    sealed class Allowed(Segment segment, Filter? filter) : IRowFilter
+    {
+        readonly sbyte[]? _verdicts = filter is null ? null : new sbyte[segment.Index.Count];
+
+        public bool Allows(int row)
+        {
+            if (segment.IsDeleted(row))
+                return false;
+            if (_verdicts is null)
+                return true;
+            int v = Volatile.Read(ref _verdicts[row]);
+            if (v == 0)
+            {
+                v = filter!.Matches(segment.Metadata(row)) ? 1 : -1;
+                Volatile.Write(ref _verdicts[row], (sbyte)v);
+            }
+            return v > 0;
+        }
+
+        /// <summary>
+        /// The planner: the filter's selectivity estimated on up to 1,000 rows spread over the
+        /// segment; true when it keeps fewer than 5 % of the rows or fewer than <paramref name="ef"/>,
+        /// where an exact scan of the allowed rows beats a walk through refused ones.
+        /// </summary>
+        public bool FewAllowed(int ef)
+        {
+            int count = segment.Index.Count, sample = Math.Min(count, 1000), kept = 0;
+            for (int i = 0; i < sample; i++)
+                if (Allows((int)((long)i * count / sample)))
+                    kept++;
+            double estimate = (double)kept / sample * count;
+            return estimate < Math.Max(ef, 0.05 * count);
+        }
+    }
+
+    /// <summary>Releases the segments' maps.</summary>
+    public void Dispose()
+    {
+        foreach (var s in _segments)
+            s.Index.Dispose();
+    }
+}
