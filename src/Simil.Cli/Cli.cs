@@ -106,6 +106,7 @@ static class Cli
         [nameof(IndexBuildOptions.Seed)] = "--seed",
         [Embeddings.EmbeddingModels.ModelSetting] = "--model",
         [Postgres.PostgresExport.IndexMethodSetting] = "--create-index",
+        [Filters.Filter.Setting] = "--where",
     };
 
     /// <summary>
@@ -130,6 +131,19 @@ static class Cli
         }
         Console.Out.Write(help);
         return code;
+    }
+
+    /// <summary>Runs a library write whose rows came from <paramref name="file"/>: an error about the rows names the file.</summary>
+    public static T Setting<T>(string file, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (InvalidSettingException e) when (e.Setting == VectorIndex.RowsSetting)
+        {
+            throw new InputException(file, e.Reason);
+        }
     }
 
     /// <summary>SIMIL_TRACE=1 (or true): an internal error also prints its stack, for a bug report.</summary>

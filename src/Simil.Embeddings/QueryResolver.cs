@@ -113,6 +113,33 @@ public sealed class QueryResolver : IDisposable
         return vector;
     }
 
+    /// <summary>
+    /// The vector of <paramref name="query"/> for rows of <paramref name="dimensions"/> found by id
+    /// through <paramref name="lookup"/> (a collection): a literal vector, else the row of that id,
+    /// else the text embedded by <see cref="Model"/>.
+    /// </summary>
+    /// <exception cref="InputException">A literal of the wrong length, or a text whose model gives another number of dimensions.</exception>
+    public float[] Vector(string query, int dimensions, Func<string, float[]?> lookup, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(lookup);
+        float[] vector;
+        if (IO.VectorLiteral.IsLiteral(query))
+            vector = IO.VectorLiteral.Parse(query, "the query");
+        else if (lookup(query) is { } row)
+            vector = row;
+        else
+        {
+            int given = EmbeddingModels.Dimensions(Model);
+            if (given != dimensions)
+                throw new InputException(Data, $"'{query}' is not one of its ids, and as a text {Model} would give {given} dimensions, not its {dimensions}");
+            vector = Generator.EmbedMatrix([query], null, cancellationToken)[0].ToArray();
+        }
+        if (vector.Length != dimensions)
+            throw new InputException(Data, $"the query has {vector.Length} dimensions but the rows have {dimensions}");
+        return vector;
+    }
+
     /// <summary>Texts embedded by <see cref="Model"/> (queries from a file).</summary>
     public EmbeddingMatrix Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         Generator.EmbedMatrix(texts, progress, cancellationToken);

@@ -11,12 +11,13 @@ static class IndexCommand
     public static Command Create() => new("index", "Build, extend, describe and check index files (.simil): a collection embedded or read once, searched many times.")
     {
         Build(), Add(), Info(), Verify(), IndexExportCommand.Create(),
+        CollectionCommands.Upsert(), CollectionCommands.Delete(), CollectionCommands.Get(), CollectionCommands.Compact(),
     };
 
     static Command Build()
     {
         var input = new Argument<string>("INPUT") { Description = "Vectors (any format simil reads), or texts to embed, one per line." };
-        var output = new Option<string>("--out", "-o") { Description = "The index file to write (replaced atomically).", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "A .simil path: one index file (replaced atomically); any other path: a collection folder (created; must be new or empty) that index upsert and delete change in place.", Required = true };
         var metric = new Option<string>("--metric", "-m") { Description = $"The measure: {MetricInfo.ValidNames}.", DefaultValueFactory = _ => "cosine" };
         var kind = new Option<string>("--kind") { Description = "flat (exact scan) or hnsw (graph, approximate candidates, exact scores).", DefaultValueFactory = _ => "flat" };
         var precision = new Option<string>("--precision") { Description = "How the rows are stored and searched: float32, float16, bfloat16, int8 or binary (candidates by the codes, then rescored in float32).", DefaultValueFactory = _ => "float32" };
@@ -27,9 +28,10 @@ static class IndexCommand
         var seed = new Option<int>("--seed") { Description = "HNSW: seed of the level draws (same seed, same file).", DefaultValueFactory = _ => 42 };
         var inputFormat = new Option<string?>("--input-format") { Description = $"INPUT's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
         var model = ModelOption.Create();
-        var command = new Command("build", "Index INPUT into one file: texts are embedded once by the model, vectors are stored as read.")
+        var flushRows = new Option<int>("--flush-rows") { Description = "A collection: the rows its write-ahead log holds before they become a new segment.", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("build", "Index INPUT into one file (--out X.simil) or a collection folder (any other --out): texts are embedded once by the model, vectors are stored as read.")
         {
-            input, output, metric, kind, precision, rescore, calibration, m, efConstruction, seed, inputFormat, model,
+            input, output, metric, kind, precision, rescore, calibration, m, efConstruction, seed, inputFormat, model, flushRows,
         };
         command.SetAction((parse, token) =>
         {
@@ -51,7 +53,13 @@ static class IndexCommand
             options.Check();
             string modelName = parse.GetValue(model)!;
             _ = EmbeddingModels.Dimensions(modelName);
-            var (corpus, embeddedBy) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
+            string path = parse.GetValue(output)!;
+            bool single = path.EndsWith(".simil", StringComparison.OrdinalIgnoreCase);
+            if (!single && parse.GetValue(flushRows) < 1)
+                throw new InputException($"--flush-rows: {parse.GetValue(flushRows)} is below 1");
+            var (corpus, embeddedBy, texts, metadata) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
+            if (!single && corpus.Keys is null)
+                corpus = corpus.WithKeys([.. Enumerable.Range(0, corpus.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
             if (parse.GetValue(calibration) is { } calibrationFile)
             {
                 var sample = KeyedVectors.LoadOrEmbed(calibrationFile, null, () => Models.Create(modelName), token);
@@ -63,9 +71,19 @@ static class IndexCommand
                 ? Rendering.Progress.Run($"linking {corpus.Count:N0} rows", 1, "graph", _ => VectorIndex.Build(corpus, options, token))
                 : VectorIndex.Build(corpus, options, token);
             index.Model = embeddedBy;
-            string path = parse.GetValue(output)!;
-            index.Save(path);
-            VectorIndex.RememberWritten(path);
+            index.Texts = texts;
+            index.Metadata = metadata;
+            if (single)
+            {
+                index.Save(path);
+                VectorIndex.RememberWritten(path);
+            }
+            else
+            {
+                Cli.Setting(parse.GetValue(input)!, () => { Collections.CollectionWriter.Create(path, options, index, parse.GetValue(flushRows)); return 0; });
+                Console.Out.WriteLine($"{path}: a collection of {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {indexKind.ToString().ToLowerInvariant()}");
+                return Task.FromResult(Cli.Ok);
+            }
             string storedAs = stored == Quantization.Precision.Float32 ? "float32" : $"{stored.Name()}{(parse.GetValue(rescore) ? " + float32 for rescoring" : "")}";
             Console.Out.WriteLine($"{path}: {index.Count:N0} rows × {index.Dimensions}, {measure.Name()}, {indexKind.ToString().ToLowerInvariant()}, {storedAs}, {new FileInfo(path).Length:N0} bytes");
             return Task.FromResult(Cli.Ok);
@@ -73,16 +91,21 @@ static class IndexCommand
         return command;
     }
 
-    /// <summary>The rows of a file, and the model that embedded them (null for vectors).</summary>
-    static (EmbeddingMatrix Rows, string? Model) Read(string file, string? inputFormat, string model, CancellationToken token)
+    /// <summary>
+    /// The rows of a file, the model that embedded them (null for vectors), and for texts with ids
+    /// the texts and each row's other fields as metadata (null where there are none).
+    /// </summary>
+    static (EmbeddingMatrix Rows, string? Model, IReadOnlyList<string>? Texts, IReadOnlyList<string>? Metadata) Read(string file, string? inputFormat, string model,
+        CancellationToken token)
     {
         if (Postgres.PostgresSource.IsUri(file))
-            return (KeyedVectors.ReadTable(file, inputFormat, token), null);
+            return (KeyedVectors.ReadTable(file, inputFormat, token), null, null, null);
         var content = KeyedVectors.Load(file, inputFormat);
         if (content.Vectors is { } vectors)
-            return (vectors, null);
+            return (vectors, null, null, null);
         using var generator = Models.Create(model);
-        return (KeyedVectors.VectorsOf(content, () => generator, token), generator.Name);
+        var metadata = content.Fields is { } fields && fields.Any(f => f.Length > 2) ? [.. fields.Select(f => f.Length > 2 ? f : "")] : (IReadOnlyList<string>?)null;
+        return (KeyedVectors.VectorsOf(content, () => generator, token), generator.Name, content.TextIds is null ? null : content.Texts, metadata);
     }
 
     static Command Add()
@@ -152,6 +175,12 @@ static class IndexCommand
         {
             if (parse.GetValue(recall) is < 1)
                 throw new InputException("--recall", $"{parse.GetValue(recall)} is below 1; give how many rows to sample as queries");
+            if (Collections.Collection.IsCollection(parse.GetValue(file)!))
+            {
+                using var collection = Collections.Collection.Open(parse.GetValue(file)!);
+                Rendering.IndexInfoRenderer.WriteCollection(parse.GetValue(json), collection);
+                return Cli.Ok;
+            }
             using var index = VectorIndex.Open(parse.GetValue(file)!);
             var info = index.Info!;
             var estimate = parse.GetValue(recall) is { } sample ? RecallEstimate.Measure(index, 10, sample) : null;

@@ -21,9 +21,10 @@ static class SearchCommand
         var exact = new Option<bool>("--exact") { Description = "An hnsw index: scan every stored vector instead of the graph." };
         var oversample = new Option<int?>("--oversample") { Description = "A compressed index: candidates per result taken by the codes and rescored in float32 (default: 2 for float16, bfloat16 and int8, 16 for binary)." };
         var model = ModelOption.ForQueries();
+        var where = CollectionCommands.WhereOption("A collection or index file: only rows whose metadata matches this filter (applied inside the search)");
         var command = new Command("search", "Find the k nearest rows of CORPUS for a query or for every query of a file: exact, or through an index file's graph.")
         {
-            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact, oversample,
+            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact, oversample, where,
         };
         command.SetAction((parse, token) =>
         {
@@ -33,6 +34,11 @@ static class SearchCommand
             var measure = MetricList.One(parse.GetValue(metric));
             string file = parse.GetValue(corpus)!;
             bool isIndex = parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(file);
+            if (Collections.Collection.IsCollection(file) || (isIndex && parse.GetValue(where) is not null))
+                return Task.FromResult(RunCollection(file, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), parse.GetValue(json), parse.GetValue(ef),
+                    parse.GetValue(exact), parse.GetValue(where), parse.GetResult(metric) is { Implicit: false } ? measure : null, parse.GetValue(model), token));
+            if (parse.GetValue(where) is not null)
+                throw new InputException($"{file}: --where filters the metadata of a collection or index file (simil index build); a vector file has none");
             if (!isIndex && (parse.GetValue(ef) is not null || parse.GetValue(exact) || parse.GetValue(oversample) is not null))
                 throw new InputException($"{file}: --ef, --exact and --oversample apply to index files (simil index build); this search is already an exact scan");
             if (isIndex)
@@ -78,6 +84,35 @@ static class SearchCommand
             Parallel.For(0, batch.Count, q => results[q] = index.Search(batch[q], options));
         for (int q = 0; q < results.Length; q++)
             SearchRenderer.Write(json, batch.Keys?[q] ?? q.ToString(System.Globalization.CultureInfo.InvariantCulture), index.Metric, results[q], index.Corpus.Keys);
+        return Cli.Ok;
+    }
+
+    /// <summary>
+    /// Search in a collection (or an index file with a filter): each segment searched with deleted
+    /// and filtered-out rows left out inside the search, the log's rows exactly, merged by score.
+    /// </summary>
+    static int RunCollection(string path, string? query, string? queriesFile, int k, bool json, int? ef, bool exact, string? where, Metric? asked,
+        string? requestedModel, CancellationToken token)
+    {
+        var filter = where is null ? null : Filters.Filter.Parse(where);
+        using var collection = Collections.Collection.Open(path);
+        if (asked is { } given && given != collection.Metric)
+            throw new InputException("--metric", $"'{given.Name()}' differs from {collection.Metric.Name()}, the measure {path} was built for; build another to rank by it");
+        if (ef is { } e && e < k)
+            throw new InputException("--ef", $"{e} is below k ({k}); the graph must propose at least k candidates");
+        using var resolver = Models.Resolver(path, collection.Model, requestedModel);
+        if (query is not null)
+        {
+            var vector = resolver.Vector(query, collection.Dimensions, id => collection.Get(id)?.Vector, token);
+            Rendering.CollectionRenderer.WriteHits(json, query, collection.Metric, collection.Search(vector, k, filter, ef, exact));
+            return Cli.Ok;
+        }
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token);
+        if (batch.Dimensions != collection.Dimensions)
+            throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {path} has {collection.Dimensions}");
+        for (int q = 0; q < batch.Count; q++)
+            Rendering.CollectionRenderer.WriteHits(json, batch.Keys?[q] ?? q.ToString(System.Globalization.CultureInfo.InvariantCulture), collection.Metric,
+                collection.Search(batch[q], k, filter, ef, exact));
         return Cli.Ok;
     }
 

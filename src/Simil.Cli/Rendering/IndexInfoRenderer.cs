@@ -36,4 +36,52 @@ static class IndexInfoRenderer
             Row("recall@10", $"{estimate.Recall:F4} over {estimate.Queries:N0} of its rows as queries, against an exact scan of {(estimate.AgainstFloat32 ? "the float32 rows" : "the decoded codes (no float32 rows kept: the loss to compression is not in this figure)")}");
         AnsiConsole.Console.Write(table);
     }
+
+    /// <summary>A collection folder: its settings, segments, live and deleted rows and log, as a table or one JSON document.</summary>
+    public static void WriteCollection(bool json, Collections.Collection collection)
+    {
+        var m = collection.Manifest!;
+        if (json)
+        {
+            JsonOutput.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", "collection");
+                w.WriteNumber("live", collection.Count);
+                w.WriteNumber("deleted", collection.Deleted);
+                w.WriteNumber("dimensions", collection.Dimensions);
+                w.WriteString("metric", collection.Metric.Name());
+                w.WriteString("segment_kind", m.Build.Kind == VectorIndexKind.Hnsw ? "hnsw" : "flat");
+                w.WriteString("precision", Quantization.Precisions.Name(m.Build.Precision));
+                if (collection.Model is null) w.WriteNull("model"); else w.WriteString("model", collection.Model);
+                w.WriteStartArray("segments");
+                foreach (var s in collection.Segments)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", s.File);
+                    w.WriteNumber("rows", s.Rows);
+                    w.WriteNumber("deleted", s.Deleted);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteNumber("log_rows", collection.LogRows);
+                w.WriteNumber("log_bytes", collection.LogBytes);
+                w.WriteNumber("generation", m.Generation);
+                w.WriteEndObject();
+            });
+            return;
+        }
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(collection.Path)) }.AddColumn("").AddColumn("");
+        table.HideHeaders();
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("live rows", collection.Count.ToString("N0", CultureInfo.InvariantCulture));
+        Row("deleted rows", collection.Deleted.ToString("N0", CultureInfo.InvariantCulture));
+        Row("dimensions", collection.Dimensions.ToString(CultureInfo.InvariantCulture));
+        Row("metric", collection.Metric.Name());
+        Row("segments", collection.Segments.Count == 0 ? "none" : string.Join(", ", collection.Segments.Select(s => $"{s.File} ({s.Rows:N0} rows, {s.Deleted:N0} deleted)")));
+        Row("log", $"{collection.LogRows:N0} rows, {collection.LogBytes:N0} bytes");
+        Row("new segments", $"{(m.Build.Kind == VectorIndexKind.Hnsw ? "hnsw" : "flat")}, {Quantization.Precisions.Name(m.Build.Precision)}, flushed at {m.FlushRows:N0} rows");
+        Row("model", collection.Model ?? "none (vectors from a file)");
+        AnsiConsole.Console.Write(table);
+    }
 }

@@ -31,7 +31,23 @@ public sealed class CollectionWriter : IDisposable
     /// </summary>
     /// <exception cref="InputException">The folder exists and is not empty.</exception>
     /// <exception cref="InvalidSettingException">A build setting is out of range.</exception>
-    public static void Create(string folder, int dimensions, IndexBuildOptions build, string? model = null, int flushRows = 20_000)
+    public static void Create(string folder, int dimensions, IndexBuildOptions build, string? model = null, int flushRows = 20_000) =>
+        Create(folder, dimensions, build, null, model, flushRows);
+
+    /// <summary>
+    /// Makes a collection in <paramref name="folder"/> whose first segment is <paramref name="first"/>
+    /// (built with <paramref name="build"/>; its keys are the rows' ids, which must be unique), as
+    /// <c>index build</c> does.
+    /// </summary>
+    public static void Create(string folder, IndexBuildOptions build, VectorIndex first, int flushRows = 20_000)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        if (first.Count > 0 && first.Corpus.Keys is { } keys && keys.Distinct(StringComparer.Ordinal).Count() != keys.Count)
+            throw new InvalidSettingException(VectorIndex.RowsSetting, "ids repeat; every row of a collection has its own id");
+        Create(folder, first.Dimensions, build, first, first.Model, flushRows);
+    }
+
+    static void Create(string folder, int dimensions, IndexBuildOptions build, VectorIndex? first, string? model, int flushRows)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(build);
@@ -44,9 +60,16 @@ public sealed class CollectionWriter : IDisposable
         using (WriteAheadLog.OpenForAppend(Path.Combine(folder, log), 0))
         {
         }
+        var segments = new List<SegmentEntry>();
+        if (first is { Count: > 0 })
+        {
+            const string name = "seg-000003.simil";
+            first.Save(Path.Combine(folder, name));
+            segments.Add(new SegmentEntry(name, first.Count, null, 0));
+        }
         new Manifest
         {
-            Generation = 2, Dimensions = dimensions, Build = build, Model = model, Log = log, LogStart = 0, NextFile = 3, FlushRows = flushRows,
+            Generation = 2, Dimensions = dimensions, Build = build, Model = model, Segments = segments, Log = log, LogStart = 0, NextFile = 4, FlushRows = flushRows,
         }.Commit(folder);
     }
 
