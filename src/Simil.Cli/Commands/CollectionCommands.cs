@@ -126,7 +126,8 @@ static class CollectionCommands
                 throw new InputException(file, "its vectors have no ids; give keyed vectors (word2vec, JSON Lines with \"id\", CSV with an id column)");
             var rows = new List<CollectionRow>(vectors.Count);
             for (int r = 0; r < vectors.Count; r++)
-                rows.Add(new CollectionRow(vectors.Keys?[r] ?? r.ToString(System.Globalization.CultureInfo.InvariantCulture), vectors[r].ToArray()));
+                rows.Add(new CollectionRow(vectors.Keys?[r] ?? r.ToString(System.Globalization.CultureInfo.InvariantCulture), vectors[r].ToArray(),
+                    content.Fields?[r] is { Length: > 2 } m ? m : null));
             return rows;
         }
         if (recordedModel is null && requestedModel is null)

@@ -101,10 +101,10 @@ static class IndexCommand
         if (Postgres.PostgresSource.IsUri(file))
             return (KeyedVectors.ReadTable(file, inputFormat, token), null, null, null);
         var content = KeyedVectors.Load(file, inputFormat);
-        if (content.Vectors is { } vectors)
-            return (vectors, null, null, null);
-        using var generator = Models.Create(model);
         var metadata = content.Fields is { } fields && fields.Any(f => f.Length > 2) ? [.. fields.Select(f => f.Length > 2 ? f : "")] : (IReadOnlyList<string>?)null;
+        if (content.Vectors is { } vectors)
+            return (vectors, null, null, metadata);
+        using var generator = Models.Create(model);
         return (KeyedVectors.VectorsOf(content, () => generator, token), generator.Name, content.TextIds is null ? null : content.Texts, metadata);
     }
 

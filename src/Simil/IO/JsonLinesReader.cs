@@ -11,12 +11,12 @@ namespace Simil.IO;
 /// field <see cref="VectorReadOptions.IdField"/> names, by default <c>id</c>, else <c>key</c>; the
 /// text is <see cref="VectorReadOptions.TextField"/>, by default <c>text</c>. A vector line with no
 /// id takes its text, else its row number, as its key; texts with no ids are their own keys. Every
-/// other field is kept, for texts, as one JSON object a row (<see cref="VectorFileContent.Fields"/>).
+/// other field is kept as one JSON object a row (<see cref="VectorFileContent.Fields"/>).
 /// All lines must be of the same kind, and all vectors of the same length. Blank lines are skipped.
 /// </summary>
 static class JsonLinesReader
 {
-    public static (EmbeddingMatrix? Vectors, TextRows? Texts) Read(Stream stream, string file, List<string> warnings, VectorSink sink,
+    public static (EmbeddingMatrix? Vectors, TextRows? Texts, List<string>? VectorFields) Read(Stream stream, string file, List<string> warnings, VectorSink sink,
         string? idField = null, string? textField = null)
     {
         long capacity = stream.CanSeek ? Tokens.CountLines(stream) : 1024;
@@ -141,6 +141,15 @@ static class JsonLinesReader
                 }
                 values.CopyTo(data!.Value.Slice((long)rows * dims, dims));
                 keys!.Add(key);
+                // Other fields: the list is made at the first row that has any ("{}" for the rows before).
+                if (others.Length > 0)
+                {
+                    fields ??= [.. Enumerable.Repeat("{}", rows)];
+                    fields.Add(others.Append('}').ToString());
+                    withFields++;
+                }
+                else
+                    fields?.Add("{}");
                 rows++;
             }
             else if (text is not null)
@@ -178,7 +187,7 @@ static class JsonLinesReader
         if (duplicates > 0)
             warnings.Add($"{file}: {duplicates} duplicate key{(duplicates == 1 ? "" : "s")} ignored, the first occurrence kept (first: '{firstDuplicate}')");
         if (data is null)
-            return (null, new TextRows(texts!, textIds, withFields > 0 ? fields : null));
-        return (sink.Complete<float>(rows, dims, missingKeys == rows + duplicates ? null : [.. keys!]), null);
+            return (null, new TextRows(texts!, textIds, withFields > 0 ? fields : null), null);
+        return (sink.Complete<float>(rows, dims, missingKeys == rows + duplicates ? null : [.. keys!]), null, withFields > 0 ? fields : null);
     }
 }

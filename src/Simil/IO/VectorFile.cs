@@ -53,6 +53,7 @@ public static class VectorFile
         {
             EmbeddingMatrix? vectors = null;
             TextRows? texts = null;
+            List<string>? vectorFields = null;
             switch (format)
             {
                 case VectorFileFormat.Npy:
@@ -85,7 +86,7 @@ public static class VectorFile
                     vectors = FvecsReader.Read(stream, name, sink);
                     break;
                 case VectorFileFormat.JsonLines:
-                    (vectors, texts) = JsonLinesReader.Read(stream, name, warnings, sink, options.IdField, options.TextField);
+                    (vectors, texts, vectorFields) = JsonLinesReader.Read(stream, name, warnings, sink, options.IdField, options.TextField);
                     break;
                 case VectorFileFormat.PlainText:
                     texts = new TextRows(PlainTextReader.Read(stream, name));
@@ -95,7 +96,7 @@ public static class VectorFile
             }
             if (vectors is { Count: 0 })
                 throw FileError.Whole(name, "the file holds no vectors");
-            return new VectorFileContent(format, vectors, texts, warnings);
+            return new VectorFileContent(format, vectors, texts, warnings, vectorFields);
         }
         catch (IOException e)
         {

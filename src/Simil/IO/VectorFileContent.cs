@@ -6,13 +6,14 @@ namespace Simil.IO;
 /// </summary>
 public sealed class VectorFileContent
 {
-    internal VectorFileContent(VectorFileFormat format, EmbeddingMatrix? vectors, TextRows? texts, IReadOnlyList<string> warnings)
+    internal VectorFileContent(VectorFileFormat format, EmbeddingMatrix? vectors, TextRows? texts, IReadOnlyList<string> warnings,
+        IReadOnlyList<string>? vectorFields = null)
     {
         Format = format;
         Vectors = vectors;
         Texts = texts?.Texts;
         TextIds = texts?.Ids;
-        Fields = texts?.Fields;
+        Fields = texts?.Fields ?? vectorFields;
         Warnings = warnings;
     }
 
@@ -32,9 +33,9 @@ public sealed class VectorFileContent
     public IReadOnlyList<string>? TextKeys => TextIds ?? Texts;
 
     /// <summary>
-    /// Each text's other fields (neither its id nor its text) as one JSON object, where the file has
-    /// any (JSON Lines; CSV/TSV columns as strings); null otherwise. Written back by formats that
-    /// hold them (JSON Lines).
+    /// Each row's other fields (neither its id, its text nor its vector) as one JSON object (<c>{}</c>
+    /// for none), where the file has any (JSON Lines; CSV/TSV columns of texts, as strings); null
+    /// otherwise. A collection keeps them as metadata; JSON Lines output writes them back.
     /// </summary>
     public IReadOnlyList<string>? Fields { get; }
 

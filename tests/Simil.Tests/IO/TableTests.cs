@@ -40,6 +40,15 @@ public sealed class TableTests
     }
 
     [Fact]
+    public void Jsonl_vectors_keep_their_other_fields_and_none_costs_nothing()
+    {
+        var content = Read("{\"id\":\"a\",\"vector\":[1,2]}\n{\"id\":\"b\",\"lang\":\"pt\",\"vector\":[3,4]}\n{\"id\":\"a\",\"x\":1,\"vector\":[5,6]}\n", "v.jsonl");
+        Assert.Equal(["a", "b"], content.Vectors!.Keys!);
+        Assert.Equal(["{}", "{\"lang\":\"pt\"}"], content.Fields!);   // the repeated id's row is dropped with its fields
+        Assert.Null(Read("{\"id\":\"a\",\"vector\":[1,2]}\n", "p.jsonl").Fields);
+    }
+
+    [Fact]
     public void Named_fields_replace_the_defaults_in_both_formats()
     {
         var jsonl = Read("{\"doc\":\"x\",\"body\":\"um\",\"id\":\"ignored\"}\n{\"doc\":\"y\",\"body\":\"dois\"}\n", "n.jsonl", idField: "doc", textField: "body");
