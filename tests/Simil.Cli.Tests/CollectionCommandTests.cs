@@ -31,7 +31,7 @@ public sealed class CollectionCommandTests
         // Upsert: vectors with ids and metadata (the other JSON Lines fields); x-rows stay.
         var upsert = await SimilProcess.RunAsync("index", "upsert", coll, docs);
         Assert.True(upsert.ExitCode == 0, upsert.Stderr);
-        Assert.Contains("6 rows upserted (0 replaced); 11 live rows", upsert.Stdout, StringComparison.Ordinal);
+        Assert.Contains("6 rows upserted (0 replaced); 11 rows live", upsert.Stdout, StringComparison.Ordinal);
         var filtered = await SimilProcess.RunAsync("search", coll, "--query", "[1,0,0.5]", "-k", "3", "--json", "--where", """{"lang":"pt","year":{"$gte":2016}}""");
         Assert.True(filtered.ExitCode == 0, filtered.Stderr);
         Assert.Equal(["d2", "d4"], Ids(filtered.Stdout));
@@ -42,11 +42,11 @@ public sealed class CollectionCommandTests
 
         // Replace one row, delete by id and by filter.
         var replace = await SimilProcess.RunAsync("index", "upsert", coll, files.Write("r.jsonl", "{\"id\":\"x1\",\"lang\":\"en\",\"vector\":[0,0,-1]}\n"));
-        Assert.Contains("1 rows upserted (1 replaced); 11 live rows", replace.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 row upserted (1 replaced); 11 rows live", replace.Stdout, StringComparison.Ordinal);
         var deleted = await SimilProcess.RunAsync("index", "delete", coll, "--id", "x2", "d0");
-        Assert.Contains("2 rows deleted; 9 live rows", deleted.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 rows deleted; 9 rows live", deleted.Stdout, StringComparison.Ordinal);
         var byFilter = await SimilProcess.RunAsync("index", "delete", coll, "--where", """{"lang":"en"}""");
-        Assert.Contains("4 rows deleted; 5 live rows", byFilter.Stdout, StringComparison.Ordinal);
+        Assert.Contains("4 rows deleted; 5 rows live", byFilter.Stdout, StringComparison.Ordinal);
         var info = await SimilProcess.RunAsync("index", "info", coll, "--json");
         var doc = JsonDocument.Parse(info.Stdout).RootElement;
         Assert.Equal(5, doc.GetProperty("live").GetInt32());

@@ -38,17 +38,19 @@ public sealed class ReadmeCommandsTests
         return examples;
     }
 
-    /// <summary>A command line split as a POSIX shell splits it (double quotes group; a # outside quotes starts a comment).</summary>
+    /// <summary>A command line split as a POSIX shell splits it (double or single quotes group, the other kind literal inside; a # outside quotes starts a comment).</summary>
     static List<string> Split(string commandLine)
     {
         var words = new List<string>();
         var word = new StringBuilder();
         bool quoted = false, any = false;
+        char quote = '"';
         foreach (char c in commandLine)
         {
-            if (c == '"')
+            if ((c == '"' || c == '\'') && (!quoted || c == quote))
             {
                 quoted = !quoted;
+                quote = c;
                 any = true;
             }
             else if (!quoted && c == '#' && word.Length == 0 && !any)

@@ -32,7 +32,7 @@ static class CollectionCommands
             int replaced = 0;
             for (int start = 0; start < rows.Count; start += Batch)
                 replaced += Cli.Setting(file, () => writer.Upsert(rows.Skip(start).Take(Batch).ToList()));
-            Console.Out.WriteLine($"{path}: {rows.Count:N0} rows upserted ({replaced:N0} replaced); {writer.State.Count:N0} live rows");
+            Console.Out.WriteLine($"{path}: {Rows(rows.Count)} upserted ({replaced:N0} replaced); {Rows(writer.State.Count)} live");
             return Task.FromResult(Cli.Ok);
         });
         return command;
@@ -56,7 +56,7 @@ static class CollectionCommands
                 throw new InputException("give exactly one of --id and --where");
             using var writer = OpenWriter(path);
             int deleted = filter is null ? writer.Delete(idList) : writer.DeleteWhere(filter);
-            Console.Out.WriteLine($"{path}: {deleted:N0} rows deleted; {writer.State.Count:N0} live rows");
+            Console.Out.WriteLine($"{path}: {Rows(deleted)} deleted; {Rows(writer.State.Count)} live");
             return Cli.Ok;
         });
         return command;
@@ -100,6 +100,8 @@ static class CollectionCommands
         });
         return command;
     }
+
+    static string Rows(long n) => $"{n:N0} row{(n == 1 ? "" : "s")}";
 
     /// <summary>The <c>--where</c> option: a MongoDB/Chroma-style JSON filter on the metadata.</summary>
     public static Option<string?> WhereOption(string what) => new("--where")
