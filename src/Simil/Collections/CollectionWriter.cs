@@ -167,8 +167,28 @@ public sealed class CollectionWriter : IDisposable
         _state.Apply(record);
         _state.NextSequence = record.Sequence + 1;
         if (_state.LogRows >= _state.Manifest!.FlushRows)
+        {
             Flush();
+            if (NeedsCompaction)
+                Compact();
+        }
     }
+
+    /// <summary>
+    /// After a flush: more than <see cref="Manifest.CompactDeleted"/> of the segments' rows deleted, or
+    /// more than <see cref="MaxSegments"/> segments, makes the writer compact (Qdrant's vacuum).
+    /// </summary>
+    bool NeedsCompaction
+    {
+        get
+        {
+            long rows = _state.Segments.Sum(s => (long)s.Rows);
+            return _state.Segments.Count > MaxSegments || (rows > 0 && _state.Deleted > _state.Manifest!.CompactDeleted * rows);
+        }
+    }
+
+    /// <summary>Segments beyond which a flush is followed by a compaction.</summary>
+    public const int MaxSegments = 16;
 
     /// <summary>
     /// Writes the log's rows as a new segment and the changed deletions as new deletion files, starts

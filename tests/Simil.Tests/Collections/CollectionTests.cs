@@ -114,6 +114,29 @@ public sealed class CollectionTests : IDisposable
     }
 
     [Fact]
+    public void A_flush_past_the_deleted_fraction_compacts()
+    {
+        CollectionWriter.Create(_folder, Dims, new IndexBuildOptions(), flushRows: 20);
+        var live = new Dictionary<string, CollectionRow>();
+        using (var writer = CollectionWriter.Open(_folder))
+        {
+            var rows = Enumerable.Range(0, 40).Select(i => Row(i)).ToList();
+            writer.Upsert(rows);
+            rows.ForEach(r => live[r.Id] = r);
+            Assert.Equal(15, writer.Delete([.. Enumerable.Range(0, 15).Select(i => $"doc-{i}")]));
+            Enumerable.Range(0, 15).ToList().ForEach(i => live.Remove($"doc-{i}"));
+            Assert.True(writer.State.Deleted > 0);
+            // The next flush finds 15 of the 60 segment rows deleted (over 20 %): it compacts.
+            var more = Enumerable.Range(100, 20).Select(i => Row(i)).ToList();
+            writer.Upsert(more);
+            more.ForEach(r => live[r.Id] = r);
+            Assert.Single(writer.State.Segments);
+            Assert.Equal(0, writer.State.Deleted);
+        }
+        AssertMatches(live);
+    }
+
+    [Fact]
     public void A_torn_log_tail_is_cut_and_the_records_before_it_stay()
     {
         CollectionWriter.Create(_folder, Dims, new IndexBuildOptions());
