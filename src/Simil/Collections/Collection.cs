@@ -118,7 +118,23 @@ public sealed class Collection : IDisposable
         }
         if (!IsCollection(path))
             throw new InputException(path, Directory.Exists(path) ? "is a folder but not a collection (it has no CURRENT file)" : "no such file or collection");
-        var manifest = Manifest.ReadCurrent(path);
+        // A writer may switch the manifest and delete the files of the old one between our reading
+        // CURRENT and opening them: then CURRENT names a newer manifest, and we take that one.
+        for (int attempt = 0; ; attempt++)
+        {
+            var manifest = Manifest.ReadCurrent(path);
+            try
+            {
+                return OpenManifest(path, manifest);
+            }
+            catch (Exception) when (attempt < 20 && Manifest.ReadCurrent(path).Generation != manifest.Generation)
+            {
+            }
+        }
+    }
+
+    static Collection OpenManifest(string path, Manifest manifest)
+    {
         var segments = new List<Segment>();
         try
         {
@@ -135,8 +151,11 @@ public sealed class Collection : IDisposable
                     segments[^1].DeletedCount = (int)DeletionFile.Count(segments[^1].Deleted);
                 }
             }
+            string log = System.IO.Path.Combine(path, manifest.Log);
+            if (!File.Exists(log))
+                throw new FileFormatException(log, "", "the manifest names this write-ahead log but it does not exist (the collection is damaged)");
             var collection = new Collection(path, manifest, segments, manifest.Dimensions, manifest.Build.Metric, manifest.Model);
-            collection.Replay(System.IO.Path.Combine(path, manifest.Log));
+            collection.Replay(log);
             return collection;
         }
         catch
@@ -150,7 +169,7 @@ public sealed class Collection : IDisposable
     /// <summary>Applies the log's whole, in-sequence records; returns the length they take.</summary>
     internal long Replay(string logPath)
     {
-        var (payloads, length) = WriteAheadLog.Read(logPath);
+        var (payloads, length) = WriteAheadLog.Read(logPath, mustExist: true);
         long expected = Manifest!.LogStart, valid = 0;
         foreach (var payload in payloads)
         {

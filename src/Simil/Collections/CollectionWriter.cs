@@ -7,7 +7,7 @@ namespace Simil.Collections;
 /// lock from <see cref="Open"/> to <see cref="Dispose"/>, replays the log, and makes every write
 /// durable before returning (one log record, fsynced); once the log holds
 /// <see cref="Manifest.FlushRows"/> rows it is flushed into a new segment. Readers
-/// (<see cref="Collection.Open"/>) never wait for it.
+/// (<see cref="Collection.Open(string)"/>) never wait for it.
 /// </summary>
 public sealed class CollectionWriter : IDisposable
 {

@@ -46,10 +46,13 @@ public sealed class WriteAheadLog : IDisposable
     /// The payloads of the whole frames of the log at <paramref name="path"/>, in order, and the
     /// length they take (a torn or damaged tail is not counted). A missing file is an empty log.
     /// </summary>
-    public static (List<byte[]> Payloads, long Length) Read(string path)
+    public static (List<byte[]> Payloads, long Length) Read(string path) => Read(path, mustExist: false);
+
+    /// <summary>As <see cref="Read(string)"/>; with <paramref name="mustExist"/>, a missing file is an error (<see cref="FileNotFoundException"/>).</summary>
+    public static (List<byte[]> Payloads, long Length) Read(string path, bool mustExist)
     {
         var payloads = new List<byte[]>();
-        if (!File.Exists(path))
+        if (!mustExist && !File.Exists(path))
             return (payloads, 0);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         long valid = 0, length = file.Length;
@@ -74,7 +77,7 @@ public sealed class WriteAheadLog : IDisposable
 
     /// <summary>
     /// Opens the log at <paramref name="path"/> (created when missing) for appending, cutting a torn
-    /// or damaged tail at <paramref name="validLength"/> (from <see cref="Read"/>). Only the writer,
+    /// or damaged tail at <paramref name="validLength"/> (from <see cref="Read(string)"/>). Only the writer,
     /// under the collection's lock, opens a log so.
     /// </summary>
     public static WriteAheadLog OpenForAppend(string path, long validLength)
