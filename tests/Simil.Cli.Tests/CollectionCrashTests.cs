@@ -24,15 +24,6 @@ public sealed class CollectionCrashTests
     static string Jsonl(IEnumerable<(string Id, int Version)> rows) =>
         string.Concat(rows.Select(r => $"{{\"id\":\"{r.Id}\",\"v\":{r.Version},\"vector\":[{string.Join(',', Vector(r.Id, r.Version).Select(x => x.ToString("R", CultureInfo.InvariantCulture)))}]}}\n"));
 
-    static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "simil.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
-    }
 
     /// <summary>The collection's live ids and the vector version each holds (the version is the first value's identity).</summary>
     static Dictionary<string, float[]> State(string folder)
@@ -90,7 +81,7 @@ public sealed class CollectionCrashTests
                 args = ["index", "compact", folder];
 
             var clock = Stopwatch.StartNew();
-            using var process = Start(args);
+            using var process = SimilProcess.Start(args);
             await Task.Delay(TimeSpan.FromSeconds(seconds[op] * (0.2 + 0.9 * random.NextDouble())), token);
             bool running = !process.HasExited;
             if (running)

@@ -23,15 +23,6 @@ public sealed class IndexCrashTests
         return path;
     }
 
-    static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "simil.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
-    }
 
     static async Task<RunResult> Ok(params string[] args)
     {
@@ -91,7 +82,7 @@ public sealed class IndexCrashTests
             string target = args[1] == "add" ? args[2] : args[^3];
             await File.WriteAllBytesAsync(target, oldBytes, token);
             int temporaries = Directory.GetFiles(files.Folder, "*.tmp-*").Length;
-            using var process = Start(args);
+            using var process = SimilProcess.Start(args);
             if (round % 2 == 0)
                 await Task.Delay(TimeSpan.FromSeconds(seconds * random.NextDouble() * 1.1), token);   // any moment of the run
             else
@@ -203,7 +194,7 @@ public sealed class IndexCrashTests
     /// <summary>Runs the tool to the end on this thread (no awaits: the reader threads keep the cores busy).</summary>
     static RunResult RunSync(params string[] args)
     {
-        using var process = Start(args);
+        using var process = SimilProcess.Start(args);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

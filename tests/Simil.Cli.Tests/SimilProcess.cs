@@ -13,6 +13,18 @@ static class SimilProcess
 
     public static Task<RunResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
+    /// <summary>Starts the tool without waiting for it (to kill it mid-run), output redirected.</summary>
+    public static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(s_dll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["SIMIL_CACHE"] = s_cache;
+        return Process.Start(start)!;
+    }
+
     /// <summary>Runs the tool in <paramref name="folder"/> (relative paths are read and written there).</summary>
     public static Task<RunResult> RunInAsync(string folder, params string[] args) => RunAsync(new Dictionary<string, string>(), args, folder);
 
