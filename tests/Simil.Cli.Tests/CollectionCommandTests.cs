@@ -88,4 +88,30 @@ public sealed class CollectionCommandTests
         var info = JsonDocument.Parse((await SimilProcess.RunAsync("index", "info", coll, "--json")).Stdout).RootElement;
         Assert.Equal((5, 0), (info.GetProperty("live").GetInt32(), info.GetProperty("log_rows").GetInt32()));
     }
+
+    [Fact]
+    public async Task Commands_that_read_whole_files_read_a_collections_live_rows()
+    {
+        using var files = new TempFiles();
+        var coll = files.Path("coll");
+        var rows = files.Write("v.csv", Rows);
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "build", rows, "--out", coll)).ExitCode);
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "delete", coll, "--id", "x2")).ExitCode);
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "upsert", coll, files.Write("n.jsonl", "{\"id\":\"n1\",\"vector\":[1,0.05,0]}\n"))).ExitCode);
+        var verify = await SimilProcess.RunAsync("index", "verify", coll);
+        Assert.True(verify.ExitCode == 0, verify.Stderr);
+        Assert.Contains("ok — 5 live rows, 1 segment, every checksum matches, 1 rows in the log", verify.Stdout, StringComparison.Ordinal);
+        var neighbors = await SimilProcess.RunAsync("neighbors", "x1", "--vectors", coll, "-k", "1");
+        Assert.True(neighbors.ExitCode == 0, neighbors.Stderr);
+        Assert.Contains("n1", neighbors.Stdout, StringComparison.Ordinal);   // x2 is deleted; the log's n1 is nearest
+        var compare = await SimilProcess.RunAsync("compare", "x1", "n1", "--vectors", coll, "--json");
+        Assert.True(compare.ExitCode == 0, compare.Stderr);
+        var matrix = await SimilProcess.RunAsync("matrix", coll, "--json");
+        Assert.True(matrix.ExitCode == 0, matrix.Stderr);
+        Assert.DoesNotContain("\"x2\"", matrix.Stdout, StringComparison.Ordinal);
+        var explain = await SimilProcess.RunAsync("explain", coll, "--query", "x3", "-k", "2", "--json");
+        Assert.True(explain.ExitCode == 0, explain.Stderr);
+        var add = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("index", "add", coll, rows), 2);
+        Assert.Contains("is a collection; add rows to it with simil index upsert", add, StringComparison.Ordinal);
+    }
 }

@@ -121,6 +121,8 @@ static class IndexCommand
         command.SetAction((parse, token) =>
         {
             string path = parse.GetValue(index)!, file = parse.GetValue(input)!;
+            if (Collections.Collection.IsCollection(path))
+                throw new InputException(path, $"is a collection; add rows to it with simil index upsert {path} {file}");
             using var existing = KeyedVectors.OpenIndex(path);
             var content = Postgres.PostgresSource.IsUri(file) ? null : KeyedVectors.Load(file, parse.GetValue(inputFormat));
             EmbeddingMatrix more;
@@ -203,6 +205,14 @@ static class IndexCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
+            if (Collections.Collection.IsCollection(path))
+            {
+                using var collection = Collections.Collection.Open(path);
+                long torn = collection.Verify();
+                Console.Out.WriteLine($"{path}: ok — {collection.Count:N0} live rows, {collection.Segments.Count} segment{(collection.Segments.Count == 1 ? "" : "s")}, every checksum matches, {collection.LogRows:N0} rows in the log" +
+                    (torn > 0 ? $"; {torn:N0} bytes after its last whole record (a write cut by a crash, never acknowledged; the next write removes them)" : ""));
+                return Cli.Ok;
+            }
             using var index = VectorIndex.Open(path);
             index.Verify();   // always everything: damage that kept the file's length and time shows here
             Console.Out.WriteLine($"{path}: ok — {index.Count:N0} rows, {index.Info!.Sections.Count} sections, every checksum matches");

@@ -21,10 +21,22 @@ static class IndexExportCommand
             if (!PostgresSource.IsUri(uri))
                 throw new InputException(uri, "not a PostgreSQL URI; expected postgres://USER@HOST:PORT/DATABASE?table=T&column=C");
             var destination = PostgresSource.Parse(uri);
-            using var index = KeyedVectors.OpenIndex(path);
-            var result = Rendering.Progress.Run($"copying {index.Count:N0} rows", 1, "table",
-                _ => PostgresExport.Write(index.Corpus.ToFloat32(), index.Metric, destination, parse.GetValue(createIndex), token));
-            Console.Out.WriteLine($"{destination.Display}: {result.Rows:N0} rows × {index.Dimensions} copied{(result.CreatedTable ? " into a new table" : "")}");
+            // An index file's rows as they are mapped, or a collection's live rows (ids as keys).
+            EmbeddingMatrix rows;
+            Metric metric;
+            if (Collections.Collection.IsCollection(path))
+            {
+                using var collection = Collections.Collection.Open(path);
+                (rows, metric) = (collection.LiveRows(), collection.Metric);
+            }
+            else
+            {
+                var index = KeyedVectors.OpenIndex(path);   // the map stays open for the rest of the command
+                (rows, metric) = (index.Corpus.ToFloat32(), index.Metric);
+            }
+            var result = Rendering.Progress.Run($"copying {rows.Count:N0} rows", 1, "table",
+                _ => PostgresExport.Write(rows, metric, destination, parse.GetValue(createIndex), token));
+            Console.Out.WriteLine($"{destination.Display}: {result.Rows:N0} rows × {rows.Dimensions} copied{(result.CreatedTable ? " into a new table" : "")}");
             if (result.IndexStatement is { } statement)
                 Console.Out.WriteLine(statement);
             return Task.FromResult(Cli.Ok);

@@ -39,6 +39,7 @@ static class KeyedVectors
     public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator,
         CancellationToken token, bool keepFloat64 = false) =>
         PostgresSource.IsUri(file) ? ReadTable(file, inputFormat, token)
+        : inputFormat is null && Collections.Collection.IsCollection(file) ? CollectionRows(file).Rows
         : inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
 
     /// <summary>
@@ -53,6 +54,13 @@ static class KeyedVectors
         return Rendering.Progress.Run($"reading {source.Table}.{source.Column}", 1, "table", _ => PostgresReader.Read(source, token));
     }
 
+    /// <summary>A collection's live rows (ids as keys) and its model: how commands that read whole files read a collection folder.</summary>
+    public static (EmbeddingMatrix Rows, string? Model) CollectionRows(string folder)
+    {
+        using var collection = Collections.Collection.Open(folder);
+        return (collection.LiveRows(), collection.Model);
+    }
+
     /// <summary>
     /// An index file, mapped and verified once per file identity (every checksum the first time this
     /// file is met; <c>docs/index-format.md</c>): a damaged file is one error, exit 2, not a wrong
@@ -60,6 +68,8 @@ static class KeyedVectors
     /// </summary>
     public static VectorIndex OpenIndex(string file)
     {
+        if (Collections.Collection.IsCollection(file))
+            throw new InputException(file, "is a collection (a folder); change it with simil index upsert and delete, or compact it and use its segment");
         var index = VectorIndex.Open(file);
         try
         {
@@ -90,6 +100,8 @@ static class KeyedVectors
         if (PostgresSource.IsUri(file))
             return ReadTable(file, inputFormat, CancellationToken.None) is { Keys: not null } rows ? rows
                 : throw new InputException($"{PostgresSource.Parse(file).Display}: --vectors needs keyed rows; add key=COLUMN to the URI");
+        if (inputFormat is null && Collections.Collection.IsCollection(file))
+            return CollectionRows(file).Rows;
         if (inputFormat is null && VectorIndex.IsIndexFile(file))
             return OpenIndex(file).Corpus is { Keys: not null } keyed ? keyed
                 : throw new InputException(file, "the index's rows have no keys; --vectors needs keyed vectors");
@@ -122,6 +134,11 @@ static class KeyedVectors
         {
             var resolver = Models.Resolver(PostgresSource.Parse(file).Display, null, requestedModel);
             return (ReadTable(file, inputFormat, token), resolver);
+        }
+        if (inputFormat is null && Collections.Collection.IsCollection(file))
+        {
+            var (live, model) = CollectionRows(file);
+            return (live, Models.Resolver(file, model, requestedModel));
         }
         if (inputFormat is null && VectorIndex.IsIndexFile(file))
         {

@@ -220,6 +220,50 @@ public sealed class Collection : IDisposable
         NextSequence = manifest.LogStart;
     }
 
+    /// <summary>
+    /// Every live row as one matrix (float32, ids as keys), segments oldest first then the log: how
+    /// a command that reads whole files (explain, matrix, export …) reads a collection.
+    /// </summary>
+    public EmbeddingMatrix LiveRows()
+    {
+        var data = new float[Count * Dimensions];
+        var ids = new List<string>((int)Count);
+        int at = 0;
+        foreach (var segment in _segments)
+        {
+            var keys = segment.Index.Corpus.Keys;
+            for (int row = 0; row < segment.Index.Count; row++)
+            {
+                if (segment.IsDeleted(row))
+                    continue;
+                segment.Index.Corpus[row].CopyTo(data.AsSpan(at++ * Dimensions, Dimensions));
+                ids.Add(keys?[row] ?? row.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        foreach (var (id, row) in _log)
+        {
+            row.Vector.CopyTo(data.AsSpan(at++ * Dimensions, Dimensions));
+            ids.Add(id);
+        }
+        return EmbeddingMatrix.Create(data, Dimensions, ids);
+    }
+
+    /// <summary>
+    /// Reads every section of every segment and checks its checksum and structure (the deletion
+    /// files and the log are checked on open); returns the bytes after the log's last whole record
+    /// (a write that was in progress or cut by a crash, which the next writer removes).
+    /// </summary>
+    /// <exception cref="InputException">A file is damaged (named).</exception>
+    public long Verify()
+    {
+        foreach (var segment in _segments)
+            segment.Index.Verify();
+        if (Manifest is null)
+            return 0;
+        string log = System.IO.Path.Combine(Path, Manifest.Log);
+        return new FileInfo(log).Length - LogBytes;
+    }
+
     /// <summary>True when a live row has <paramref name="id"/>.</summary>
     public bool Contains(string id) => Get(id) is not null;
 
