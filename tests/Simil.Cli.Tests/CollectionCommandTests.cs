@@ -79,6 +79,8 @@ public sealed class CollectionCommandTests
             (["index", "get", coll, "nope"], "no live row has the id 'nope'"),
             (["index", "upsert", coll, files.Write("w.jsonl", "{\"id\":\"z\",\"vector\":[1,2]}\n")], "w.jsonl: 'z' has 2 dimensions but the collection has 3"),
             (["index", "upsert", coll, files.Write("k.npy.txt", "1 2 3\n")], "its vectors have no ids"),
+            (["search", coll, "--query", "x1", "--oversample", "4"], "--oversample applies to searching one compressed index file"),
+            (["index", "build", rows, "--out", files.Path("two.simil"), "--flush-rows", "10"], "--flush-rows: applies to a collection"),
         };
         foreach (var (args, says) in cases)
         {

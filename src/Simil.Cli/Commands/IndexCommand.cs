@@ -8,7 +8,7 @@ namespace Simil.Cli.Commands;
 /// <summary><c>simil index build|add|info|verify</c>: collections built once, searched many times (<c>docs/index-format.md</c>).</summary>
 static class IndexCommand
 {
-    public static Command Create() => new("index", "Build, extend, describe and check index files (.simil): a collection embedded or read once, searched many times.")
+    public static Command Create() => new("index", "Build, extend, describe and check index files (.simil, written once) and collections (folders changed in place by upsert, delete and compact).")
     {
         Build(), Add(), Info(), Verify(), IndexExportCommand.Create(),
         CollectionCommands.Upsert(), CollectionCommands.Delete(), CollectionCommands.Get(), CollectionCommands.Compact(),
@@ -55,6 +55,8 @@ static class IndexCommand
             _ = EmbeddingModels.Dimensions(modelName);
             string path = parse.GetValue(output)!;
             bool single = path.EndsWith(".simil", StringComparison.OrdinalIgnoreCase);
+            if (single && parse.GetResult(flushRows) is { Implicit: false })
+                throw new InputException($"--flush-rows: applies to a collection (an --out that is not a .simil file); {path} is one index file, which does not change");
             if (!single && parse.GetValue(flushRows) < 1)
                 throw new InputException($"--flush-rows: {parse.GetValue(flushRows)} is below 1");
             var (corpus, embeddedBy, texts, metadata) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
@@ -145,16 +147,8 @@ static class IndexCommand
                 if (existing.Model is not null)
                     throw new InputException(file, $"holds vectors, but {path} was built from texts by {existing.Model}; add texts (one per line)");
             }
-            VectorIndex extended;
-            try
-            {
-                extended = Rendering.Progress.Run($"adding {more.Count:N0} rows", 1, "rows", _ => existing.Append(more, token));
-            }
-            catch (InvalidSettingException e) when (e.Setting == VectorIndex.RowsSetting)
-            {
-                // The library checks the rows; the tool names the file they came from.
-                throw new InputException(file, e.Reason);
-            }
+            // The library checks the rows; the tool names the file they came from.
+            var extended = Cli.Setting(file, () => Rendering.Progress.Run($"adding {more.Count:N0} rows", 1, "rows", _ => existing.Append(more, token)));
             extended.Model = existing.Model;
             extended.Save(path);
             VectorIndex.RememberWritten(path);

@@ -10,7 +10,7 @@ static class SearchCommand
 {
     public static Command Create()
     {
-        var corpus = new Argument<string>("CORPUS") { Description = "The rows to search: an index file (.simil), a vector file, or texts to embed." };
+        var corpus = new Argument<string>("CORPUS") { Description = "The rows to search: an index file (.simil), a collection folder, a vector file, or texts to embed." };
         var query = new Option<string?>("--query", "-q") { Description = "A literal vector \"[1, 2, 3]\", a key of the corpus, or a text to embed." };
         var queries = new Option<string?>("--queries") { Description = "A file of queries: vectors, or texts to embed." };
         var k = TopOption.Create("How many neighbours per query.");
@@ -35,8 +35,12 @@ static class SearchCommand
             string file = parse.GetValue(corpus)!;
             bool isIndex = parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(file);
             if (Collections.Collection.IsCollection(file) || (isIndex && parse.GetValue(where) is not null))
+            {
+                if (parse.GetValue(oversample) is not null)
+                    throw new InputException($"{file}: --oversample applies to searching one compressed index file without --where; a collection's segments use their default");
                 return Task.FromResult(RunCollection(file, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), parse.GetValue(json), parse.GetValue(ef),
                     parse.GetValue(exact), parse.GetValue(where), parse.GetResult(metric) is { Implicit: false } ? measure : null, parse.GetValue(model), token));
+            }
             if (parse.GetValue(where) is not null)
                 throw new InputException($"{file}: --where filters the metadata of a collection or index file (simil index build); a vector file has none");
             if (!isIndex && (parse.GetValue(ef) is not null || parse.GetValue(exact) || parse.GetValue(oversample) is not null))

@@ -264,8 +264,17 @@ public sealed class Collection : IDisposable
         return new FileInfo(log).Length - LogBytes;
     }
 
-    /// <summary>True when a live row has <paramref name="id"/>.</summary>
-    public bool Contains(string id) => Get(id) is not null;
+    /// <summary>True when a live row has <paramref name="id"/> (nothing of the row is read).</summary>
+    public bool Contains(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (_log.ContainsKey(id))
+            return true;
+        foreach (var segment in _segments)
+            if (segment.Index.Corpus.IndexOf(id) is int row and >= 0 && !segment.IsDeleted(row))
+                return true;
+        return false;
+    }
 
     /// <summary>The live row of <paramref name="id"/>, or null.</summary>
     public CollectionRow? Get(string id)

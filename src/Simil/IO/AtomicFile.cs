@@ -39,8 +39,6 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                 stream.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
-            // The rename is durable once the folder is.
-            DirectorySync.Flush(folder);
         }
         catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException))
         {
@@ -52,6 +50,8 @@ public static class AtomicFile
             if (File.Exists(temporary))
                 File.Delete(temporary);
         }
+        // The rename is durable once the folder is (outside the catch above: the new file is in place by now).
+        DirectorySync.Flush(folder);
         RemoveAbandoned(full);
     }
 

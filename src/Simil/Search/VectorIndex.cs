@@ -112,7 +112,7 @@ public abstract class VectorIndex : IDisposable
     /// </summary>
     public IReadOnlyList<string>? Texts
     {
-        get => _texts ?? (_file is { } f && f.Info.HasKeys ? f.Texts() : null);
+        get => _texts ??= _file is { } f && f.Info.HasKeys ? f.Texts() : null;
         set => _texts = value is null || value.Count == Count ? value : throw new ArgumentException($"{value.Count} texts for {Count} rows", nameof(value));
     }
 
@@ -124,7 +124,7 @@ public abstract class VectorIndex : IDisposable
     /// </summary>
     public IReadOnlyList<string>? Metadata
     {
-        get => _metadata ?? _file?.Metadata();
+        get => _metadata ??= _file?.Metadata();
         set => _metadata = value is null || value.Count == Count ? value : throw new ArgumentException($"{value.Count} metadata for {Count} rows", nameof(value));
     }
 
