@@ -3,36 +3,40 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
+using Simil.Collections;
+using Simil.Filters;
 using Simil.Search;
 
 namespace Simil.VectorData;
 
 /// <summary>
 /// A collection of records in a <see cref="SimilVectorStore"/>'s directory (<c>docs/vectordata.md</c>):
-/// records held in memory, every write persisted as a new generation of files (manifest last,
-/// atomic), vector search by Simil's kernels with a top-k heap (or the HNSW index file where the
-/// property asks for it and no filter applies).
+/// a Simil collection (segments, deletion bitmaps, write-ahead log, manifest) with one row per
+/// record. A write takes the collection's writer lock (one writer across objects and processes),
+/// appends one log record and returns once it is durable; nothing is rewritten. Reads use a
+/// snapshot kept open (vectors stay in the mapped segments, never copied) and renewed when another
+/// write has landed. Searches run inside the collection's index: filters (MEVD LINQ, translated to
+/// <see cref="Filter"/>) and records without the vector are excluded during the HNSW walk or scan.
 /// </summary>
-/// <typeparam name="TKey">Guid, string, int or long (object for a dynamic collection).</typeparam>
+/// <typeparam name="TKey">Guid, string, int, long or ulong (object for a dynamic collection).</typeparam>
 /// <typeparam name="TRecord">The record type (a dictionary for a dynamic collection).</typeparam>
 public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
     where TKey : notnull
     where TRecord : class
 {
     readonly CollectionModel _model;
-    readonly CollectionFiles _files;
+    readonly CollectionSchema _schema;
+    readonly LegacyCollectionFiles _legacy;
+    readonly int _flushRows;
+    readonly TimeSpan _lockWait;
     readonly Lock _gate = new();
-    List<StoredRecord>? _rows;
-    Dictionary<object, int>? _byKey;
-    VectorIndex[]? _indexes;
+    Snapshot? _snapshot;
+    Type? _keyType;
 
-    readonly HashSet<string> _propertyNames;
-
-    internal SimilCollection(string directory, string name, CollectionModel model)
+    internal SimilCollection(string directory, string name, CollectionModel model, int flushRows, TimeSpan lockWait)
     {
         Name = name;
         _model = model;
-        _propertyNames = [.. model.Properties.Select(p => p.ModelName)];
         foreach (var vector in model.VectorProperties)
         {
             _ = Scoring.MetricOf(vector.DistanceFunction ?? DistanceFunction.CosineSimilarity);
@@ -41,33 +45,69 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             if (vector.IndexKind == IndexKind.Hnsw && vector.DistanceFunction is DistanceFunction.ManhattanDistance or DistanceFunction.HammingDistance)
                 throw new NotSupportedException($"an {IndexKind.Hnsw} index ranks by cosine, dot product or Euclidean distance; '{vector.ModelName}' asks for {vector.DistanceFunction}: use {IndexKind.Flat}");
         }
-        _files = new CollectionFiles(Path.Combine(directory, name), model);
+        string folder = Path.Combine(directory, name);
+        _schema = new CollectionSchema(folder, model);
+        _legacy = new LegacyCollectionFiles(folder, model);
+        _flushRows = flushRows;
+        _lockWait = lockWait;
     }
 
     /// <inheritdoc />
     public override string Name { get; }
 
+    /// <summary>The folder of the Simil collection that holds the records (<c>simil index info</c>, <c>simil search</c> read it too).</summary>
+    public string RowsFolder => _schema.RowsFolder;
+
     /// <inheritdoc />
-    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(_files.Exists);
+    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(_schema.Exists || _legacy.Exists);
 
     /// <inheritdoc />
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            if (_files.Exists)
-            {
-                ReleaseIndexes(_indexes);
-                Load();
-            }
+            DropSnapshot();
+            if (_schema.Exists)
+                _keyType = _schema.Check();
+            else if (_legacy.Exists)
+                MoveLegacy();
             else
             {
-                _rows = [];
-                _byKey = [];
-                Persist();
+                try
+                {
+                    _schema.Create(_flushRows);
+                }
+                catch (InputException) when (_schema.Exists)
+                {
+                    // Another process made it between our look and our create.
+                }
+                _keyType = _schema.Check();
             }
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Moves a collection written in the first on-disk form (format 1: manifest, records and index
+    /// files rewritten on every write) into the collection layout once: the records are read, written
+    /// as one batch, and only then are the old files removed. A crash before the schema lands leaves
+    /// the old files, and the move runs again.
+    /// </summary>
+    void MoveLegacy()
+    {
+        var (rows, indexes, _) = _legacy.Read();
+        foreach (var index in indexes)
+            index.Dispose();
+        _schema.Create(_flushRows);
+        _keyType = _schema.Check();
+        if (rows.Count > 0)
+        {
+            using var writer = CollectionWriter.Open(_schema.RowsFolder, _lockWait);
+            writer.Upsert([.. rows.Select(r => _schema.Row(r.Key, r.Data, r.Vectors))]);
+            if (rows.Any(r => r.Vectors.Any(v => v is null)))
+                MarkNullVectors();
+        }
+        _legacy.RemoveFiles();
     }
 
     /// <inheritdoc />
@@ -75,74 +115,110 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     {
         lock (_gate)
         {
-            ReleaseIndexes(_indexes);
-            _files.Delete();
-            _rows = null;
-            _byKey = null;
-            _indexes = null;
+            DropSnapshot();
+            if (Directory.Exists(_schema.Folder))
+                Directory.Delete(_schema.Folder, recursive: true);
         }
         return Task.CompletedTask;
     }
 
-    /// <summary>The records, loaded from the files on first use; a collection that does not exist is an error, as MEVD connectors report it.</summary>
     /// <summary>
-    /// The records, loaded from the files on first use and again whenever the manifest names another
-    /// generation than the one read (another collection object, or another process, wrote since); a
-    /// collection that does not exist is an error, as MEVD connectors report it.
+    /// An open snapshot, shared by the reads that use it: the last one to let go closes its maps, so a
+    /// newer snapshot can replace it while a search still runs on it.
     /// </summary>
-    List<StoredRecord> Rows()
+    sealed class Snapshot(Collection collection, bool nullVectors)
     {
-        int current = _files.CurrentGeneration;
-        if (current == 0)
-            throw new VectorStoreException($"collection '{Name}' does not exist; call EnsureCollectionExistsAsync first");
-        if (_rows is null || current != _generation)
+        int _users = 1;   // the collection object's own hold, until a newer snapshot replaces it
+
+        public Collection Collection { get; } = collection;
+
+        /// <summary>Some record lacks a vector: searches then exclude such rows by a filter.</summary>
+        public bool NullVectors { get; } = nullVectors;
+
+        public Snapshot Take()
         {
-            ReleaseIndexes(_indexes);
-            Load();
+            Interlocked.Increment(ref _users);
+            return this;
         }
-        return _rows!;
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _users) == 0)
+                Collection.Dispose();
+        }
     }
 
-    int _generation;
+    string NullVectorsMark => Path.Combine(_schema.Folder, "null-vectors");
 
-    void Load()
+    /// <summary>Notes, before the write that brings the first record without a vector lands, that searches must exclude such rows.</summary>
+    void MarkNullVectors()
     {
-        var (rows, indexes, generation) = _files.Read();
-        _rows = rows;
-        _indexes = indexes;
-        _generation = generation;
-        CountNullVectors();
-        _byKey = new Dictionary<object, int>(rows.Count);
-        for (int i = 0; i < rows.Count; i++)
-            _byKey[rows[i].Key] = i;
+        if (!File.Exists(NullVectorsMark))
+            Simil.IO.AtomicFile.Write(NullVectorsMark, _ => { });
     }
 
-    void Persist()
+    void DropSnapshot()
     {
-        var previous = _indexes;
-        (_indexes, _generation) = _files.Write(_rows!);
-        CountNullVectors();
-        ReleaseIndexes(previous);
+        _snapshot?.Release();
+        _snapshot = null;
     }
 
-    /// <summary>Rows without a vector, per vector property: where there are none, the property's index answers unfiltered searches.</summary>
-    int[]? _nullVectors;
-
-    void CountNullVectors()
+    /// <summary>
+    /// The current snapshot, taken for one read (release it after): opened on first use and again
+    /// whenever a write (by this object, another, or another process) has landed since. A collection
+    /// that does not exist is an error, as MEVD connectors report it.
+    /// </summary>
+    Snapshot Take()
     {
-        var counts = new int[_model.VectorProperties.Count];
-        foreach (var row in _rows!)
-            for (int v = 0; v < counts.Length; v++)
-                if (row.Vectors[v] is null)
-                    counts[v]++;
-        _nullVectors = counts;
+        lock (_gate)
+        {
+            if (_snapshot is not null && _snapshot.Collection.IsCurrent())
+                return _snapshot.Take();
+            DropSnapshot();
+            if (!_schema.Exists)
+            {
+                if (!_legacy.Exists)
+                    throw new VectorStoreException($"collection '{Name}' does not exist; call EnsureCollectionExistsAsync first");
+                MoveLegacy();
+            }
+            _keyType ??= _schema.Check();
+            var collection = Collection.Open(_schema.RowsFolder);
+            _snapshot = new Snapshot(collection, File.Exists(NullVectorsMark));
+            return _snapshot.Take();
+        }
     }
 
-    /// <summary>Releases the maps of indexes read from an earlier generation's files.</summary>
-    static void ReleaseIndexes(VectorIndex[]? indexes)
+    T Read<T>(Func<Snapshot, T> read)
     {
-        foreach (var index in indexes ?? [])
-            index.Dispose();
+        var snapshot = Take();
+        try
+        {
+            return read(snapshot);
+        }
+        finally
+        {
+            snapshot.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="write"/> holding the collection's writer lock (waiting for another writer, in this process or another).</summary>
+    void Write(Action<CollectionWriter> write)
+    {
+        if (!_schema.Exists && !_legacy.Exists)
+            throw new VectorStoreException($"collection '{Name}' does not exist; call EnsureCollectionExistsAsync first");
+        if (!_schema.Exists)
+            Read(_ => 0);   // moves the legacy files first
+        _keyType ??= _schema.Check();
+        try
+        {
+            using var writer = CollectionWriter.Open(_schema.RowsFolder, _lockWait);
+            write(writer);
+        }
+        catch (InputException e)
+        {
+            // The lock waited out, or a file of the collection is damaged: the store's own exception, the file named.
+            throw new VectorStoreException($"collection '{Name}': {e.Message}", e);
+        }
     }
 
     /// <inheritdoc />
@@ -151,11 +227,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         ArgumentNullException.ThrowIfNull(key);
         bool vectors = options?.IncludeVectors ?? false;
         CheckIncludeVectors(vectors);
-        lock (_gate)
-        {
-            var rows = Rows();
-            return Task.FromResult(_byKey!.TryGetValue(key, out int at) ? Materialize(rows[at], vectors) : null);
-        }
+        return Task.FromResult(Read(s => s.Collection.Get(CollectionSchema.Id(key)) is { } row ? Materialize(row.Metadata!, row.Vector, vectors) : null));
     }
 
     /// <inheritdoc />
@@ -163,9 +235,15 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        foreach (var key in keys)
-            if (await GetAsync(key, options, cancellationToken).ConfigureAwait(false) is { } record)
-                yield return record;
+        bool vectors = options?.IncludeVectors ?? false;
+        CheckIncludeVectors(vectors);
+        var found = Read(s => keys.Select(k => s.Collection.Get(CollectionSchema.Id(k)))
+            .Where(r => r is not null).Select(r => Materialize(r!.Metadata!, r.Vector, vectors)).ToList());
+        foreach (var record in found)
+        {
+            await Task.Yield();
+            yield return record;
+        }
     }
 
     /// <inheritdoc />
@@ -176,24 +254,24 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= new();
         CheckIncludeVectors(options.IncludeVectors);
-        var predicate = Filters.Compile(filter, _propertyNames);
-        List<TRecord> matched;
-        lock (_gate)
-            matched = [.. Rows().Select(r => Materialize(r, options.IncludeVectors)).Where(predicate)];
-        IEnumerable<TRecord> ordered = matched;
+        var condition = FilterTranslator.Translate(filter, _model);
+        IEnumerable<TRecord> ordered;
         if (options.OrderBy?.Invoke(new()).Values is { Count: > 0 } sorts)
         {
+            IEnumerable<TRecord> matched = Read(s => s.Collection.Rows(condition).Select(r => Materialize(r.Metadata!, r.Vector, options.IncludeVectors)).ToList());
             IOrderedEnumerable<TRecord>? sorted = null;
             foreach (var sort in sorts)
             {
                 var selector = sort.PropertySelector.Compile();
                 sorted = sorted is null
-                    ? (sort.Ascending ? ordered.OrderBy(selector) : ordered.OrderByDescending(selector))
+                    ? (sort.Ascending ? matched.OrderBy(selector) : matched.OrderByDescending(selector))
                     : (sort.Ascending ? sorted.ThenBy(selector) : sorted.ThenByDescending(selector));
             }
-            ordered = sorted!;
+            ordered = sorted!.Skip(options.Skip).Take(top);
         }
-        foreach (var record in ordered.Skip(options.Skip).Take(top))
+        else
+            ordered = Read(s => s.Collection.Rows(condition).Skip(options.Skip).Take(top).Select(r => Materialize(r.Metadata!, r.Vector, options.IncludeVectors)).ToList());
+        foreach (var record in ordered)
         {
             await Task.Yield();
             yield return record;
@@ -207,18 +285,9 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        lock (_gate)
-        {
-            var rows = Rows();
-            var gone = keys.Select(k => (object)k).Where(_byKey!.ContainsKey).ToHashSet();
-            if (gone.Count == 0)
-                return Task.CompletedTask;
-            rows.RemoveAll(r => gone.Contains(r.Key));
-            _byKey!.Clear();
-            for (int i = 0; i < rows.Count; i++)
-                _byKey[rows[i].Key] = i;
-            Persist();
-        }
+        var ids = keys.Select(k => CollectionSchema.Id(k)).ToList();
+        if (ids.Count > 0)
+            Write(writer => writer.Delete(ids));
         return Task.CompletedTask;
     }
 
@@ -246,35 +315,34 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             for (int j = 0; j < present.Count; j++)
                 generated[v][present[j].i] = ((Embedding<float>)embeddings[j]).Vector.ToArray();
         }
-        lock (_gate)
+        // One row per key, the last record of a key winning, as a database's successive upserts would.
+        var rows = new Dictionary<string, CollectionRow>(StringComparer.Ordinal);
+        bool nullVectors = false;
+        for (int i = 0; i < list.Count; i++)
         {
-            var rows = Rows();
-            for (int i = 0; i < list.Count; i++)
+            var record = list[i];
+            ArgumentNullException.ThrowIfNull(record);
+            var keyProperty = _model.KeyProperty;
+            object? key = keyProperty.GetValueAsObject(record);
+            if (keyProperty.IsAutoGenerated && (key is null || (key is Guid g && g == Guid.Empty)))
             {
-                var record = list[i];
-                ArgumentNullException.ThrowIfNull(record);
-                var keyProperty = _model.KeyProperty;
-                object? key = keyProperty.GetValueAsObject(record);
-                if (keyProperty.IsAutoGenerated && (key is null || (key is Guid g && g == Guid.Empty)))
-                {
-                    key = Guid.NewGuid();
-                    keyProperty.SetValueAsObject(record, key);
-                }
-                if (key is null)
-                    throw new ArgumentException($"record {i} has no key ('{keyProperty.ModelName}')", nameof(records));
-                var stored = new StoredRecord(key,
-                    [.. _model.DataProperties.Select(p => p.GetValueAsObject(record))],
-                    [.. _model.VectorProperties.Select((p, v) => generated[v] is { } g ? g[i] : VectorOf(p, p.GetValueAsObject(record)))]);
-                if (_byKey!.TryGetValue(key, out int at))
-                    rows[at] = stored;
-                else
-                {
-                    _byKey[key] = rows.Count;
-                    rows.Add(stored);
-                }
+                key = Guid.NewGuid();
+                keyProperty.SetValueAsObject(record, key);
             }
-            Persist();
+            if (key is null)
+                throw new ArgumentException($"record {i} has no key ('{keyProperty.ModelName}')", nameof(records));
+            var vectors = _model.VectorProperties.Select((p, v) => generated[v] is { } made ? made[i] : VectorOf(p, p.GetValueAsObject(record))).ToArray();
+            nullVectors |= vectors.Any(v => v is null);
+            var row = _schema.Row(key, [.. _model.DataProperties.Select(p => p.GetValueAsObject(record))], vectors);
+            rows.Remove(row.Id);
+            rows[row.Id] = row;
         }
+        Write(writer =>
+        {
+            if (nullVectors && _model.VectorProperties.Count > 0)
+                MarkNullVectors();
+            writer.Upsert([.. rows.Values]);
+        });
     }
 
     static float[]? VectorOf(VectorPropertyModel property, object? value)
@@ -298,21 +366,23 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
             throw new NotSupportedException(VectorDataStrings.IncludeVectorsNotSupportedWithEmbeddingGeneration);
     }
 
-    TRecord Materialize(StoredRecord row, bool includeVectors)
+    /// <summary>A record from a row's metadata (key and data) and, when asked, its vectors (the row's slices, null where it lacks one).</summary>
+    TRecord Materialize(string metadata, float[] vector, bool includeVectors)
     {
+        var (key, data, nulls) = _schema.Fields(metadata, _keyType!);
         var record = _model.CreateRecord<TRecord>();
-        _model.KeyProperty.SetValueAsObject(record, row.Key);
+        _model.KeyProperty.SetValueAsObject(record, key);
         for (int d = 0; d < _model.DataProperties.Count; d++)
-            _model.DataProperties[d].SetValueAsObject(record, row.Data[d]);
+            _model.DataProperties[d].SetValueAsObject(record, data[d]);
         if (includeVectors)
             for (int v = 0; v < _model.VectorProperties.Count; v++)
             {
                 var property = _model.VectorProperties[v];
-                var vector = row.Vectors[v];
-                object? value = vector is null ? null
-                    : property.Type == typeof(float[]) ? vector.Clone()
-                    : property.Type == typeof(Embedding<float>) ? new Embedding<float>(vector.ToArray())
-                    : new ReadOnlyMemory<float>(vector.ToArray());
+                float[]? values = nulls.Contains(v) ? null : vector.AsSpan(_schema.Offsets[v], property.Dimensions).ToArray();
+                object? value = values is null ? null
+                    : property.Type == typeof(float[]) ? values
+                    : property.Type == typeof(Embedding<float>) ? new Embedding<float>(values)
+                    : new ReadOnlyMemory<float>(values);
                 property.SetValueAsObject(record, value);
             }
         return record;
@@ -342,49 +412,56 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         };
         if (query.Length != property.Dimensions)
             throw new ArgumentException($"the query has {query.Length} dimensions but '{property.ModelName}' has {property.Dimensions}");
-        var predicate = options.Filter is null ? null : Filters.Compile(options.Filter, _propertyNames);
+        var condition = options.Filter is null ? null : FilterTranslator.Translate(options.Filter, _model);
         string distance = property.DistanceFunction ?? DistanceFunction.CosineSimilarity;
-        var metric = Scoring.MetricOf(distance);
-        bool hamming = distance == DistanceFunction.HammingDistance;
         bool higher = Scoring.HigherIsCloser(distance);
-        List<(TRecord Record, float Score)> page;
-        lock (_gate)
+        var page = Read(snapshot =>
         {
-            var rows = Rows();
-            int wanted = top + options.Skip;
-            var heap = new TopK(Math.Min(wanted, rows.Count), higher);
-            // With nothing to filter, the property's index answers: the flat kind's exact scan (all cores,
-            // top-k heap) or the HNSW graph. Its scores are the metric's, which are MEVD's for every
-            // distance function but Hamming.
-            var index = _indexes?[v];
-            if (index is not null && predicate is null && options.ScoreThreshold is null && !hamming
-                && _nullVectors![v] == 0)
+            int wanted = (int)Math.Min((long)top + options.Skip, snapshot.Collection.Count);
+            if (wanted == 0)
+                return new List<(TRecord, float)>();
+            // Rows without this vector are refused inside the search, like filtered-out ones.
+            var allowed = snapshot.NullVectors ? Filter.Not(Filter.Eq(CollectionSchema.NullVectors, v)) : null;
+            var filter = allowed is null ? condition : condition is null ? allowed : Filter.And(condition, allowed);
+            IEnumerable<(string Metadata, float[] Vector, float Score)> ranked;
+            if (_schema.Native)
             {
-                var found = index is HnswIndex graph
-                    ? graph.Search(query, Math.Min(wanted, rows.Count), Math.Max(HnswIndex.DefaultEf, wanted))
-                    : index.Search(query, Math.Min(wanted, rows.Count));
-                foreach (var n in found)
-                    heap.Add(n.Score, n.Index);
+                // The collection's own index: HNSW (ef at least 64 and top + Skip) or the flat scan; its scores are MEVD's.
+                ranked = snapshot.Collection.Search(query, wanted, filter, ef: Math.Max(HnswIndex.DefaultEf, wanted))
+                    .Select(h => (h.Metadata!, options.IncludeVectors ? snapshot.Collection.Get(h.Id)!.Vector : [], h.Score));
             }
             else
-            {
-                for (int i = 0; i < rows.Count; i++)
-                {
-                    var vector = rows[i].Vectors[v];
-                    if (vector is null)
-                        continue;
-                    float score = Scoring.Score(metric, hamming, query, vector);
-                    if (options.ScoreThreshold is double threshold && (higher ? score < threshold : score > threshold))
-                        continue;
-                    if (predicate is not null && !predicate(Materialize(rows[i], false)))
-                        continue;
-                    heap.Add(score, i);
-                }
-            }
-            page = [.. heap.ToSortedArray().Skip(options.Skip).Select(n => (Materialize(rows[n.Index], options.IncludeVectors), n.Score))];
-        }
+                ranked = Scan(snapshot.Collection, query, v, distance, filter, wanted);
+            if (options.ScoreThreshold is double threshold)
+                ranked = ranked.Where(r => higher ? r.Score >= threshold : r.Score <= threshold);
+            return ranked.Skip(options.Skip).Select(r => (Materialize(r.Metadata, r.Vector, options.IncludeVectors), r.Score)).ToList();
+        });
         foreach (var (record, score) in page)
             yield return new VectorSearchResult<TRecord>(record, score);
+    }
+
+    /// <summary>
+    /// Every allowed row scored on property <paramref name="v"/>'s slice (a model with several vector
+    /// properties, or Hamming distance): Simil's kernel (or the Hamming count), a top-k heap, best first.
+    /// </summary>
+    (string Metadata, float[] Vector, float Score)[] Scan(Collection collection, float[] query, int v, string distance, Filter? filter, int wanted)
+    {
+        var metric = Scoring.MetricOf(distance);
+        bool hamming = distance == DistanceFunction.HammingDistance;
+        int offset = _schema.Offsets[v];
+        var heap = new TopK(wanted, Scoring.HigherIsCloser(distance));
+        int at = 0;
+        foreach (var row in collection.Rows(filter))
+            heap.Add(Scoring.Score(metric, hamming, query, row.Vector.AsSpan(offset, query.Length)), at++);
+        // A second pass over the same rows (a snapshot does not change) fetches the winners' metadata.
+        var best = heap.ToSortedArray();
+        var winners = best.Select((n, rank) => (n.Index, rank)).ToDictionary(x => x.Index, x => x.rank);
+        var found = new (string Metadata, float[] Vector, float Score)[best.Length];
+        at = 0;
+        foreach (var row in collection.Rows(filter))
+            if (winners.TryGetValue(at++, out int rank))
+                found[rank] = (row.Metadata!, row.Vector, best[rank].Score);
+        return [.. found];
     }
 
     /// <inheritdoc />
@@ -398,5 +475,5 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     }
 }
 
-/// <summary>One record as stored: its key, data values by data property, vectors by vector property (null where the record has none).</summary>
+/// <summary>One record as the first on-disk form stored it: its key, data values by data property, vectors by vector property (null where the record has none).</summary>
 sealed record StoredRecord(object Key, object?[] Data, float[]?[] Vectors);

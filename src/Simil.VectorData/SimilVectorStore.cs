@@ -13,6 +13,16 @@ public sealed class SimilVectorStoreOptions
 
     /// <summary>When no generator is given, embed texts with the local all-MiniLM-L6-v2 (true, the default) or not at all (false: a text search then throws, as other connectors do).</summary>
     public bool LocalModelWhenNoGenerator { get; init; } = true;
+
+    /// <summary>
+    /// Rows a collection's write-ahead log holds before they are written as a segment (made
+    /// collections keep the value they were made with). Each write replays the log, so a short log
+    /// keeps single-record writes fast; default 4,096.
+    /// </summary>
+    public int FlushRows { get; init; } = 4_096;
+
+    /// <summary>How long a write waits for another writer of the same collection (in this process or another) before it fails; default 60 s.</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -24,6 +34,8 @@ public sealed class SimilVectorStore : VectorStore
 {
     readonly string _directory;
     readonly IEmbeddingGenerator? _generator;
+    readonly int _flushRows;
+    readonly TimeSpan _lockWait;
 
     /// <summary>A store over <paramref name="directory"/> (created if missing).</summary>
     public SimilVectorStore(string directory, SimilVectorStoreOptions? options = null)
@@ -32,6 +44,9 @@ public sealed class SimilVectorStore : VectorStore
         Directory.CreateDirectory(directory);
         _directory = Path.GetFullPath(directory);
         _generator = options?.EmbeddingGenerator ?? (options?.LocalModelWhenNoGenerator ?? true ? new MiniLmEmbeddingGenerator() : null);
+        _flushRows = options?.FlushRows ?? 4_096;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_flushRows, 1);
+        _lockWait = options?.LockWait ?? TimeSpan.FromSeconds(60);
     }
 
     static void CheckName(string name)
@@ -48,7 +63,7 @@ public sealed class SimilVectorStore : VectorStore
         if (typeof(TRecord) == typeof(Dictionary<string, object?>))
             throw new ArgumentException("use GetDynamicCollection for Dictionary<string, object?> records");
         var model = new SimilModelBuilder().Build(typeof(TRecord), typeof(TKey), definition, _generator);
-        return new SimilCollection<TKey, TRecord>(_directory, name, model);
+        return new SimilCollection<TKey, TRecord>(_directory, name, model, _flushRows, _lockWait);
     }
 
     /// <inheritdoc />
@@ -57,14 +72,14 @@ public sealed class SimilVectorStore : VectorStore
         CheckName(name);
         ArgumentNullException.ThrowIfNull(definition);
         var model = new SimilModelBuilder().BuildDynamic(definition, _generator);
-        return new SimilCollection<object, Dictionary<string, object?>>(_directory, name, model);
+        return new SimilCollection<object, Dictionary<string, object?>>(_directory, name, model, _flushRows, _lockWait);
     }
 
     /// <inheritdoc />
     public override async IAsyncEnumerable<string> ListCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var folder in Directory.EnumerateDirectories(_directory).Order(StringComparer.Ordinal))
-            if (File.Exists(Path.Combine(folder, "manifest.json")))
+            if (Exists(folder))
             {
                 await Task.Yield();
                 yield return Path.GetFileName(folder);
@@ -75,8 +90,11 @@ public sealed class SimilVectorStore : VectorStore
     public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         CheckName(name);
-        return Task.FromResult(File.Exists(Path.Combine(_directory, name, "manifest.json")));
+        return Task.FromResult(Exists(Path.Combine(_directory, name)));
     }
+
+    /// <summary>A collection's folder: its schema (or, in the first on-disk form, its manifest) is there.</summary>
+    static bool Exists(string folder) => File.Exists(Path.Combine(folder, "schema.json")) || File.Exists(Path.Combine(folder, "manifest.json"));
 
     /// <inheritdoc />
     public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)

@@ -46,7 +46,7 @@ public sealed class ModelRecordTests : IDisposable
             await notes.EnsureCollectionExistsAsync(token);
             await notes.UpsertAsync([new Note { Id = "1", Text = "banana" }, new Note { Id = "2", Text = "kiwi" }], token);
         }
-        Assert.Contains("\"model\":\"model-a\"", File.ReadAllText(Path.Combine(_folder, "notes", "manifest.json")), StringComparison.Ordinal);
+        Assert.Contains("\"model\":\"model-a\"", File.ReadAllText(Path.Combine(_folder, "notes", "schema.json")), StringComparison.Ordinal);
 
         using (var same = new SimilVectorStore(_folder, new SimilVectorStoreOptions { EmbeddingGenerator = new NamedGenerator("Model-A") }))
         {

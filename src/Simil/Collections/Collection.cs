@@ -155,7 +155,7 @@ public sealed class Collection : IDisposable
             if (!File.Exists(log))
                 throw new FileFormatException(log, "", "the manifest names this write-ahead log but it does not exist (the collection is damaged)");
             var collection = new Collection(path, manifest, segments, manifest.Dimensions, manifest.Build.Metric, manifest.Model);
-            collection.Replay(log);
+            collection._logLength = collection.Replay(log).FileLength;
             return collection;
         }
         catch
@@ -166,8 +166,33 @@ public sealed class Collection : IDisposable
         }
     }
 
-    /// <summary>Applies the log's whole, in-sequence records; returns the length they take.</summary>
-    internal long Replay(string logPath)
+    /// <summary>The log's length when the snapshot read it (whole records and any torn tail).</summary>
+    long _logLength;
+
+    /// <summary>
+    /// True while the folder still holds exactly this snapshot: <c>CURRENT</c> names its manifest and
+    /// the log has grown by nothing since it was read (two small reads, no row read): a reader that
+    /// keeps a snapshot open asks this before each use and opens a new one when it is false. Always
+    /// true for a single index file, which never changes in place (a rewrite replaces it).
+    /// </summary>
+    public bool IsCurrent()
+    {
+        if (Manifest is null)
+            return true;
+        try
+        {
+            if (Manifest.ReadCurrent(Path).Generation != Manifest.Generation)
+                return false;
+            return new FileInfo(System.IO.Path.Combine(Path, Manifest.Log)).Length == _logLength;
+        }
+        catch (Exception e) when (e is IOException or InputException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Applies the log's whole, in-sequence records; returns the length they take and the log file's.</summary>
+    internal (long Valid, long FileLength) Replay(string logPath)
     {
         var (payloads, length) = WriteAheadLog.Read(logPath, mustExist: true);
         long expected = Manifest!.LogStart, valid = 0;
@@ -182,7 +207,7 @@ public sealed class Collection : IDisposable
         }
         LogBytes = valid;
         NextSequence = expected;
-        return valid;
+        return (valid, length);
     }
 
     /// <summary>Applies one record: an upsert replaces any live row of its id, a delete removes it.</summary>
@@ -305,6 +330,31 @@ public sealed class Collection : IDisposable
         foreach (var (id, row) in _log)
             if (filter is null || filter.Matches(row.Metadata))
                 yield return id;
+    }
+
+    /// <summary>
+    /// The live rows that <paramref name="filter"/> keeps (every live row without one), whole
+    /// (vector copied, metadata, text), in <see cref="Ids"/>'s order: read lazily, row by row.
+    /// </summary>
+    public IEnumerable<CollectionRow> Rows(Filter? filter = null)
+    {
+        foreach (var segment in _segments)
+        {
+            var keys = segment.Index.Corpus.Keys;
+            for (int row = 0; row < segment.Index.Count; row++)
+            {
+                if (segment.IsDeleted(row))
+                    continue;
+                string? metadata = segment.Metadata(row);
+                if (filter is not null && !filter.Matches(metadata))
+                    continue;
+                yield return new CollectionRow(keys?[row] ?? row.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    segment.Index.Corpus[row].ToArray(), metadata, segment.Text(row));
+            }
+        }
+        foreach (var (_, row) in _log)
+            if (filter is null || filter.Matches(row.Metadata))
+                yield return row;
     }
 
     /// <summary>

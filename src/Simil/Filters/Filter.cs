@@ -9,9 +9,10 @@ namespace Simil.Filters;
 /// <see cref="In"/>, <see cref="Exists"/>, <see cref="And"/>, <see cref="Or"/>, <see cref="Not"/>) or
 /// parsed from MongoDB/Chroma-style JSON (<see cref="Parse"/>); MEVD's LINQ filters and Qdrant's
 /// filter JSON translate to it. A field is a name, or a dotted path into nested objects; where a
-/// field holds an array, equality and <c>in</c> match when any element does. A field missing from a
-/// row fails every condition but <c>$ne</c>, <c>$nin</c> and <c>$exists: false</c>. Strings that
-/// are ISO-8601 dates compare as instants in ranges; numbers compare as numbers.
+/// field holds an array, equality and <c>in</c> match when any element does, and equality with an
+/// array value is MongoDB's exact-array match. A field missing from a row fails every condition but
+/// <c>$ne</c>, <c>$nin</c> and <c>$exists: false</c>. Strings that are ISO-8601 dates compare as
+/// instants in ranges; numbers compare as numbers (integers exactly, past 2^53 too).
 /// </summary>
 public abstract record Filter
 {
@@ -180,28 +181,51 @@ public abstract record Filter
             yield return current;
     }
 
+    /// <summary>The value of <paramref name="field"/> as it is (an array not taken apart), or null when missing.</summary>
+    private protected static JsonElement? Whole(JsonElement metadata, string field)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object)
+            return null;
+        if (metadata.TryGetProperty(field, out var whole))
+            return whole;
+        var current = metadata;
+        foreach (var part in field.Split('.'))
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
+                return null;
+        return current;
+    }
+
     private protected enum Operator { Eq, Ne, Gt, Gte, Lt, Lte }
 
     /// <summary>A JSON scalar of a filter, with its number and instant where it is one.</summary>
     private protected sealed record Scalar(JsonValueKind Kind, string? Text, double? Number, DateTimeOffset? Instant)
     {
+        /// <summary>An array value's elements: equality with it is MongoDB's exact-array match (the same elements in the same order).</summary>
+        public Scalar[]? Items { get; init; }
+
+        /// <summary>A number's exact value, where it has one as a decimal (integers of any 64-bit type, decimals, JSON numbers in range).</summary>
+        public decimal? Exact { get; init; }
+
         public static Scalar From(object? value) => value switch
         {
             null => new(JsonValueKind.Null, null, null, null),
+            System.Collections.IEnumerable items and not string => new(JsonValueKind.Array, null, null, null) { Items = [.. items.Cast<object?>().Select(From)] },
             bool b => new(b ? JsonValueKind.True : JsonValueKind.False, null, null, null),
             string s => new(JsonValueKind.String, s, null, Date(s)),
             DateTimeOffset d => new(JsonValueKind.String, d.ToString("O", CultureInfo.InvariantCulture), null, d),
             DateTime d => From(new DateTimeOffset(d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d)),
             DateOnly d => From(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal =>
-                new(JsonValueKind.Number, null, Convert.ToDouble(value, CultureInfo.InvariantCulture), null),
+            sbyte or byte or short or ushort or int or uint or long or ulong or decimal =>
+                new(JsonValueKind.Number, null, Convert.ToDouble(value, CultureInfo.InvariantCulture), null) { Exact = Convert.ToDecimal(value, CultureInfo.InvariantCulture) },
+            float or double => new(JsonValueKind.Number, null, Convert.ToDouble(value, CultureInfo.InvariantCulture), null),
             _ => throw new InvalidSettingException(Setting, $"a filter value is a string, number, bool, date or null, not {value.GetType().Name}"),
         };
 
         public static Scalar Parse(JsonElement e, string field) => e.ValueKind switch
         {
+            JsonValueKind.Array => new(JsonValueKind.Array, null, null, null) { Items = [.. e.EnumerateArray().Select((x, i) => Parse(x, $"{field}[{i}]"))] },
             JsonValueKind.String => From(e.GetString()),
-            JsonValueKind.Number => new(JsonValueKind.Number, null, e.GetDouble(), null),
+            JsonValueKind.Number => new(JsonValueKind.Number, null, e.GetDouble(), null) { Exact = e.TryGetDecimal(out var exact) ? exact : null },
             JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => new(e.ValueKind, null, null, null),
             _ => throw new InvalidSettingException(Setting, $"{field}: {e.GetRawText()} is not a value to compare with (a string, number, bool or null)"),
         };
@@ -212,16 +236,25 @@ public abstract record Filter
 
         public bool Equal(JsonElement v) => Kind switch
         {
+            JsonValueKind.Array => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == Items!.Length
+                && v.EnumerateArray().Select((x, i) => Items[i].Equal(x)).All(same => same),
             JsonValueKind.String => v.ValueKind == JsonValueKind.String && v.GetString() == Text,
-            JsonValueKind.Number => v.ValueKind == JsonValueKind.Number && v.GetDouble() == Number,
+            JsonValueKind.Number => v.ValueKind == JsonValueKind.Number && CompareNumber(v) == 0,
             _ => v.ValueKind == Kind,
         };
+
+        /// <summary>
+        /// A JSON number against this one: as decimals where both are (integers past 2^53, such as
+        /// 64-bit keys, stay distinct), as doubles otherwise.
+        /// </summary>
+        int CompareNumber(JsonElement v) =>
+            Exact is { } exact && v.TryGetDecimal(out var d) ? d.CompareTo(exact) : v.GetDouble().CompareTo(Number!.Value);
 
         /// <summary>The order of <paramref name="v"/> against this value, or null when they do not compare.</summary>
         public int? Order(JsonElement v)
         {
-            if (Number is { } n)
-                return v.ValueKind == JsonValueKind.Number ? v.GetDouble().CompareTo(n) : null;
+            if (Number is not null)
+                return v.ValueKind == JsonValueKind.Number ? CompareNumber(v) : null;
             if (Instant is { } i && v.ValueKind == JsonValueKind.String && Date(v.GetString()!) is { } d)
                 return d.CompareTo(i);
             return null;
@@ -232,6 +265,8 @@ public abstract record Filter
     {
         public override bool Matches(JsonElement metadata)
         {
+            if (Value.Kind == JsonValueKind.Array)
+                return Whole(metadata, Field) is { } whole && Value.Equal(whole) != (Op == Operator.Ne) || (Op == Operator.Ne && Whole(metadata, Field) is null);
             if (Op == Operator.Ne)
                 return !Values(metadata, Field).Any(Value.Equal);
             foreach (var v in Values(metadata, Field))
