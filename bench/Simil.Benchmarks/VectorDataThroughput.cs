@@ -9,8 +9,9 @@ namespace Simil.Benchmarks;
 
 /// <summary>
 /// MEVD vector search latency: one query × ROWS × 384 (top 10, cosine) on Simil.VectorData's flat and
-/// HNSW kinds against the in-memory connector, the stores interleaved query by query; the flat
-/// results are checked equal to the connector's.
+/// HNSW kinds against the in-memory connector and against a bare <see cref="FlatIndex"/> over the same
+/// rows, interleaved query by query; the flat results are checked equal to the connector's. Then
+/// single-record upserts into the loaded collections (each its own durable write), timed one by one.
 /// </summary>
 static class VectorDataThroughput
 {
@@ -36,6 +37,8 @@ static class VectorDataThroughput
     {
         int rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         const int Dims = 384, Queries = 30, Top = 10;
+        int SingleFlat = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500;
+        int SingleGraph = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 500;
         // Clustered rows, as embeddings are (1,000 centres, noise of half their spread): uniform random
         // vectors have no neighbours worth the name, and no graph finds them.
         var random = new Random(11);
@@ -64,8 +67,9 @@ static class VectorDataThroughput
             await peer.UpsertAsync(vectors.Select((v, i) => new Row { Id = i, Embedding = v }));
             double peerUpsert = upsert.Elapsed.TotalSeconds;
 
-            var times = new double[3][];
-            for (int c = 0; c < 3; c++)
+            var bare = new FlatIndex(EmbeddingMatrix.Create([.. vectors.SelectMany(v => v)], Dims), Metric.Cosine);
+            var times = new double[4][];
+            for (int c = 0; c < 4; c++)
                 times[c] = new double[Queries];
             int same = 0;
             long graphHits = 0;
@@ -81,14 +85,36 @@ static class VectorDataThroughput
                 w.Restart();
                 var g = await graph.SearchAsync(new ReadOnlyMemory<float>(q), Top).Select(r => r.Record.Id).ToListAsync();
                 double tg = w.Elapsed.TotalMilliseconds;
+                w.Restart();
+                var f = bare.Search(q, Top);
+                double tf = w.Elapsed.TotalMilliseconds;
                 if (round < 0)
                     continue;
-                (times[0][round], times[1][round], times[2][round]) = (ta, tb, tg);
+                (times[0][round], times[1][round], times[2][round], times[3][round]) = (ta, tb, tg, tf);
+                if (!f.Select(n => n.Index).SequenceEqual(a))
+                    throw new InvalidOperationException($"query {round}: the store's flat top {Top} differs from FlatIndex's");
                 if (a.SequenceEqual(b))
                     same++;
                 graphHits += g.Intersect(b).Count();
             }
+            // Single-record upserts into the loaded collections: new ids, each call one durable write.
+            var single = new double[2][];
+            for (int c = 0; c < 2; c++)
+            {
+                single[c] = new double[c == 0 ? SingleFlat : SingleGraph];
+                for (int i = 0; i < single[c].Length; i++)
+                {
+                    var v = Near(centres[random.Next(centres.Length)]);
+                    var w = Stopwatch.StartNew();
+                    if (c == 0)
+                        await flat.UpsertAsync(new Row { Id = rows + i, Embedding = v });
+                    else
+                        await graph.UpsertAsync(new GraphRow { Id = rows + i, Embedding = v });
+                    single[c][i] = w.Elapsed.TotalMilliseconds;
+                }
+            }
             double Median(double[] x) => x.Order().ElementAt(x.Length / 2);
+            double P99(double[] x) => x.Order().ElementAt(Math.Min(x.Length - 1, (int)Math.Ceiling(0.99 * x.Length) - 1));
             var c2 = CultureInfo.InvariantCulture;
             var md = new StringBuilder();
             md.AppendLine("# MEVD vector search: Simil.VectorData against the in-memory connector");
@@ -96,11 +122,12 @@ static class VectorDataThroughput
             md.AppendLine(c2, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- {string.Join(' ', args)}`");
             md.AppendLine(c2, $"- {rows:N0} clustered random rows × {Dims} (1,000 centres), cosine similarity, top {Top}, {Queries} queries; the three searches run one after another for each query; ms = median per query.");
             md.AppendLine();
-            md.AppendLine("| store | kind | ms per query | × in-memory | upsert of all rows, s | agreement |");
-            md.AppendLine("|---|---|---:|---:|---:|---|");
-            md.AppendLine(c2, $"| in-memory connector (CommunityToolkit.VectorData.InMemory) | flat | {Median(times[1]):F2} | 1.00 | {peerUpsert:F1} | — |");
-            md.AppendLine(c2, $"| Simil.VectorData | flat | {Median(times[0]):F2} | {Median(times[1]) / Median(times[0]):F2} | {flatUpsert:F1} | same top {Top} (ids, order) on {same}/{Queries} queries |");
-            md.AppendLine(c2, $"| Simil.VectorData | hnsw | {Median(times[2]):F2} | {Median(times[1]) / Median(times[2]):F2} | {graphUpsert:F1} | recall@{Top} {(double)graphHits / (Queries * Top):F4} |");
+            md.AppendLine("| store | kind | ms per query | × in-memory | ÷ FlatIndex | upsert of all rows, s | one-record upsert p50 / p99, ms | agreement |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+            md.AppendLine(c2, $"| in-memory connector (CommunityToolkit.VectorData.InMemory) | flat | {Median(times[1]):F2} | 1.00 | {Median(times[1]) / Median(times[3]):F2} | {peerUpsert:F1} | — | — |");
+            md.AppendLine(c2, $"| FlatIndex (no store) | flat | {Median(times[3]):F2} | {Median(times[1]) / Median(times[3]):F2} | 1.00 | — | — | the store's flat top {Top} on {Queries}/{Queries} queries |");
+            md.AppendLine(c2, $"| Simil.VectorData | flat | {Median(times[0]):F2} | {Median(times[1]) / Median(times[0]):F2} | {Median(times[0]) / Median(times[3]):F2} | {flatUpsert:F1} | {Median(single[0]):F2} / {P99(single[0]):F2} ({single[0].Length}) | same top {Top} (ids, order) on {same}/{Queries} queries |");
+            md.AppendLine(c2, $"| Simil.VectorData | hnsw | {Median(times[2]):F2} | {Median(times[1]) / Median(times[2]):F2} | {Median(times[2]) / Median(times[3]):F2} | {graphUpsert:F1} | {Median(single[1]):F2} / {P99(single[1]):F2} ({single[1].Length}) | recall@{Top} {(double)graphHits / (Queries * Top):F4} |");
             var path = ResultsFile.PathFor(repository, $"vectordata-{rows / 1000}k");
             ResultsFile.Write(path, md.ToString());
             Console.WriteLine(md);
