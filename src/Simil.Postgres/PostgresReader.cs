@@ -15,6 +15,20 @@ public static class PostgresReader
     public static EmbeddingMatrix Read(PostgresSource source, CancellationToken token = default) =>
         Read(source, source.Key is { } key ? $"{PostgresSource.Quote(key)}::text" : null, token);
 
+    /// <summary>
+    /// The rows (keyed when the source names <c>key=</c>) and, when it names <c>columns=</c>, each
+    /// row's metadata: those columns as one JSON object built by the server (null otherwise).
+    /// </summary>
+    public static (EmbeddingMatrix Rows, IReadOnlyList<string>? Metadata) ReadWithMetadata(PostgresSource source, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var dataSource = PostgresConnection.DataSource(source);
+        using var connection = PostgresConnection.Open(dataSource, source);
+        var metadata = source.Columns is null ? null : new List<string>();
+        var rows = Read(connection, source, source.Key is { } key ? $"{PostgresSource.Quote(key)}::text" : null, null, token, metadata);
+        return (rows, metadata);
+    }
+
     /// <summary>The rows keyed by <paramref name="keyExpression"/> (SQL giving text; null for none).</summary>
     internal static EmbeddingMatrix Read(PostgresSource source, string? keyExpression, CancellationToken token)
     {
@@ -29,7 +43,8 @@ public static class PostgresReader
     /// sees what the catalog says of the column before any row is read (and may refuse it by throwing).
     /// Failures are one line naming the source.
     /// </summary>
-    internal static EmbeddingMatrix Read(NpgsqlConnection connection, PostgresSource source, string? keyExpression, Action<VectorColumn>? accept, CancellationToken token)
+    internal static EmbeddingMatrix Read(NpgsqlConnection connection, PostgresSource source, string? keyExpression, Action<VectorColumn>? accept, CancellationToken token,
+        List<string>? metadata = null)
     {
         try
         {
@@ -38,7 +53,7 @@ public static class PostgresReader
                 readOnly.ExecuteNonQuery();
             var column = VectorColumn.Find(connection, source);
             accept?.Invoke(column);
-            var rows = Copy(connection, source, column, keyExpression, token);
+            var rows = Copy(connection, source, column, keyExpression, token, metadata);
             transaction.Commit();
             return rows;
         }
@@ -52,12 +67,18 @@ public static class PostgresReader
         }
     }
 
-    static EmbeddingMatrix Copy(NpgsqlConnection connection, PostgresSource source, VectorColumn column, string? keyExpression, CancellationToken token)
+    static EmbeddingMatrix Copy(NpgsqlConnection connection, PostgresSource source, VectorColumn column, string? keyExpression, CancellationToken token,
+        List<string>? metadata)
     {
-        string select = $"SELECT {(keyExpression is null ? "" : keyExpression + ", ")}{PostgresSource.Quote(source.Column)} FROM {source.QualifiedTable} WHERE {source.Condition}";
+        // columns= travel as one JSON object a row, built by the server (json_build_object keeps the
+        // columns' order; types as JSON has them), names as quoted literals; written back compact.
+        string? metadataExpression = metadata is null || source.Columns is null ? null
+            : $"json_build_object({string.Join(", ", source.Columns.Select(c => $"{Literal(c)}, {PostgresSource.Quote(c)}"))})::text";
+        string select = $"SELECT {(keyExpression is null ? "" : keyExpression + ", ")}{PostgresSource.Quote(source.Column)}" +
+            $"{(metadataExpression is null ? "" : ", " + metadataExpression)} FROM {source.QualifiedTable} WHERE {source.Condition}";
         var sink = new NativeSink();
         var keys = keyExpression is null ? null : new List<string>();
-        int rows = 0, dimensions = column.Dimensions ?? -1, fields = keys is null ? 1 : 2;
+        int rows = 0, dimensions = column.Dimensions ?? -1, fields = (keys is null ? 1 : 2) + (metadataExpression is null ? 0 : 1);
         long capacity = 0;
         SinkRoom<float> memory = default;
         using (var stream = connection.BeginRawBinaryCopy($"COPY ({select}) TO STDOUT (FORMAT binary)"))
@@ -89,6 +110,8 @@ public static class PostgresReader
                     memory = rows == 0 ? sink.Reserve<float>(capacity) : sink.Grow<float>(capacity);
                 }
                 Decode(column.Type, value, memory.Slice((long)rows * dimensions, dimensions));
+                if (metadataExpression is not null)
+                    metadata!.Add(Compact(copy.ReadText() ?? "{}"));
                 keys?.Add(key!);
                 rows++;
             }
@@ -97,6 +120,19 @@ public static class PostgresReader
             memory = sink.Reserve<float>(0);
         return sink.Complete<float>(rows, Math.Max(dimensions, 0), keys?.ToArray());
     }
+
+    /// <summary>The server's JSON text without its spaces, as every other reader writes metadata.</summary>
+    static string Compact(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            document.WriteTo(writer);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A column name as an SQL string literal (quotes doubled).</summary>
+    static string Literal(string name) => $"'{name.Replace("'", "''", StringComparison.Ordinal)}'";
 
     static string KeyText(string? key) => key is null ? "" : $" (key '{key}')";
 

@@ -4,7 +4,7 @@ namespace Simil.Postgres;
 
 /// <summary>
 /// A table's vector column named by a URI,
-/// <c>postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE?table=T&amp;column=C[&amp;key=K][&amp;where=SQL]</c>
+/// <c>postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE?table=T&amp;column=C[&amp;key=K][&amp;columns=A,B][&amp;where=SQL]</c>
 /// (docs/postgres.md). The password comes from the URI, else <c>PGPASSWORD</c>, else
 /// <c>.pgpass</c>, as libpq does; <see cref="Display"/> never holds it.
 /// </summary>
@@ -25,8 +25,10 @@ public sealed class PostgresSource
         ["passfile"] = "Passfile",
     };
 
-    PostgresSource(string display, string connectionString, string? schema, string table, string column, string? key, string? where, string? metric)
+    PostgresSource(string display, string connectionString, string? schema, string table, string column, string? key, string? where, string? metric,
+        IReadOnlyList<string>? columns)
     {
+        Columns = columns;
         Display = display;
         ConnectionString = connectionString;
         Schema = schema;
@@ -54,6 +56,12 @@ public sealed class PostgresSource
 
     /// <summary>The column whose text is each row's key, if any.</summary>
     public string? Key { get; }
+
+    /// <summary>
+    /// Columns kept as each row's metadata (<c>columns=a,b,c</c>): one JSON object a row, built by
+    /// the server (<c>json_build_object</c>, in the order named), so numbers stay numbers and dates ISO-8601 strings.
+    /// </summary>
+    public IReadOnlyList<string>? Columns { get; }
 
     /// <summary>The user's condition on the rows, if any (run in a read-only transaction).</summary>
     public string? Where { get; }
@@ -100,7 +108,8 @@ public sealed class PostgresSource
             query.RemoveAll(q => q.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
             return string.IsNullOrEmpty(found.Value) ? null : found.Value;
         }
-        string? table = Take("table"), column = Take("column"), key = Take("key"), where = Take("where"), schema = Take("schema"), metric = Take("metric");
+        string? table = Take("table"), column = Take("column"), key = Take("key"), where = Take("where"), schema = Take("schema"), metric = Take("metric"),
+            columnList = Take("columns");
         if (table is not null && schema is null && table.Split('.') is [var s, var t] && s.Length > 0 && t.Length > 0)
             (schema, table) = (s, t);
 
@@ -118,7 +127,7 @@ public sealed class PostgresSource
         if (password.Length > 0)
             builder.Password = password;
         string display = $"postgres://{(user.Length > 0 ? Uri.EscapeDataString(user) + "@" : "")}{parsed.Host}:{port}/{database}" +
-            $"?table={(schema is null ? "" : schema + ".")}{table}&column={column}{(key is null ? "" : "&key=" + key)}{(where is null ? "" : "&where=" + where)}";
+            $"?table={(schema is null ? "" : schema + ".")}{table}&column={column}{(key is null ? "" : "&key=" + key)}{(columnList is null ? "" : "&columns=" + columnList)}{(where is null ? "" : "&where=" + where)}";
         foreach (var (name, value) in query)
         {
             try
@@ -127,14 +136,19 @@ public sealed class PostgresSource
             }
             catch (ArgumentException)
             {
-                throw new InputException(display, $"unknown connection setting '{name}' (table, column, key, where, schema and metric are Simil's; the rest are libpq's or Npgsql's)");
+                throw new InputException(display, $"unknown connection setting '{name}' (table, column, key, columns, where, schema and metric are Simil's; the rest are libpq's or Npgsql's)");
             }
         }
         if (table is null || column is null)
             throw new InputException(display, $"names no {(table is null ? "table" : "column")}; add ?table=T&column=C (the table and its vector, halfvec or bit column)");
         if (metric is not null && !MetricInfo.TryParse(metric, out _))
             throw new InputException(display, $"unknown metric '{metric}'; valid metrics: {MetricInfo.ValidNames}");
-        return new PostgresSource(display, builder.ConnectionString, schema, table, column, key, where, metric);
+        string[]? columns = columnList?.Split(',', StringSplitOptions.TrimEntries);
+        if (columns is not null && columns.Any(c => c.Length == 0))
+            throw new InputException(display, "columns= names an empty column; list them as columns=a,b,c");
+        if (columns is not null && columns.Distinct(StringComparer.Ordinal).Count() != columns.Length)
+            throw new InputException(display, "columns= names a column twice");
+        return new PostgresSource(display, builder.ConnectionString, schema, table, column, key, where, metric, columns);
     }
 
     /// <summary>The URI without its password.</summary>

@@ -42,6 +42,9 @@ sealed record VectorColumn(VectorColumnType Type, string TypeName, int? Dimensio
         string Names() => string.Join(", ", columns.Select(c => $"{c.Name} {c.Type}"));
         if (source.Key is { } key && !columns.Exists(c => c.Name == key))
             throw new InputException($"{source.Display}: {source.QualifiedTable} has no column '{key}' for key= (its columns: {Names()})");
+        foreach (var named in source.Columns ?? [])
+            if (!columns.Exists(c => c.Name == named))
+                throw new InputException($"{source.Display}: {source.QualifiedTable} has no column '{named}' for columns= (its columns: {Names()})");
         var found = columns.Find(c => c.Name == source.Column);
         if (found.Name is null)
             throw new InputException($"{source.Display}: {source.QualifiedTable} has no column '{source.Column}' (its columns: {Names()})");

@@ -34,6 +34,53 @@ public sealed class CommandTests(PostgresServer server)
         Assert.StartsWith($"{files.Path("i.simil")}: 2 rows × 3", build.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>A table builds and updates a collection: key= gives the ids, columns= the metadata (as the server types it), which --where filters on.</summary>
+    [Fact]
+    public async Task A_table_builds_and_updates_a_collection_with_ids_and_metadata()
+    {
+        server.Execute("""
+            DROP TABLE IF EXISTS docs;
+            CREATE TABLE docs (doc text PRIMARY KEY, lang text, year int, published date, draft boolean, "it's" text, embedding vector(3));
+            INSERT INTO docs VALUES
+              ('d1', 'pt', 2019, '2019-05-01', false, 'q1', '[1,0,0]'),
+              ('d2', 'en', 2021, '2021-01-15', true,  'q2', '[0.9,0.1,0]'),
+              ('d3', 'pt', 2012, '2012-07-30', false, NULL, '[0.8,0.2,0]'),
+              ('d4', 'es', 2023, '2023-03-03', false, 'q4', '[0,1,0]');
+            """);
+        using var files = new TempFiles();
+        string collection = files.Path("docs");
+        string uri = server.Source("docs", "embedding", "&key=doc&columns=lang,year,published,draft,it%27s&where=doc%20%3C%3E%20%27d4%27");
+        var build = await SimilProcess.RunAsync("index", "build", uri, "--out", collection);
+        Assert.True(build.ExitCode == 0, build.Stderr);
+        var get = await SimilProcess.RunAsync("index", "get", collection, "d1", "--json");
+        Assert.True(get.ExitCode == 0, get.Stderr);
+        Assert.Contains("\"year\":2019", get.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"published\":\"2019-05-01\"", get.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"draft\":false", get.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"it's\":\"q1\"", get.Stdout, StringComparison.Ordinal);
+        var search = await SimilProcess.RunAsync("search", collection, "--query", "[1,0,0]", "-k", "5", "--where", """{"lang":"pt","published":{"$gte":"2015-01-01"}}""", "--json");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        Assert.Contains("\"d1\"", search.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d3\"", search.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d2\"", search.Stdout, StringComparison.Ordinal);
+
+        server.Execute("UPDATE docs SET year = 2024 WHERE doc = 'd2'");
+        var upsert = await SimilProcess.RunAsync("index", "upsert", collection, server.Source("docs", "embedding", "&key=doc&columns=lang,year&where=doc%20IN%20(%27d2%27,%27d4%27)"));
+        Assert.True(upsert.ExitCode == 0, upsert.Stderr);
+        Assert.Contains("2 rows upserted (1 replaced); 4 rows live", upsert.Stdout, StringComparison.Ordinal);
+        var recent = await SimilProcess.RunAsync("search", collection, "--query", "[0,1,0]", "-k", "5", "--where", """{"year":{"$gt":2022}}""", "--json");
+        Assert.Contains("\"d2\"", recent.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"d4\"", recent.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d1\"", recent.Stdout, StringComparison.Ordinal);
+
+        var unknown = await SimilProcess.RunAsync("index", "upsert", collection, server.Source("docs", "embedding", "&key=doc&columns=lang,nope"));
+        Assert.Contains("has no column 'nope' for columns=", SimilProcess.AssertOneLineError(unknown, 2), StringComparison.Ordinal);
+        var noKey = await SimilProcess.RunAsync("index", "upsert", collection, server.Source("docs", "embedding"));
+        Assert.Contains("add key=COLUMN", SimilProcess.AssertOneLineError(noKey, 2), StringComparison.Ordinal);
+        var info = await SimilProcess.RunAsync("index", "info", collection, "--json");
+        Assert.Contains("\"live\":4", info.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_password_comes_from_PGPASSWORD_or_pgpass_and_is_never_printed()
     {

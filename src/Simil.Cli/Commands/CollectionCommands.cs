@@ -119,6 +119,23 @@ static class CollectionCommands
     public static List<CollectionRow> Rows(string file, string? inputFormat, string data, string? recordedModel, string? requestedModel, bool requireIds,
         CancellationToken token)
     {
+        if (Postgres.PostgresSource.IsUri(file))
+        {
+            // A table's rows: key= gives the ids, columns= the metadata (docs/postgres.md).
+            var (table, metadata) = KeyedVectors.ReadTableRows(file, inputFormat, token);
+            string display = Postgres.PostgresSource.Parse(file).Display;
+            if (recordedModel is not null)
+                throw new InputException(display, $"holds vectors, but {data} was built from texts by {recordedModel}; add texts with ids");
+            if (table.Keys is null && requireIds)
+                throw new InputException(display, "its rows have no ids; add key=COLUMN (a column unique among the rows)");
+            if (table.Keys is { } tableKeys && tableKeys.Distinct(StringComparer.Ordinal).Count() != tableKeys.Count)
+                throw new InputException(display, "key= repeats among the rows; every row of a collection has its own id");
+            var tableRows = new List<CollectionRow>(table.Count);
+            for (int r = 0; r < table.Count; r++)
+                tableRows.Add(new CollectionRow(table.Keys?[r] ?? r.ToString(System.Globalization.CultureInfo.InvariantCulture), table[r].ToArray(),
+                    metadata?[r] is { Length: > 2 } m ? m : null));
+            return tableRows;
+        }
         var content = KeyedVectors.Load(file, inputFormat);
         if (content.Vectors is { } vectors)
         {

@@ -101,7 +101,10 @@ static class IndexCommand
         CancellationToken token)
     {
         if (Postgres.PostgresSource.IsUri(file))
-            return (KeyedVectors.ReadTable(file, inputFormat, token), null, null, null);
+        {
+            var (table, tableMetadata) = KeyedVectors.ReadTableRows(file, inputFormat, token);
+            return (table, null, null, tableMetadata is not null && tableMetadata.Any(f => f.Length > 2) ? [.. tableMetadata.Select(f => f.Length > 2 ? f : "")] : null);
+        }
         var content = KeyedVectors.Load(file, inputFormat);
         var metadata = content.Fields is { } fields && fields.Any(f => f.Length > 2) ? [.. fields.Select(f => f.Length > 2 ? f : "")] : (IReadOnlyList<string>?)null;
         if (content.Vectors is { } vectors)

@@ -46,12 +46,15 @@ static class KeyedVectors
     /// A <c>postgres://</c> source's rows, streamed by binary COPY (docs/postgres.md), with a
     /// progress line on a terminal; the source is named without its password.
     /// </summary>
-    public static EmbeddingMatrix ReadTable(string uri, string? inputFormat, CancellationToken token)
+    public static EmbeddingMatrix ReadTable(string uri, string? inputFormat, CancellationToken token) => ReadTableRows(uri, inputFormat, token).Rows;
+
+    /// <summary>A <c>postgres://</c> source's rows and, with <c>columns=</c>, each row's metadata (those columns as one JSON object).</summary>
+    public static (EmbeddingMatrix Rows, IReadOnlyList<string>? Metadata) ReadTableRows(string uri, string? inputFormat, CancellationToken token)
     {
         var source = PostgresSource.Parse(uri);
         if (inputFormat is not null)
             throw new InputException("--input-format", $"describes files; {source.Display} is a table");
-        return Rendering.Progress.Run($"reading {source.Table}.{source.Column}", 1, "table", _ => PostgresReader.Read(source, token));
+        return Rendering.Progress.Run($"reading {source.Table}.{source.Column}", 1, "table", _ => PostgresReader.ReadWithMetadata(source, token));
     }
 
     /// <summary>A collection's live rows (ids as keys) and its model: how commands that read whole files read a collection folder.</summary>

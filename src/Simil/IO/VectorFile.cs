@@ -69,7 +69,7 @@ public static class VectorFile
                     char delimiter = format == VectorFileFormat.Csv ? ',' : '\t';
                     // A header line makes a table: ids, texts and other columns by name.
                     if (options.IdField is not null || options.TextField is not null || DelimitedTableReader.HasHeader(stream, delimiter))
-                        (vectors, texts) = DelimitedTableReader.Read(stream, name, delimiter, warnings, sink, options.IdField, options.TextField);
+                        (vectors, texts, vectorFields) = DelimitedTableReader.Read(stream, name, delimiter, warnings, sink, options.IdField, options.TextField);
                     else
                         vectors = TextMatrixReader.Read(stream, name, delimiter, options.KeepFloat64, sink);
                     break;

@@ -64,6 +64,30 @@ public sealed class TableTests
         Assert.Equal(["k1"], texts.TextIds!);
     }
 
+    /// <summary>A CSV's other columns become metadata typed as filters need them: numbers as numbers, true/false as bools, the rest strings.</summary>
+    [Fact]
+    public void Csv_metadata_keeps_numbers_and_bools_typed()
+    {
+        var content = Read("id,text,year,score,draft,code,note\nd1,chuva,2019,0.5,true,007x,\nd2,rain,-3,1e3,false,\"1,5\",ok\n", "t.csv");
+        Assert.Equal(["{\"year\":2019,\"score\":0.5,\"draft\":true,\"code\":\"007x\",\"note\":\"\"}",
+            "{\"year\":-3,\"score\":1000,\"draft\":false,\"code\":\"1,5\",\"note\":\"ok\"}"], content.Fields!);
+        Assert.True(Simil.Filters.Filter.Parse("{\"year\":{\"$gte\":2015},\"draft\":true}").Matches(content.Fields![0]));
+    }
+
+    /// <summary>A <c>vector</c> column of JSON arrays makes the rows vectors, keyed by the id column, the other columns their metadata, as JSON Lines does.</summary>
+    [Fact]
+    public void A_csv_vector_column_reads_vectors_with_ids_and_metadata()
+    {
+        var content = Read("id,vector,lang,year\na,\"[1, 2]\",pt,2019\nb,\"[3,4.5]\",en,2021\na,\"[9,9]\",xx,1\n", "v.csv");
+        Assert.Equal(["a", "b"], content.Vectors!.Keys!);
+        Assert.Equal([1f, 2f, 3f, 4.5f], content.Vectors.Data.ToArray());
+        Assert.Equal(["{\"lang\":\"pt\",\"year\":2019}", "{\"lang\":\"en\",\"year\":2021}"], content.Fields!);
+        Assert.Single(content.Warnings);
+        var bare = Read("vector\n\"[1,2]\"\n", "b.csv");
+        Assert.Null(bare.Fields);
+        Assert.Null(bare.Vectors!.Keys);
+    }
+
     [Fact]
     public void A_csv_of_numbers_only_has_no_header_and_reads_as_before()
     {
@@ -80,6 +104,11 @@ public sealed class TableTests
     [InlineData("word,x\na,1\n", "v.csv", null, null, "line 2, column 1", "'a' in column 'word' is not a number")]
     [InlineData("id,x\na,1\n", "v.csv", "name", null, "line 1", "no column 'name' (columns: id, x)")]
     [InlineData("id,x\na,1\n", "v.csv", null, "body", "line 1", "no column 'body'")]
+    [InlineData("id,vector\na,\"[1,2]\"\nb,\"[1,2,3]\"\n", "v.csv", null, null, "line 3, column 2", "3 values, expected 2")]
+    [InlineData("id,vector\na,\"[1,\"\"x\"\"]\"\n", "v.csv", null, null, "line 2, column 2", "\"x\" in the vector is not a number")]
+    [InlineData("id,vector\na,1 2\n", "v.csv", null, null, "line 2, column 2", "a JSON array of numbers")]
+    [InlineData("id,vector\na,[]\n", "v.csv", null, null, "line 2, column 2", "a JSON array of numbers")]
+    [InlineData("id,vector\na,\"[1e39]\"\n", "v.csv", null, null, "line 2, column 2", "not a finite float32")]
     [InlineData("{\"text\":\"a\"}\n{\"id\":\"x\",\"text\":\"b\"}\n", "t.jsonl", null, null, "line 2", "give every text an id or none")]
     [InlineData("{\"id\":\"x\",\"text\":\"a\"}\n{\"id\":\"x\",\"text\":\"b\"}\n", "t.jsonl", null, null, "line 2", "already the id of line 1")]
     [InlineData("{\"doc\":\"x\",\"text\":\"a\"}\n{\"text\":\"b\"}\n", "t.jsonl", "doc", null, "line 2", "no \"doc\" field")]
