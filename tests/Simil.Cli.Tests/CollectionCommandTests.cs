@@ -11,7 +11,8 @@ public sealed class CollectionCommandTests
     const string Rows = "id,a,b,c\nx1,1,0,0\nx2,0.9,0.1,0\nx3,0,1,0\nx4,0,0.9,0.1\nx5,0,0,1\n";
 
     static string[] Ids(string json) =>
-        [.. JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()!)];
+        [.. JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => (r.TryGetProperty("id", out var id) ? id : r.GetProperty("key")).GetString()!)];   // an index file's rows have keys
 
     [Fact]
     public async Task Build_upsert_delete_get_compact_and_search_with_where()
@@ -115,5 +116,22 @@ public sealed class CollectionCommandTests
         Assert.True(explain.ExitCode == 0, explain.Stderr);
         var add = SimilProcess.AssertOneLineError(await SimilProcess.RunAsync("index", "add", coll, rows), 2);
         Assert.Contains("is a collection; add rows to it with simil index upsert", add, StringComparison.Ordinal);
+
+        // index build reads a collection's live rows whole, metadata included: into one index file or a new collection.
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "upsert", coll, files.Write("m.jsonl", "{\"id\":\"m1\",\"lang\":\"pt\",\"vector\":[0,0.2,1]}\n"))).ExitCode);
+        var single = files.Path("copy.simil");
+        var built = await SimilProcess.RunAsync("index", "build", coll, "--out", single);
+        Assert.True(built.ExitCode == 0, built.Stderr);
+        Assert.StartsWith($"{single}: 6 rows × 3", built.Stdout, StringComparison.Ordinal);
+        var again = files.Path("again");
+        Assert.Equal(0, (await SimilProcess.RunAsync("index", "build", coll, "--out", again)).ExitCode);
+        foreach (var target in new[] { single, again })
+        {
+            var pt = await SimilProcess.RunAsync("search", target, "--query", "[1,0,0]", "-k", "3", "--json", "--where", """{"lang":"pt"}""");
+            Assert.True(pt.ExitCode == 0, pt.Stderr);
+            Assert.Equal(["m1"], Ids(pt.Stdout));
+            var all = await SimilProcess.RunAsync("search", target, "--query", "[1,0,0]", "-k", "10", "--json");
+            Assert.Equal(new[] { "x1", "x3", "x4", "x5", "n1", "m1" }.Order(), Ids(all.Stdout).Order());
+        }
     }
 }

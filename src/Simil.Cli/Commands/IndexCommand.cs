@@ -105,6 +105,18 @@ static class IndexCommand
             var (table, tableMetadata) = KeyedVectors.ReadTableRows(file, inputFormat, token);
             return (table, null, null, tableMetadata is not null && tableMetadata.Any(f => f.Length > 2) ? [.. tableMetadata.Select(f => f.Length > 2 ? f : "")] : null);
         }
+        if (inputFormat is null && Collections.Collection.IsCollection(file))
+        {
+            // A collection's live rows, whole: ids as keys, its model, texts and metadata (a single index file of it, or a new collection).
+            using var collection = Collections.Collection.Open(file);
+            var live = collection.Rows().ToList();
+            var data = new float[(long)live.Count * collection.Dimensions];
+            for (int r = 0; r < live.Count; r++)
+                live[r].Vector.CopyTo(data.AsSpan(r * collection.Dimensions, collection.Dimensions));
+            return (EmbeddingMatrix.Create(data, collection.Dimensions, [.. live.Select(r => r.Id)]), collection.Model,
+                live.Any(r => r.Text is not null) ? [.. live.Select(r => r.Text ?? r.Id)] : null,
+                live.Any(r => r.Metadata is { Length: > 2 }) ? [.. live.Select(r => r.Metadata is { Length: > 2 } m ? m : "")] : null);
+        }
         var content = KeyedVectors.Load(file, inputFormat);
         var metadata = content.Fields is { } fields && fields.Any(f => f.Length > 2) ? [.. fields.Select(f => f.Length > 2 ? f : "")] : (IReadOnlyList<string>?)null;
         if (content.Vectors is { } vectors)
