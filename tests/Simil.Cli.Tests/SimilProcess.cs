@@ -31,17 +31,31 @@ static class SimilProcess
     /// <summary>Runs the tool with these environment variables set.</summary>
     public static Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => RunAsync(environment, args, null);
 
-    static async Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, string? folder)
+    /// <summary>
+    /// Runs the tool where no file it writes may grow past <paramref name="kibibytes"/> KiB (the
+    /// shell's <c>ulimit -f</c>, SIGXFSZ ignored so that a write past it fails with EFBIG as a full
+    /// disk fails with ENOSPC): how the tests fill the disk without a disk to fill. The runtime's
+    /// W^X double mapping (memory files that the limit would also refuse) is turned off.
+    /// </summary>
+    public static Task<RunResult> RunWithFileLimitAsync(long kibibytes, params string[] args) =>
+        RunAsync(new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" },
+            ["-c", "trap '' XFSZ; ulimit -f \"$0\"; exec dotnet exec \"$@\"", kibibytes.ToString(System.Globalization.CultureInfo.InvariantCulture), s_dll, .. args],
+            null, "bash");
+
+    static async Task<RunResult> RunAsync(IReadOnlyDictionary<string, string> environment, string[] args, string? folder, string? program = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program ?? "dotnet")
         {
             WorkingDirectory = folder ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(s_dll);
+        if (program is null)
+        {
+            start.ArgumentList.Add("exec");
+            start.ArgumentList.Add(s_dll);
+        }
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         // The tool remembers verified index files under its cache folder: the tests keep their own.

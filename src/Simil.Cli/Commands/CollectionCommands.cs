@@ -33,6 +33,7 @@ static class CollectionCommands
             for (int start = 0; start < rows.Count; start += Batch)
                 replaced += Cli.Setting(file, () => writer.Upsert(rows.Skip(start).Take(Batch).ToList()));
             Console.Out.WriteLine($"{path}: {Rows(rows.Count)} upserted ({replaced:N0} replaced); {Rows(writer.State.Count)} live");
+            WarnFlush(writer);
             return Task.FromResult(Cli.Ok);
         });
         return command;
@@ -57,6 +58,7 @@ static class CollectionCommands
             using var writer = OpenWriter(path);
             int deleted = filter is null ? writer.Delete(idList) : writer.DeleteWhere(filter);
             Console.Out.WriteLine($"{path}: {Rows(deleted)} deleted; {Rows(writer.State.Count)} live");
+            WarnFlush(writer);
             return Cli.Ok;
         });
         return command;
@@ -99,6 +101,13 @@ static class CollectionCommands
             return Task.FromResult(Cli.Ok);
         });
         return command;
+    }
+
+    /// <summary>The write landed (in the log), but writing the log out as a segment could not: said, not an error.</summary>
+    static void WarnFlush(CollectionWriter writer)
+    {
+        if (writer.FlushFailure is { } why)
+            Console.Error.WriteLine($"simil: warning: {why}; the rows are safe in the log, and the next write or simil index compact writes them as a segment");
     }
 
     static string Rows(long n) => $"{n:N0} row{(n == 1 ? "" : "s")}";

@@ -168,11 +168,28 @@ public sealed class CollectionWriter : IDisposable
         _state.NextSequence = record.Sequence + 1;
         if (_state.LogRows >= _state.Manifest!.FlushRows)
         {
-            Flush();
-            if (NeedsCompaction)
-                Compact();
+            // The write is durable in the log already: a flush or compaction that cannot be written
+            // (a full disk) leaves the state as it was and is tried again by the next write.
+            try
+            {
+                Flush();
+                if (NeedsCompaction)
+                    Compact();
+                FlushFailure = null;
+            }
+            catch (InputException e)
+            {
+                FlushFailure = e.Message;
+            }
         }
     }
+
+    /// <summary>
+    /// Why the last flush or compaction that a write started could not be written (null when it
+    /// could, or none ran): the write itself is durable in the log; its rows stay there until a
+    /// later write or <see cref="Compact"/> writes them as a segment.
+    /// </summary>
+    public string? FlushFailure { get; private set; }
 
     /// <summary>
     /// After a flush: more than <see cref="Manifest.CompactDeleted"/> of the segments' rows deleted, or
@@ -220,9 +237,8 @@ public sealed class CollectionWriter : IDisposable
         {
             var rows = _state.LogRowsById.Values.ToList();
             string name = $"seg-{next++:D6}.simil";
-            var index = BuildSegment(rows, manifest, cancellationToken);
-            index.Save(Path.Combine(folder, name));
-            index.Dispose();
+            using (var index = BuildSegment(rows, manifest, cancellationToken))
+                index.Save(Path.Combine(folder, name));
             var opened = VectorIndex.Open(Path.Combine(folder, name));
             entries.Add(new SegmentEntry(name, rows.Count, null, 0));
             segments.Add(new Collection.Segment(entries[^1], opened, new ulong[DeletionFile.Words(rows.Count)]));

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 
+using Simil.IO;
+
 namespace Simil.Collections;
 
 /// <summary>
@@ -114,7 +116,23 @@ public sealed class WriteAheadLog : IDisposable
         long mine;
         lock (_append)
         {
-            RandomAccess.Write(_file.SafeFileHandle, frame, _end);
+            try
+            {
+                RandomAccess.Write(_file.SafeFileHandle, frame, _end);
+            }
+            catch (Exception e) when (e is IOException || AtomicFile.IsNoRoom(e))
+            {
+                // A full disk or a size limit: the frame is not in the log (a part of it may be: cut it
+                // off where the disk allows; a reader stops at it either way, and the next append overwrites it).
+                try
+                {
+                    _file.SetLength(_end);
+                }
+                catch (Exception again) when (again is IOException || AtomicFile.IsNoRoom(again))
+                {
+                }
+                throw new InputException(_file.Name, $"cannot be written ({AtomicFile.Reason(e)}); the write was not made");
+            }
             _end += frame.Length;
             mine = ++_appended;
         }

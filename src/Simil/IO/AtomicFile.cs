@@ -40,10 +40,10 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException))
+        catch (Exception e) when (e is UnauthorizedAccessException || IsNoRoom(e) || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException))
         {
-            // A full disk, a quota, a read-only folder: one line naming the file; the old file is untouched.
-            throw new InputException(path, $"cannot be written ({e.Message.Split(" : ")[0].TrimEnd('.')}); {(File.Exists(full) ? "the old file is unchanged" : "nothing was written")}");
+            // A full disk, a quota, a size limit, a read-only folder: one line naming the file; the old file is untouched.
+            throw new InputException(path, $"cannot be written ({Reason(e)}); {(File.Exists(full) ? "the old file is unchanged" : "nothing was written")}");
         }
         finally
         {
@@ -56,6 +56,17 @@ public static class AtomicFile
     }
 
     static string TemporaryPrefix(string full) => $".{Path.GetFileName(full)}.tmp-";
+
+    /// <summary>
+    /// The runtime's report of EFBIG (a file the file system, or the process's file size limit, will
+    /// not let grow): an <see cref="ArgumentOutOfRangeException"/> for parameter <c>value</c> from a
+    /// write, where ENOSPC and EDQUOT are <see cref="IOException"/>s.
+    /// </summary>
+    public static bool IsNoRoom(Exception e) => e is ArgumentOutOfRangeException { ParamName: "value" } && e.StackTrace?.Contains("System.IO", StringComparison.Ordinal) != false;
+
+    /// <summary>A write failure's reason in a few words, without the path the message repeats.</summary>
+    public static string Reason(Exception e) =>
+        IsNoRoom(e) ? "the file system will not let the file grow: a size limit or a full disk" : e.Message.Split(" : ")[0].TrimEnd('.');
 
     /// <summary>
     /// Deletes temporary files of earlier writes of <paramref name="full"/> whose writer is gone (a
