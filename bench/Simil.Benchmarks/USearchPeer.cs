@@ -60,6 +60,66 @@ static unsafe partial class USearchPeer
             throw new InvalidOperationException("usearch: " + Marshal.PtrToStringUTF8((nint)error));
     }
 
+    /// <summary>
+    /// Issue 22's peer: builds a cosine index of <paramref name="corpus"/> (M 16, expansion 128, every
+    /// core), then times adding <paramref name="singles"/> one at a time (one thread) and each batch
+    /// of <paramref name="batches"/> (every core): USearch's in-memory cost, no durability.
+    /// </summary>
+    public static (double BuildSeconds, List<double> OneMs, List<double> BatchMs) AddTimings(EmbeddingMatrix corpus, float[][] singles, float[][][] batches)
+    {
+        int cores = Environment.ProcessorCount;
+        var options = new InitOptions { MetricKind = 1u, Quantization = 1, Dimensions = (nuint)corpus.Dimensions, Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 64 };
+        byte* error = null;
+        nint index = Init(&options, &error);
+        Check(error);
+        try
+        {
+            Reserve(index, (nuint)(corpus.Count + singles.Length + batches.Sum(b => b.Length)), &error);
+            Check(error);
+            ThreadsAdd(index, (nuint)cores, &error);
+            Check(error);
+            var clock = Stopwatch.StartNew();
+            Parallel.For(0, corpus.Count, new ParallelOptions { MaxDegreeOfParallelism = cores }, i =>
+            {
+                byte* e = null;
+                fixed (float* row = corpus[i])
+                    Add(index, (ulong)i, row, 1, &e);
+                Check(e);
+            });
+            double build = clock.Elapsed.TotalSeconds;
+            ulong key = (ulong)corpus.Count;
+            var one = new List<double>();
+            foreach (var v in singles)
+            {
+                clock.Restart();
+                fixed (float* row = v)
+                    Add(index, key++, row, 1, &error);
+                Check(error);
+                one.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            var batch = new List<double>();
+            foreach (var b in batches)
+            {
+                ulong first = key;
+                key += (ulong)b.Length;
+                clock.Restart();
+                Parallel.For(0, b.Length, new ParallelOptions { MaxDegreeOfParallelism = cores }, i =>
+                {
+                    byte* e = null;
+                    fixed (float* row = b[i])
+                        Add(index, first + (ulong)i, row, 1, &e);
+                    Check(e);
+                });
+                batch.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            return (build, one, batch);
+        }
+        finally
+        {
+            Free(index, &error);
+        }
+    }
+
     /// <summary>Rows of the markdown table for <paramref name="metric"/>: build (all cores), size, and the ef sweep.</summary>
     public static IEnumerable<string> Run(Metric metric, EmbeddingMatrix corpus, EmbeddingMatrix queries, Neighbor[][] truth, int[] efs, int k,
         Func<Neighbor[][], Neighbor[][], double> recall)

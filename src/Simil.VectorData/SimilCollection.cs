@@ -31,6 +31,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     readonly TimeSpan _lockWait;
     readonly Lock _gate = new();
     Snapshot? _snapshot;
+    Collection? _writerState;
     Type? _keyType;
 
     internal SimilCollection(string directory, string name, CollectionModel model, int flushRows, TimeSpan lockWait)
@@ -161,6 +162,7 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
     {
         _snapshot?.Release();
         _snapshot = null;
+        Interlocked.Exchange(ref _writerState, null)?.Dispose();
     }
 
     /// <summary>
@@ -211,8 +213,20 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
         _keyType ??= _schema.Check();
         try
         {
-            using var writer = CollectionWriter.Open(_schema.RowsFolder, _lockWait);
-            write(writer);
+            // The state the last write of this object left, if no other writer has written since:
+            // then a write costs its own append, not a replay of the log.
+            var previous = Interlocked.Exchange(ref _writerState, null);
+            var writer = CollectionWriter.Open(_schema.RowsFolder, _lockWait, null, previous);
+            try
+            {
+                write(writer);
+            }
+            catch
+            {
+                writer.Dispose();
+                throw;
+            }
+            Interlocked.Exchange(ref _writerState, writer.Detach())?.Dispose();
         }
         catch (InputException e)
         {

@@ -16,7 +16,7 @@ public sealed class SimilVectorStoreOptions
 
     /// <summary>
     /// Rows a collection's write-ahead log holds before they are written as a segment (made
-    /// collections keep the value they were made with). Each write replays the log, so a short log
+    /// collections keep the value they were made with). A write that follows another writer's replays the log, so a short log
     /// keeps single-record writes fast; default 4,096.
     /// </summary>
     public int FlushRows { get; init; } = 4_096;

@@ -242,7 +242,15 @@ public sealed class Collection : IDisposable
         _segments.AddRange(segments);
         _log.Clear();
         LogBytes = 0;
+        _logLength = 0;
         NextSequence = manifest.LogStart;
+    }
+
+    /// <summary>After the writer's own append: the log's length now, so that <see cref="IsCurrent"/> stays true for its own writes.</summary>
+    internal void Appended(long logLength)
+    {
+        LogBytes = logLength;
+        _logLength = logLength;
     }
 
     /// <summary>

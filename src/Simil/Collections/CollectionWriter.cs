@@ -4,7 +4,7 @@ namespace Simil.Collections;
 
 /// <summary>
 /// The one writer of a collection folder (<c>docs/collection-format.md</c>): it holds the folder's
-/// lock from <see cref="Open"/> to <see cref="Dispose"/>, replays the log, and makes every write
+/// lock from <see cref="Open(string, TimeSpan?, Action?)"/> to <see cref="Dispose"/>, replays the log, and makes every write
 /// durable before returning (one log record, fsynced); once the log holds
 /// <see cref="Manifest.FlushRows"/> rows it is flushed into a new segment. Readers
 /// (<see cref="Collection.Open(string)"/>) never wait for it.
@@ -78,18 +78,42 @@ public sealed class CollectionWriter : IDisposable
     /// <paramref name="wait"/>, default 60 s, for another writer; <paramref name="waiting"/> is told
     /// once after a second), reads its state and replays its log, cutting a torn tail.
     /// </summary>
-    public static CollectionWriter Open(string folder, TimeSpan? wait = null, Action? waiting = null)
+    public static CollectionWriter Open(string folder, TimeSpan? wait = null, Action? waiting = null) => Open(folder, wait, waiting, null);
+
+    /// <summary>
+    /// As <see cref="Open(string, TimeSpan?, Action?)"/>, but with the state a writer of this process
+    /// handed back (<see cref="Detach"/>): once the lock is taken, a state that is still current (no
+    /// other writer has written since) is used as it is, without reading the manifest or replaying
+    /// the log; otherwise it is closed and the collection read again. Writes that come one at a time
+    /// through one object (a vector store's upserts) then cost their own append, not a replay.
+    /// </summary>
+    public static CollectionWriter Open(string folder, TimeSpan? wait, Action? waiting, Collection? previous)
     {
         if (File.Exists(folder))
             throw new InputException(folder, "is a single index file, which cannot change; make a collection from it: simil index build " +
                 $"{folder} --out FOLDER");
         if (!Collection.IsCollection(folder))
             throw new InputException(folder, Directory.Exists(folder) ? "is a folder but not a collection (it has no CURRENT file)" : "no such collection");
-        var writerLock = WriterLock.Acquire(folder, wait ?? TimeSpan.FromSeconds(60), waiting);
+        WriterLock writerLock;
+        try
+        {
+            writerLock = WriterLock.Acquire(folder, wait ?? TimeSpan.FromSeconds(60), waiting);
+        }
+        catch
+        {
+            previous?.Dispose();
+            throw;
+        }
         Collection? state = null;
         try
         {
-            state = Collection.Open(folder);
+            if (previous is not null && previous.Path == folder && previous.IsCurrent())
+                state = previous;
+            else
+            {
+                previous?.Dispose();
+                state = Collection.Open(folder);
+            }
             var log = WriteAheadLog.OpenForAppend(Path.Combine(folder, state.Manifest!.Log), state.LogBytes);
             return new CollectionWriter(writerLock, state, log);
         }
@@ -166,6 +190,7 @@ public sealed class CollectionWriter : IDisposable
         _log.Append(payload);   // durable from here: the write is acknowledged when this returns
         _state.Apply(record);
         _state.NextSequence = record.Sequence + 1;
+        _state.Appended(_log.Length);
         if (_state.LogRows >= _state.Manifest!.FlushRows)
         {
             // The write is durable in the log already: a flush or compaction that cannot be written
@@ -369,8 +394,26 @@ public sealed class CollectionWriter : IDisposable
     /// <summary>Closes the log and releases the lock.</summary>
     public void Dispose()
     {
+        if (_detached)
+            return;
         _log.Dispose();
         _state.Dispose();
         _lock.Dispose();
+    }
+
+    bool _detached;
+
+    /// <summary>
+    /// Closes the log and releases the lock like <see cref="Dispose"/>, but hands the state back
+    /// (open) for a later <see cref="Open(string, TimeSpan?, Action?, Collection?)"/> in this process;
+    /// the caller owns it (and disposes it when done). Never give it to readers: writers change it.
+    /// </summary>
+    public Collection Detach()
+    {
+        ObjectDisposedException.ThrowIf(_detached, this);
+        _detached = true;
+        _log.Dispose();
+        _lock.Dispose();
+        return _state;
     }
 }

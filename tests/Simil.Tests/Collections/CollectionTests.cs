@@ -113,6 +113,49 @@ public sealed class CollectionTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A snapshot knows when it is no longer current; a writer's state handed back (Detach) is taken up
+    /// by the next writer of this process only while no other writer has written, through flushes too.
+    /// </summary>
+    [Fact]
+    public void A_detached_writer_state_is_reused_only_while_current()
+    {
+        CollectionWriter.Create(_folder, Dims, new IndexBuildOptions(), flushRows: 3);
+        using var snapshot = Collection.Open(_folder);
+        Assert.True(snapshot.IsCurrent());
+        var first = CollectionWriter.Open(_folder);
+        first.Upsert([Row(1)]);
+        var state = first.Detach();
+        Assert.False(snapshot.IsCurrent());
+        Assert.True(state.IsCurrent());
+
+        // Another writer writes: the detached state is stale and is read again.
+        using (var other = CollectionWriter.Open(_folder))
+            other.Upsert([Row(2)]);
+        Assert.False(state.IsCurrent());
+        var second = CollectionWriter.Open(_folder, null, null, state);
+        Assert.NotSame(state, second.State);
+        Assert.True(second.State.Contains("doc-2") && second.State.Contains("doc-1"));
+        second.Upsert([Row(3)]);   // the third row: a flush into a segment and a new log
+        state = second.Detach();
+        Assert.True(state.IsCurrent());
+        Assert.Equal(0, state.LogRows);
+
+        // Nobody else wrote: the same state goes on, and what it writes is what a reader reads.
+        var third = CollectionWriter.Open(_folder, null, null, state);
+        Assert.Same(state, third.State);
+        third.Upsert([Row(4), Row(1, version: 1)]);
+        third.Delete(["doc-2"]);
+        state = third.Detach();
+        using (var fresh = Collection.Open(_folder))
+        {
+            Assert.Equal(["doc-1", "doc-3", "doc-4"], fresh.Ids().Order(StringComparer.Ordinal));
+            Assert.Equal(Row(1, version: 1).Vector, fresh.Get("doc-1")!.Vector);
+            Assert.Equal(fresh.Ids().Order(StringComparer.Ordinal), state.Ids().Order(StringComparer.Ordinal));
+        }
+        state.Dispose();
+    }
+
     [Fact]
     public void A_flush_past_the_deleted_fraction_compacts()
     {
