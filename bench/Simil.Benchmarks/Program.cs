@@ -21,6 +21,8 @@ if (args.Length > 0 && args[0] == "postgres")
     return PostgresThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "collections")
     return CollectionThroughput.Run(FindRepository(), args);
+if (args.Length > 0 && args[0] == "collections-recall")
+    return DeleteRecall.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "collections-pgvector")
     return FilteredPgvector.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "interleaved")
