@@ -15,6 +15,7 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     ExplainCommand.Create(),
     AdviseCommand.Create(),
     AuditCommand.Create(),
+    ServeCommand.Create(),
 };
 // Every table cuts long keys at the same width; --width sets it (0: whole keys) on any command.
 var width = new Option<int>("--width")

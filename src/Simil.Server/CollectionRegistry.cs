@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using Simil.Collections;
+using Simil.Embeddings;
+
+namespace Simil.Server;
+
+/// <summary>
+/// The collections a server serves, by name (<c>docs/serve.md</c>): found once at start from the
+/// given paths; each read takes a shared snapshot renewed when a write has landed; each write opens
+/// the collection's writer (the folder's lock) for the request.
+/// </summary>
+public sealed class CollectionRegistry : IDisposable
+{
+    readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Lazy<LocalEmbeddingGenerator>> _models = new(StringComparer.OrdinalIgnoreCase);
+
+    sealed class Entry(string path)
+    {
+        public string Path { get; } = path;
+        public Lock Gate { get; } = new();
+        public Snapshot? Current { get; set; }
+    }
+
+    /// <summary>An open snapshot shared by the requests that use it; the last to let go closes it.</summary>
+    public sealed class Snapshot : IDisposable
+    {
+        int _users = 1;
+
+        internal Snapshot(Collection collection) => Collection = collection;
+
+        /// <summary>The collection as of this snapshot.</summary>
+        public Collection Collection { get; }
+
+        internal Snapshot Take()
+        {
+            Interlocked.Increment(ref _users);
+            return this;
+        }
+
+        /// <summary>Lets go of it.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Decrement(ref _users) == 0)
+                Collection.Dispose();
+        }
+    }
+
+    /// <summary>Finds the collections under <paramref name="paths"/>.</summary>
+    /// <exception cref="InputException">A path is neither a collection, an index file nor a folder of them, or two give one name.</exception>
+    public CollectionRegistry(IEnumerable<string> paths)
+    {
+        foreach (var given in paths)
+        {
+            string path = System.IO.Path.GetFullPath(given);
+            if (Collection.IsCollection(path) || (File.Exists(path) && path.EndsWith(".simil", StringComparison.OrdinalIgnoreCase)))
+                Add(path, given);
+            else if (Directory.Exists(path))
+            {
+                int found = 0;
+                foreach (var child in Directory.EnumerateFileSystemEntries(path).Order(StringComparer.Ordinal))
+                    if (Collection.IsCollection(child) || (File.Exists(child) && child.EndsWith(".simil", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        Add(child, given);
+                        found++;
+                    }
+                if (found == 0)
+                    throw new InputException(given, "holds no collection or .simil index file");
+            }
+            else
+                throw new InputException(given, "no such collection, index file or folder");
+        }
+    }
+
+    void Add(string path, string given)
+    {
+        string name = System.IO.Path.GetFileName(path.TrimEnd('/'));
+        if (name.EndsWith(".simil", StringComparison.OrdinalIgnoreCase))
+            name = name[..^".simil".Length];
+        if (!IsValidName(name))
+            throw new InputException(given, $"'{name}' cannot be served as a name: use letters, digits, '-', '_' and '.', not starting with '.'");
+        if (!_entries.TryAdd(name, new Entry(path)))
+            throw new InputException(given, $"gives the name '{name}' that {_entries[name].Path} gives too; serve one of them");
+    }
+
+    /// <summary>Letters, digits, '-', '_', '.', not starting with '.', at most 200 characters: no name can step out of a folder.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 200 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>The names served, in order.</summary>
+    public IEnumerable<string> Names => _entries.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>How many collections are served.</summary>
+    public int Count => _entries.Count;
+
+    Entry Find(string name) =>
+        !IsValidName(name) ? throw new InvalidNameException(name)
+        : _entries.TryGetValue(name, out var entry) ? entry
+        : throw new NotServedException(name);
+
+    /// <summary>A snapshot of <paramref name="name"/> to read (dispose it after); renewed when a write has landed.</summary>
+    public Snapshot Read(string name)
+    {
+        var entry = Find(name);
+        lock (entry.Gate)
+        {
+            if (entry.Current is { } current && current.Collection.IsCurrent())
+                return current.Take();
+            entry.Current?.Dispose();
+            entry.Current = new Snapshot(Collection.Open(entry.Path));
+            return entry.Current.Take();
+        }
+    }
+
+    /// <summary>The writer of <paramref name="name"/> for one request (its lock held until disposed).</summary>
+    /// <exception cref="InputException">An index file, which does not change.</exception>
+    public CollectionWriter Write(string name)
+    {
+        var entry = Find(name);
+        if (File.Exists(entry.Path))
+            throw new InputException(name, "is an index file, which does not change; serve a collection folder to write");
+        return CollectionWriter.Open(entry.Path, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The embedding model <paramref name="model"/> (the default when null), loaded once and shared.</summary>
+    public LocalEmbeddingGenerator Model(string? model)
+    {
+        string name = model ?? EmbeddingModels.Default;
+        _ = EmbeddingModels.Dimensions(name);   // an unknown model is bad input
+        return _models.GetOrAdd(name, n => new Lazy<LocalEmbeddingGenerator>(() => EmbeddingModels.Create(n))).Value;
+    }
+
+    /// <summary>Closes every snapshot and model.</summary>
+    public void Dispose()
+    {
+        foreach (var entry in _entries.Values)
+            lock (entry.Gate)
+                entry.Current?.Dispose();
+        foreach (var model in _models.Values)
+            if (model.IsValueCreated)
+                model.Value.Dispose();
+    }
+}
+
+/// <summary>A collection name in a URL that is not a name (404 never reveals whether a path exists: 400).</summary>
+public sealed class InvalidNameException(string name)
+    : Exception($"'{name}' is not a collection name: use letters, digits, '-', '_' and '.', not starting with '.'");
+
+/// <summary>A name that is not served (404).</summary>
+public sealed class NotServedException(string name) : Exception($"no collection named '{name}' is served");
