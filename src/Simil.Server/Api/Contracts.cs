@@ -43,7 +43,7 @@ public sealed record CollectionList(IReadOnlyList<CollectionInfo> Collections);
 public sealed record CompareRequest(JsonElement A, JsonElement B, string? Model = null);
 
 /// <summary>Every measure between two vectors.</summary>
-public sealed record CompareResponse(int Dimensions, string? Model, IReadOnlyDictionary<string, double> Measures);
+public sealed record CompareResponse(int Dimensions, string? Model, IReadOnlyDictionary<string, float> Measures);
 
 /// <summary>Texts to embed.</summary>
 public sealed record EmbedRequest(IReadOnlyList<string> Texts, string? Model = null);

@@ -40,7 +40,7 @@ static class ToolEndpoints
         var b = Input(request.B, "b");
         if (a.Length != b.Length)
             throw new InputException("b", $"has {b.Length} dimensions but a has {a.Length}");
-        var measures = new Dictionary<string, double>(StringComparer.Ordinal);
+        var measures = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var metric in Enum.GetValues<Metric>())
             measures[metric.Name()] = Similarity.Compute(metric, a, b);
         return Results.Json(new CompareResponse(a.Length, model, measures), ServerJson.Relaxed.CompareResponse);
