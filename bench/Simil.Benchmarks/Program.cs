@@ -21,6 +21,14 @@ if (args.Length > 0 && args[0] == "postgres")
     return PostgresThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "collections")
     return CollectionThroughput.Run(FindRepository(), args);
+if (args.Length > 1 && args[0] == "results-path")
+{
+    // Where a results file of this CPU model goes (scripts name their results so).
+    Console.WriteLine(ResultsFile.PathFor(FindRepository(), args[1]));
+    return 0;
+}
+if (args.Length > 0 && args[0] == "search-qps")
+    return SearchQps.Run(args);
 if (args.Length > 0 && args[0] == "collections-recall")
     return DeleteRecall.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "collections-pgvector")

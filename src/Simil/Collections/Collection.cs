@@ -181,7 +181,11 @@ public sealed class Collection : IDisposable
             return true;
         try
         {
-            if (Manifest.ReadCurrent(Path).Generation != Manifest.Generation)
+            // CURRENT's first word names the manifest (a new manifest, a new name): reading the few
+            // bytes of CURRENT is enough, without reading or hashing the manifest itself.
+            var current = File.ReadAllText(System.IO.Path.Combine(Path, Manifest.CurrentFile), System.Text.Encoding.ASCII);
+            int space = current.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0 || !current.AsSpan(0, space).SequenceEqual(Manifest.FileName))
                 return false;
             return new FileInfo(System.IO.Path.Combine(Path, Manifest.Log)).Length == _logLength;
         }
