@@ -97,6 +97,17 @@ public sealed class ServeTests
                     Json($$"""{"query":"{{query}}","k":3{{(filter is null ? "" : ",\"filter\":" + filter)}}}"""), token));
                 Assert.Equal(expected, api.GetProperty("results").EnumerateArray().Select(r => (r.GetProperty("id").GetString(), r.GetProperty("score").GetSingle())).ToList());
             }
+            // Explain: the three rankings side by side, as simil explain --json gives them.
+            var cliExplain = await SimilProcess.RunAsync("explain", coll, "--query", "[2,1,0]", "-k", "2", "--json");
+            Assert.True(cliExplain.ExitCode == 0, cliExplain.Stderr);
+            var expectedRows = JsonDocument.Parse(cliExplain.Stdout).RootElement.GetProperty("rows").EnumerateArray()
+                .Select(r => (r.GetProperty("key").GetString(), r.GetProperty("dot").GetInt32(), r.GetProperty("cosine").GetInt32(), r.GetProperty("l2sq").GetInt32(), r.GetProperty("moves").GetBoolean())).ToList();
+            var explain = await Ok(await server.Client.PostAsync("/api/collections/docs/explain", Json("""{"query":"[2,1,0]","k":2}"""), token));
+            Assert.Equal(expectedRows, explain.GetProperty("rows").EnumerateArray()
+                .Select(r => (r.GetProperty("key").GetString(), r.GetProperty("dot").GetInt32(), r.GetProperty("cosine").GetInt32(), r.GetProperty("l2sq").GetInt32(), r.GetProperty("moves").GetBoolean())).ToList());
+            Assert.Contains(expectedRows, r => r.Item5);   // the query is long: the measures disagree
+            Assert.Equal(JsonDocument.Parse(cliExplain.Stdout).RootElement.GetProperty("notes").GetRawText(), explain.GetProperty("notes").GetRawText());
+
             var byVector = await Ok(await server.Client.PostAsync("/api/collections/docs/search", Json("""{"vector":[0,0,1],"k":1}"""), token));
             Assert.Equal("x5", byVector.GetProperty("results")[0].GetProperty("id").GetString());
 
@@ -188,6 +199,8 @@ public sealed class ServeTests
             ("POST", "/api/collections/docs/delete", """{"ids":["x1"],"filter":{"lang":"pt"}}""", "application/json", 400),
             ("POST", "/api/collections/docs/delete", """{"filter":{"lang":{"$between":[1,2]}}}""", "application/json", 400),
             ("POST", "/api/collections/frozen/upsert", """{"rows":[{"id":"a","vector":[1,0,0]}]}""", "application/json", 400),
+            ("POST", "/api/collections/docs/explain", """{"vector":[1,0,0],"k":0}""", "application/json", 400),
+            ("POST", "/api/collections/docs/explain", """{"vector":[1,0]}""", "application/json", 400),
             ("POST", "/api/compare", """{"a":[1,2],"b":[1,2,3]}""", "application/json", 400),
             ("POST", "/api/compare", """{"a":[1,"x"],"b":[1,2]}""", "application/json", 400),
             ("POST", "/api/embed", """{"texts":[]}""", "application/json", 400),

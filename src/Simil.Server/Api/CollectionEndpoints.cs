@@ -21,6 +21,7 @@ static class CollectionEndpoints
         api.MapGet("", List).Produces<CollectionList>();
         api.MapGet("/{name}", Describe).Produces<CollectionInfo>();
         api.MapPost("/{name}/search", Search).Accepts<SearchRequest>("application/json").Produces<SearchResponse>();
+        api.MapPost("/{name}/explain", Explain).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>();
         api.MapGet("/{name}/rows/{id}", GetRow).Produces<RowResponse>();
         api.MapPost("/{name}/upsert", Upsert).Accepts<UpsertRequest>("application/json").Produces<UpsertResponse>();
         api.MapPost("/{name}/delete", Delete).Accepts<DeleteRequest>("application/json").Produces<DeleteResponse>();
@@ -61,6 +62,33 @@ static class CollectionEndpoints
         var hits = collection.Search(query, request.K, filter, request.Ef, request.Exact);
         return Results.Json(new SearchResponse(name, collection.Metric.Name(), [.. hits.Select(h => new SearchHit(h.Id, h.Score, Metadata(h.Metadata), h.Text))]),
             ServerJson.Relaxed.SearchResponse);
+    }
+
+    /// <summary>
+    /// <c>simil explain</c> over HTTP: the top k under dot, cosine and l2sq side by side with each
+    /// row's length (<see cref="Analysis.RankComparison"/> on the collection's live rows).
+    /// </summary>
+    static async Task<IResult> Explain(string name, HttpContext context, CollectionRegistry registry, ServerOptions options)
+    {
+        var request = await Body.Read(context, ServerJson.Relaxed.ExplainRequest);
+        if (request.K < 1 || request.K > Math.Min(options.MaxK, 1_000))
+            throw new LimitException($"k: {request.K} is outside 1..{Math.Min(options.MaxK, 1_000)}");
+        using var snapshot = registry.Read(name);
+        var collection = snapshot.Collection;
+        float[] query = (request.Query, request.Vector) switch
+        {
+            (null, { } v) => Body.Finite(v, "vector"),
+            ({ } q, null) => QueryVector(registry, name, collection, q, context.RequestAborted),
+            (null, null) => throw new InputException(name, "an explain needs \"query\" (a text, an id or a literal) or \"vector\""),
+            _ => throw new InputException(name, "give \"query\" or \"vector\", not both"),
+        };
+        if (query.Length != collection.Dimensions)
+            throw new InputException(name, $"the query has {query.Length} dimensions but the rows have {collection.Dimensions}");
+        var rows = collection.LiveRows();
+        var comparison = Analysis.RankComparison.Explain(rows, query, request.K);
+        return Results.Json(new ExplainResponse(request.K, comparison.QueryNorm,
+            [.. comparison.Rows.Select(r => new ExplainRow(rows.Keys![r.Index], r.Norm, r.DotRank, r.CosineRank, r.L2SquaredRank, r.Moves))], comparison.Notes),
+            ServerJson.Relaxed.ExplainResponse);
     }
 
     /// <summary>As <c>simil search --query</c> takes it: a literal, an id of the collection, or a text embedded by the collection's model (the default where it records none).</summary>

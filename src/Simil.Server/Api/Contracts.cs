@@ -30,6 +30,15 @@ public sealed record DeleteResponse(int Deleted, long Live);
 /// <summary>What a compaction left.</summary>
 public sealed record CompactResponse(int Segments, long Live);
 
+/// <summary>An explain: a query (literal, id or text) or a vector, and k.</summary>
+public sealed record ExplainRequest(string? Query = null, float[]? Vector = null, int K = 10);
+
+/// <summary>A row in some top k, its length and its rank under each measure (0: outside the top k), as <c>simil explain --json</c> names them.</summary>
+public sealed record ExplainRow(string Key, double Length, int Dot, int Cosine, [property: JsonPropertyName("l2sq")] int L2Squared, bool Moves);
+
+/// <summary>The top k under dot, cosine and l2sq side by side, with what the differences mean.</summary>
+public sealed record ExplainResponse(int K, double QueryLength, IReadOnlyList<ExplainRow> Rows, IReadOnlyList<string> Notes);
+
 /// <summary>One row, whole.</summary>
 public sealed record RowResponse(string Id, float[] Vector, JsonElement? Metadata, string? Text);
 
@@ -68,6 +77,8 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
 [JsonSerializable(typeof(DeleteResponse))]
 [JsonSerializable(typeof(CompactResponse))]
 [JsonSerializable(typeof(RowResponse))]
+[JsonSerializable(typeof(ExplainRequest))]
+[JsonSerializable(typeof(ExplainResponse))]
 [JsonSerializable(typeof(CollectionList))]
 [JsonSerializable(typeof(CollectionInfo))]
 [JsonSerializable(typeof(CompareRequest))]
