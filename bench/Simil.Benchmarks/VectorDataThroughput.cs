@@ -120,7 +120,7 @@ static class VectorDataThroughput
             md.AppendLine("# MEVD vector search: Simil.VectorData against the in-memory connector");
             md.AppendLine();
             md.AppendLine(c2, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- {string.Join(' ', args)}`");
-            md.AppendLine(c2, $"- {rows:N0} clustered random rows × {Dims} (1,000 centres), cosine similarity, top {Top}, {Queries} queries; the three searches run one after another for each query; ms = median per query.");
+            md.AppendLine(c2, $"- {rows:N0} clustered random rows × {Dims} (1,000 centres), cosine similarity, top {Top}, {Queries} queries; the searches (in-memory, Simil flat, Simil HNSW, bare FlatIndex) run one after another for each query; ms = median per query.");
             md.AppendLine();
             md.AppendLine("| store | kind | ms per query | × in-memory | ÷ FlatIndex | upsert of all rows, s | one-record upsert p50 / p99, ms | agreement |");
             md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");

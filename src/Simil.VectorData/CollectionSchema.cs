@@ -72,13 +72,23 @@ sealed class CollectionSchema
         }
         : new IndexBuildOptions { Metric = Metric.Dot, Kind = VectorIndexKind.Flat };
 
-    /// <summary>Makes the collection: its rows first, the schema last (what makes it exist); a folder left by a crash between the two is made again.</summary>
-    public void Create(int flushRows)
+    /// <summary>Makes the collection: its rows first (with <paramref name="first"/>), the schema last (what makes it exist); a folder left by a crash between the two is made again.</summary>
+    /// <remarks>
+    /// <paramref name="first"/> (the records of a collection in the first on-disk form) are written
+    /// into the rows before the schema lands, so a crash before then leaves no collection and the old
+    /// files to move again, never a collection that looks whole without them.
+    /// </remarks>
+    public void Create(int flushRows, IReadOnlyList<CollectionRow>? first = null, TimeSpan? lockWait = null)
     {
         if (Directory.Exists(RowsFolder))
             Directory.Delete(RowsFolder, recursive: true);
         var vector = _model.VectorProperties.Count == 1 ? _model.VectorProperties[0] : null;
         CollectionWriter.Create(RowsFolder, Dimensions, Build, vector is null ? null : GeneratorModel(vector), flushRows);
+        if (first is { Count: > 0 })
+        {
+            using var writer = CollectionWriter.Open(RowsFolder, lockWait);
+            writer.Upsert(first);
+        }
         var schema = new JsonObject
         {
             ["format"] = Format,

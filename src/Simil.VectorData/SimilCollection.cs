@@ -90,24 +90,19 @@ public class SimilCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecor
 
     /// <summary>
     /// Moves a collection written in the first on-disk form (format 1: manifest, records and index
-    /// files rewritten on every write) into the collection layout once: the records are read, written
-    /// as one batch, and only then are the old files removed. A crash before the schema lands leaves
-    /// the old files, and the move runs again.
+    /// files rewritten on every write) into the collection layout once: the records are read and
+    /// written as one batch into the new rows, the schema lands after them, and only then are the old
+    /// files removed. A crash before the schema lands leaves the old files, and the move runs again.
     /// </summary>
     void MoveLegacy()
     {
         var (rows, indexes, _) = _legacy.Read();
         foreach (var index in indexes)
             index.Dispose();
-        _schema.Create(_flushRows);
+        if (rows.Any(r => r.Vectors.Any(v => v is null)))
+            MarkNullVectors();
+        _schema.Create(_flushRows, [.. rows.Select(r => _schema.Row(r.Key, r.Data, r.Vectors))], _lockWait);
         _keyType = _schema.Check();
-        if (rows.Count > 0)
-        {
-            using var writer = CollectionWriter.Open(_schema.RowsFolder, _lockWait);
-            writer.Upsert([.. rows.Select(r => _schema.Row(r.Key, r.Data, r.Vectors))]);
-            if (rows.Any(r => r.Vectors.Any(v => v is null)))
-                MarkNullVectors();
-        }
         _legacy.RemoveFiles();
     }
 
