@@ -38,6 +38,11 @@ static class Cli
                 return Help(result);
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (FileFormatException e) when (e.Setting is not null && Flags.TryGetValue(e.Setting, out var flag))
+        {
+            // The library names the read setting that would help in words; the user knows it by its flag.
+            return Fail(BadInput, $"{e.Message} ({flag})");
+        }
         catch (InputException e)
         {
             return Fail(BadInput, e.Message);
@@ -107,6 +112,9 @@ static class Cli
         [Embeddings.EmbeddingModels.ModelSetting] = "--model",
         [Postgres.PostgresExport.IndexMethodSetting] = "--create-index",
         [Filters.Filter.Setting] = "--where",
+        [nameof(IO.VectorReadOptions.IdField)] = "--id-field",
+        [nameof(IO.VectorReadOptions.TextField)] = "--text-field",
+        [nameof(IO.VectorReadOptions.Format)] = "--input-format",
     };
 
     /// <summary>

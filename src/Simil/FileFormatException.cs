@@ -10,9 +10,10 @@ namespace Simil;
 public sealed class FileFormatException : InputException
 {
     /// <summary>Creates the error for <paramref name="file"/> at <paramref name="place"/> (empty when the whole file is meant).</summary>
-    public FileFormatException(string file, string place, string detail, string? section = null, long? offset = null, long? line = null)
+    public FileFormatException(string file, string place, string detail, string? section = null, long? offset = null, long? line = null, string? setting = null)
         : base(file, place.Length == 0 ? detail : $"{place}: {detail}")
     {
+        Setting = setting;
         File = file;
         Place = place;
         Detail = detail;
@@ -47,4 +48,11 @@ public sealed class FileFormatException : InputException
 
     /// <summary>The line (from 1) of a text file, where known.</summary>
     public long? Line { get; }
+
+    /// <summary>
+    /// The read setting that would read the file otherwise (a property of
+    /// <see cref="IO.VectorReadOptions"/>, such as <c>TextField</c>), where the message suggests one;
+    /// the message names it in words and a program adds its own name for it.
+    /// </summary>
+    public string? Setting { get; }
 }

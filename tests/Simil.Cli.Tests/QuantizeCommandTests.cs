@@ -37,7 +37,7 @@ public sealed class QuantizeCommandTests
         {
             (["quantize", Golden("rows.npy"), "--precision", "int4", "--out", output], "valid precisions: float32, float16, bfloat16, int8, uint8, binary, ubinary"),
             (["quantize", Golden("rows.npy"), "--precision", "int8", "--calibration", otherDims, "--out", output], "has 3 dimensions but"),
-            (["quantize", bfloat16, "--precision", "int8", "--out", output], "read it with --input-format npy-bfloat16"),
+            (["quantize", bfloat16, "--precision", "int8", "--out", output], "read it as the format npy-bfloat16 (--input-format)"),
             (["quantize", Golden("rows.npy"), "--input-format", "npy-bfloat16", "--precision", "int8", "--out", output], "needs dtype uint16"),
             (["quantize", Golden("rows.npy"), "--precision", "int8", "--out", files.Path("out.csv")], "NumPy .npy"),
         };

@@ -119,7 +119,9 @@ static class CollectionCommands
     };
 
     static CollectionWriter OpenWriter(string path) =>
-        CollectionWriter.Open(path, TimeSpan.FromMinutes(10), () => Console.Error.WriteLine($"simil: waiting for another writer of {path}"));
+        File.Exists(path)
+            ? throw new InputException(path, $"is a single index file, which cannot change; make a collection from it: simil index build {path} --out FOLDER")
+            : CollectionWriter.Open(path, TimeSpan.FromMinutes(10), () => Console.Error.WriteLine($"simil: waiting for another writer of {path}"));
 
     /// <summary>
     /// A file's rows as collection rows: vectors keyed by their ids, or texts embedded by the model

@@ -90,8 +90,7 @@ public sealed class CollectionWriter : IDisposable
     public static CollectionWriter Open(string folder, TimeSpan? wait, Action? waiting, Collection? previous)
     {
         if (File.Exists(folder))
-            throw new InputException(folder, "is a single index file, which cannot change; make a collection from it: simil index build " +
-                $"{folder} --out FOLDER");
+            throw new InputException(folder, "is a single index file, which cannot change; build a collection (a folder) from it");
         if (!Collection.IsCollection(folder))
             throw new InputException(folder, Directory.Exists(folder) ? "is a folder but not a collection (it has no CURRENT file)" : "no such collection");
         WriterLock writerLock;

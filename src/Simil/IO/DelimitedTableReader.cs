@@ -250,7 +250,8 @@ static class DelimitedTableReader
                     continue;
                 if (!float.TryParse(row[c], NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
                     throw FileError.Line(file, line, c + 1, $"'{Tokens.Show(Encoding.UTF8.GetBytes(row[c]))}' in column '{header[c]}' is not a number; " +
-                        "every column but the id is a vector value, unless a text column (text, or --text-field) makes the rows texts to embed");
+                        "every column but the id is a vector value, unless a text column (text, or one named as the text field) makes the rows texts to embed",
+                        nameof(VectorReadOptions.TextField));
                 if (!float.IsFinite(v))
                     throw FileError.Line(file, line, c + 1, $"{row[c]} is not a finite float32; every value must be finite");
                 target[d++] = v;

@@ -5,11 +5,11 @@ static class FileError
 {
     public static FileFormatException At(string file, string place, string message) => new(file, place, message);
 
-    public static FileFormatException Line(string file, long line, string message) => new(file, $"line {line}", message, line: line);
+    public static FileFormatException Line(string file, long line, string message, string? setting = null) => new(file, $"line {line}", message, line: line, setting: setting);
 
-    public static FileFormatException Line(string file, long line, int column, string message) => new(file, $"line {line}, column {column}", message, line: line);
+    public static FileFormatException Line(string file, long line, int column, string message, string? setting = null) => new(file, $"line {line}, column {column}", message, line: line, setting: setting);
 
-    public static FileFormatException Byte(string file, long offset, string message, string? section = null) => new(file, $"byte {offset}", message, section, offset);
+    public static FileFormatException Byte(string file, long offset, string message, string? section = null, string? setting = null) => new(file, $"byte {offset}", message, section, offset, setting: setting);
 
     /// <summary>A fault inside an index file section whose byte offset is not known.</summary>
     public static FileFormatException Section(string file, string section, string message) => new(file, $"section {section}", message, section);

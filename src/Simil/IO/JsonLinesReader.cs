@@ -104,7 +104,7 @@ static class JsonLinesReader
             }
             key ??= fallbackKey;
             if (idField is not null && key is null)
-                throw FileError.Line(file, number, $"the line has no \"{idField}\" field (named by --id-field)");
+                throw FileError.Line(file, number, $"the line has no \"{idField}\" field (named as the id field)", nameof(VectorReadOptions.IdField));
 
             if (hasVector)
             {
@@ -180,7 +180,8 @@ static class JsonLinesReader
                     withFields++;
             }
             else
-                throw FileError.Line(file, number, $"the object has neither \"vector\" nor \"{textName}\"{(textField is null ? " (name the text field with --text-field)" : "")}");
+                throw FileError.Line(file, number, $"the object has neither \"vector\" nor \"{textName}\"{(textField is null ? "; name its text field" : "")}",
+                    textField is null ? nameof(VectorReadOptions.TextField) : null);
         }
         if (data is null && texts is null)
             throw FileError.Line(file, Math.Max(1, reader.LineNumber), "the file holds no JSON lines");

@@ -34,7 +34,8 @@ static unsafe partial class NpyReader
         if (bfloat16 != (dtype == 'H'))
             throw FileError.Byte(file, 8, bfloat16
                 ? $"the format npy-bfloat16 needs dtype uint16 ('<u2': bfloat16 bit patterns), but this file's elements are {DtypeName(dtype)}"
-                : "dtype uint16 ('<u2') is not a vector element type; if it holds bfloat16 bit patterns (as `simil quantize --precision bfloat16` writes them), read it with --input-format npy-bfloat16");
+                : "dtype uint16 ('<u2') is not a vector element type; if it holds bfloat16 bit patterns (as a quantization to bfloat16 writes them), read it as the format npy-bfloat16",
+                setting: bfloat16 ? null : nameof(VectorReadOptions.Format));
         int itemSize = dtype switch { 'b' or 'B' => 1, 'h' or 'H' => 2, 'f' => 4, _ => 8 };
         long expected = dataOffset + rows * dims * itemSize;
         if (stream.CanSeek && stream.Length != expected)

@@ -121,4 +121,16 @@ public sealed class TableTests
         Assert.Contains(what, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
     }
+
+    [Theory]
+    [InlineData("word,x\na,1\n", "v.csv", null, nameof(VectorReadOptions.TextField))]
+    [InlineData("{\"doc\":\"x\",\"text\":\"a\"}\n{\"text\":\"b\"}\n", "t.jsonl", "doc", nameof(VectorReadOptions.IdField))]
+    [InlineData("{\"id\":\"x\",\"body\":\"a\"}\n", "t.jsonl", null, nameof(VectorReadOptions.TextField))]
+    [InlineData("id,text\na,hello\nb\n", "t.csv", null, null)]
+    public void A_read_setting_that_would_help_is_named_as_a_value_never_as_a_flag(string text, string name, string? idField, string? setting)
+    {
+        var e = Fails(text, name, idField, null);
+        Assert.Equal(setting, e.Setting);
+        Assert.DoesNotContain("--", e.Message, StringComparison.Ordinal);
+    }
 }
