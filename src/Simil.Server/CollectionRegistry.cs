@@ -11,7 +11,8 @@ namespace Simil.Server;
 /// </summary>
 public sealed class CollectionRegistry : IDisposable
 {
-    readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    readonly Lock _changing = new();
     readonly ConcurrentDictionary<string, Lazy<LocalEmbeddingGenerator>> _models = new(StringComparer.OrdinalIgnoreCase);
 
     sealed class Entry(string path)
@@ -19,6 +20,7 @@ public sealed class CollectionRegistry : IDisposable
         public string Path { get; } = path;
         public Lock Gate { get; } = new();
         public Snapshot? Current { get; set; }
+        public bool Removed { get; set; }
     }
 
     /// <summary>An open snapshot shared by the requests that use it; the last to let go closes it.</summary>
@@ -56,15 +58,12 @@ public sealed class CollectionRegistry : IDisposable
                 Add(path, given);
             else if (Directory.Exists(path))
             {
-                int found = 0;
+                // A plain folder: what it holds is served, and new collections are made in the first one.
+                Home ??= path;
                 foreach (var child in Directory.EnumerateFileSystemEntries(path).Order(StringComparer.Ordinal))
-                    if (Collection.IsCollection(child) || (File.Exists(child) && child.EndsWith(".simil", StringComparison.OrdinalIgnoreCase)))
-                    {
+                    if (!CollectionFolders.IsTemporary(System.IO.Path.GetFileName(child))
+                        && (Collection.IsCollection(child) || (File.Exists(child) && child.EndsWith(".simil", StringComparison.OrdinalIgnoreCase))))
                         Add(child, given);
-                        found++;
-                    }
-                if (found == 0)
-                    throw new InputException(given, "holds no collection or .simil index file");
             }
             else
                 throw new InputException(given, "no such collection, index file or folder");
@@ -86,15 +85,57 @@ public sealed class CollectionRegistry : IDisposable
     public static bool IsValidName(string name) =>
         name.Length is > 0 and <= 200 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
+    /// <summary>The folder new collections are made in: the first path given that is a plain folder (null when none was).</summary>
+    public string? Home { get; }
+
     /// <summary>The names served, in order.</summary>
-    public IEnumerable<string> Names => _entries.Keys.Order(StringComparer.Ordinal);
+    public IEnumerable<string> Names => _entries.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>True when <paramref name="name"/> is served.</summary>
+    public bool Contains(string name) => IsValidName(name) ? _entries.ContainsKey(name) : throw new InvalidNameException(name);
+
+    /// <summary>Makes an empty collection <paramref name="name"/> in <see cref="Home"/> and serves it.</summary>
+    /// <exception cref="NameTakenException">The name is served, or its folder exists.</exception>
+    public void Create(string name, int dimensions, IndexBuildOptions build)
+    {
+        if (!IsValidName(name))
+            throw new InvalidNameException(name);
+        string home = Home ?? throw new InputException(name, "cannot be made: this server has no folder for new collections (serve one: simil serve FOLDER)");
+        lock (_changing)
+        {
+            string path = System.IO.Path.Combine(home, name);
+            if (_entries.ContainsKey(name) || System.IO.Path.Exists(path))
+                throw new NameTakenException(name);
+            CollectionFolders.CreateNew(path, dimensions, build);
+            _entries[name] = new Entry(path);
+        }
+    }
+
+    /// <summary>Stops serving <paramref name="name"/> and removes its collection folder (an index file is refused).</summary>
+    public void Remove(string name)
+    {
+        lock (_changing)
+        {
+            var entry = Find(name);
+            if (File.Exists(entry.Path))
+                throw new InputException(name, "is an index file; the server removes only collection folders");
+            CollectionFolders.Remove(entry.Path, TimeSpan.FromSeconds(30));
+            _entries.TryRemove(name, out _);
+            lock (entry.Gate)
+            {
+                entry.Removed = true;
+                entry.Current?.Dispose();
+                entry.Current = null;
+            }
+        }
+    }
 
     /// <summary>How many collections are served.</summary>
     public int Count => _entries.Count;
 
     Entry Find(string name) =>
         !IsValidName(name) ? throw new InvalidNameException(name)
-        : _entries.TryGetValue(name, out var entry) ? entry
+        : _entries.TryGetValue(name, out var entry) && !entry.Removed ? entry
         : throw new NotServedException(name);
 
     /// <summary>A snapshot of <paramref name="name"/> to read (dispose it after); renewed when a write has landed.</summary>
@@ -103,6 +144,8 @@ public sealed class CollectionRegistry : IDisposable
         var entry = Find(name);
         lock (entry.Gate)
         {
+            if (entry.Removed)
+                throw new NotServedException(name);
             if (entry.Current is { } current && current.Collection.IsCurrent())
                 return current.Take();
             entry.Current?.Dispose();
@@ -144,6 +187,9 @@ public sealed class CollectionRegistry : IDisposable
 /// <summary>A collection name in a URL that is not a name (404 never reveals whether a path exists: 400).</summary>
 public sealed class InvalidNameException(string name)
     : Exception($"'{name}' is not a collection name: use letters, digits, '-', '_' and '.', not starting with '.'");
+
+/// <summary>A name that is already served, or whose folder exists (409).</summary>
+public sealed class NameTakenException(string name) : Exception($"a collection named '{name}' already exists");
 
 /// <summary>A name that is not served (404).</summary>
 public sealed class NotServedException(string name) : Exception($"no collection named '{name}' is served");

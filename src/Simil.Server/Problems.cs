@@ -16,6 +16,9 @@ static class Problems
         NotServedException => (404, "not-found"),
         RowNotFoundException => (404, "not-found"),
         InvalidNameException => (400, "invalid-name"),
+        NameTakenException => (409, "conflict"),
+        Qdrant.QdrantUnsupportedException => (400, "unsupported"),
+        Qdrant.QdrantNotOfferedException => (404, "not-found"),
         UnauthorizedException => (401, "unauthorized"),
         ReadOnlyException => (403, "read-only"),
         LimitException l => (l.Status, "limit"),
@@ -37,6 +40,12 @@ static class Problems
     {
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (context.Request.Path.StartsWithSegments("/collections", StringComparison.Ordinal))
+        {
+            // Qdrant's dialect answers errors in Qdrant's shape, which its clients read.
+            context.Response.ContentType = "application/json";
+            return JsonSerializer.SerializeAsync(context.Response.Body, new QdrantError(new QdrantErrorStatus(detail), 0), ServerJson.Relaxed.QdrantError);
+        }
         context.Response.ContentType = "application/problem+json";
         var problem = new Problem($"https://simil.dev/problems/{kind}", Title(status), status, detail, context.Request.Path);
         return JsonSerializer.SerializeAsync(context.Response.Body, problem, ServerJson.Relaxed.Problem);
@@ -49,6 +58,7 @@ static class Problems
         403 => "Forbidden",
         404 => "Not found",
         405 => "Method not allowed",
+        409 => "Conflict",
         413 => "Request too large",
         415 => "Unsupported media type",
         503 => "Service unavailable",

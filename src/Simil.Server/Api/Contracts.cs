@@ -60,8 +60,14 @@ public sealed record EmbedRequest(IReadOnlyList<string> Texts, string? Model = n
 /// <summary>Their vectors.</summary>
 public sealed record EmbedResponse(string Model, int Dimensions, IReadOnlyList<float[]> Vectors);
 
-/// <summary>What <c>GET /</c> answers a client that asks for JSON.</summary>
-public sealed record VersionResponse(string Title, string Version);
+/// <summary>What <c>GET /</c> answers a client that asks for JSON: the Qdrant API version the dialect follows (what Qdrant's clients check) and Simil's own.</summary>
+public sealed record VersionResponse(string Title, string Version, string SimilVersion);
+
+/// <summary>Qdrant's error document: <c>{"status": {"error": …}, "time": …}</c>.</summary>
+public sealed record QdrantError(QdrantErrorStatus Status, double Time);
+
+/// <summary>The error's message.</summary>
+public sealed record QdrantErrorStatus(string Error);
 
 /// <summary>An RFC 9457 problem document.</summary>
 public sealed record Problem(string Type, string Title, int Status, string Detail, string Instance);
@@ -87,6 +93,7 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
 [JsonSerializable(typeof(EmbedResponse))]
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(QdrantError))]
 public sealed partial class ServerJson : JsonSerializerContext
 {
     /// <summary>The same contracts, writing non-ASCII text and quotes as they are (not as <c>\u00E1</c>, <c>\u0027</c>), as the CLI's JSON does.</summary>
