@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -15,55 +13,6 @@ namespace Simil.Cli.Tests;
 public sealed class ServeTests
 {
     const string Rows = "id,vector,lang,year\nx1,\"[1,0,0]\",pt,2019\nx2,\"[0.9,0.1,0]\",en,2021\nx3,\"[0,1,0]\",pt,2012\nx4,\"[0,0.9,0.1]\",es,2023\nx5,\"[0,0,1]\",en,2020\n";
-
-    /// <summary>A running server and a client for it; disposing stops it with SIGTERM and checks that it exits 0.</summary>
-    sealed class Server : IAsyncDisposable
-    {
-        readonly Process _process;
-        public HttpClient Client { get; }
-
-        Server(Process process, HttpClient client) => (_process, Client) = (process, client);
-
-        public static async Task<Server> Start(params string[] args)
-        {
-            int port = FreePort();
-            var process = SimilProcess.Start(["serve", .. args, "--port", $"{port}"]);
-            var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-            var clock = Stopwatch.StartNew();
-            while (true)
-            {
-                if (process.HasExited)
-                    throw new InvalidOperationException($"simil serve exited {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
-                try
-                {
-                    if ((await client.GetAsync("/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
-                        return new Server(process, client);
-                }
-                catch (HttpRequestException) when (clock.Elapsed < TimeSpan.FromSeconds(30))
-                {
-                }
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-        }
-
-        static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            if (!_process.HasExited)
-                Process.Start("kill", ["-TERM", $"{_process.Id}"])!.WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, _process.ExitCode);
-            _process.Dispose();
-        }
-    }
 
     static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
@@ -81,7 +30,7 @@ public sealed class ServeTests
         var coll = files.Path("docs");
         Assert.Equal(0, (await SimilProcess.RunAsync("index", "build", files.Write("rows.csv", Rows), "--out", coll)).ExitCode);
         var token = TestContext.Current.CancellationToken;
-        await using (var server = await Server.Start(coll))
+        await using (var server = await ServerProcess.Start(coll))
         {
             var list = await Ok(await server.Client.GetAsync("/api/collections", token));
             Assert.Equal("docs", list.GetProperty("collections")[0].GetProperty("name").GetString());
@@ -207,7 +156,7 @@ public sealed class ServeTests
             ("POST", "/api/embed", """{"texts":["a"],"model":"no-such-model"}""", "application/json", 400),
         };
         int swept = 0;
-        await using (var server = await Server.Start(coll, single))
+        await using (var server = await ServerProcess.Start(coll, single))
         {
             foreach (var (method, path, body, contentType, status) in cases)
             {
@@ -231,7 +180,7 @@ public sealed class ServeTests
         Assert.Equal(before, Files(coll));
 
         // Read-only: every write is a 403 and nothing changes.
-        await using (var server = await Server.Start(coll, "--read-only"))
+        await using (var server = await ServerProcess.Start(coll, "--read-only"))
         {
             foreach (var path in new[] { "/api/collections/docs/upsert", "/api/collections/docs/delete", "/api/collections/docs/compact" })
             {
@@ -243,7 +192,7 @@ public sealed class ServeTests
 
         // A key: missing or wrong is a 401 (healthz stays open); the right one in either header works.
         const string Key = "k3y-0123456789abcdef";
-        await using (var server = await Server.Start(coll, "--api-key", Key))
+        await using (var server = await ServerProcess.Start(coll, "--api-key", Key))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.GetAsync("/api/collections", token)).StatusCode);
             using (var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/collections"))
