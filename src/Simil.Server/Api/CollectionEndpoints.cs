@@ -59,7 +59,9 @@ static class CollectionEndpoints
         };
         if (query.Length != collection.Dimensions)
             throw new InputException(name, $"the query has {query.Length} dimensions but the rows have {collection.Dimensions}");
-        var hits = collection.Search(query, request.K, filter, request.Ef, request.Exact);
+        if (request.Oversample is { } o && (o < 1 || (long)o * request.K > options.MaxK * 100L))
+            throw new LimitException($"oversample: {o} is outside 1..{options.MaxK * 100L / request.K}");
+        var hits = collection.Search(query, request.K, filter, request.Ef, request.Exact, request.Oversample);
         return Results.Json(new SearchResponse(name, collection.Metric.Name(), [.. hits.Select(h => new SearchHit(h.Id, h.Score, Metadata(h.Metadata), h.Text))]),
             ServerJson.Relaxed.SearchResponse);
     }

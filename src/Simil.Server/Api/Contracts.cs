@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Simil.Server.Api;
 
 /// <summary>A search: a query (literal, id or text) or a vector, and the settings of <c>simil search</c>.</summary>
-public sealed record SearchRequest(string? Query = null, float[]? Vector = null, int K = 10, int? Ef = null, bool Exact = false, JsonElement? Filter = null);
+public sealed record SearchRequest(string? Query = null, float[]? Vector = null, int K = 10, int? Ef = null, bool Exact = false, JsonElement? Filter = null, int? Oversample = null);
 
 /// <summary>One hit.</summary>
 public sealed record SearchHit(string Id, float Score, JsonElement? Metadata, string? Text);

@@ -375,13 +375,17 @@ public sealed class Collection : IDisposable
     /// filtered-out rows excluded inside the search (an HNSW walk keeps <paramref name="ef"/> allowed
     /// candidates; a filter estimated to keep few rows is scanned exactly instead), the log's rows
     /// scored exactly, and the lists merged (ties to the older segment, then the lower row).
+    /// <paramref name="oversample"/> is <see cref="SearchOptions.Oversample"/> for segments of
+    /// compressed vectors (refused, as there, for float32 ones).
     /// </summary>
-    public CollectionHit[] Search(ReadOnlySpan<float> query, int k, Filter? filter = null, int? ef = null, bool exact = false)
+    public CollectionHit[] Search(ReadOnlySpan<float> query, int k, Filter? filter = null, int? ef = null, bool exact = false, int? oversample = null)
     {
         if (k < 1)
             throw new InvalidSettingException(nameof(SearchOptions.K), $"{k} is below 1; ask for at least one neighbour");
         if (query.Length != Dimensions)
             Throw.LengthMismatch(query.Length, Dimensions);
+        if (oversample is not null && (Manifest?.Build.Precision ?? (_segments.Count > 0 ? _segments[0].Index.Precision : Quantization.Precision.Float32)) == Quantization.Precision.Float32)
+            throw new InvalidSettingException(nameof(SearchOptions.Oversample), "applies to compressed indexes; this one stores float32 rows, whose candidates are scored exactly already");
         bool higher = Metric.HigherIsCloser();
         var hits = new List<(float Score, int Segment, int Row, CollectionHit Hit)>();
         for (int s = 0; s < _segments.Count; s++)
@@ -397,6 +401,7 @@ public sealed class Collection : IDisposable
                 Ef = hnsw && !exact ? Math.Max(ef ?? HnswIndex.DefaultEf, k) : null,
                 Filter = filter is null && segment.DeletedCount == 0 ? null : allowed,
                 Exact = hnsw && (exact || (filter is not null && allowed.FewAllowed(Math.Max(ef ?? HnswIndex.DefaultEf, k)))),
+                Oversample = oversample,
             };
             var keys = segment.Index.Corpus.Keys;
             foreach (var n in segment.Index.Search(query, options))
