@@ -107,10 +107,11 @@ public static class SimilServer
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/metrics", (Metrics m, CollectionRegistry r) => Results.Text(m.Render(r.Count), "text/plain; version=0.0.4"));
-        app.MapGet("/", () => Results.Json(new VersionResponse("simil", Qdrant.QdrantEndpoints.ApiVersion, Version), ServerJson.Relaxed.VersionResponse));
+        ExplorerEndpoints.Map(app, () => Results.Json(new VersionResponse("simil", Qdrant.QdrantEndpoints.ApiVersion, Version), ServerJson.Relaxed.VersionResponse));
         app.MapOpenApi("/openapi.json");
         CollectionEndpoints.Map(app);
         ToolEndpoints.Map(app);
+        AnalysisEndpoints.Map(app);
         Qdrant.QdrantEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(registry.Dispose);
         return app;

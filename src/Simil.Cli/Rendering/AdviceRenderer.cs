@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Simil.Analysis;
 using Spectre.Console;
 
@@ -33,60 +32,5 @@ static class AdviceRenderer
         AnsiConsole.Console.Write(panel);
     }
 
-    static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-            w.WriteNumber(name, value);
-        else
-            w.WriteNull(name);
-    }
-
-    public static void WriteJson(Advice a)
-    {
-        JsonOutput.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("recommended", a.Recommended.Name());
-            w.WriteBoolean("compute_as_dot", a.ComputeAsDot);
-            w.WriteString("confidence", a.Confidence);
-            w.WriteStartArray("reasons");
-            foreach (var r in a.Reasons) w.WriteStringValue(r);
-            w.WriteEndArray();
-            w.WriteNumber("rows", a.Rows);
-            w.WriteNumber("sample", a.SampleSize);
-            w.WriteNumber("seed", a.Seed);
-            w.WriteStartObject("norms");
-            w.WriteNumber("min", a.Norms.Min);
-            w.WriteNumber("median", a.Norms.Median);
-            w.WriteNumber("max", a.Norms.Max);
-            w.WriteNumber("cv", a.Norms.CoefficientOfVariation);
-            w.WriteBoolean("unit", a.Norms.UnitLength);
-            w.WriteNumber("unit_tolerance", UnitLength.Tolerance);
-            w.WriteEndObject();
-            w.WriteStartArray("agreement");
-            foreach (var g in a.Agreements)
-            {
-                w.WriteStartObject();
-                w.WriteString("a", g.A.Name());
-                w.WriteString("b", g.B.Name());
-                w.WriteNumber("overlap", g.Overlap);
-                w.WriteNumber("kendall_tau", g.KendallTau);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartObject("hubs");
-            // A correlation is undefined (NaN) when every length is the same or too few rows vary: null.
-            WriteNumberOrNull(w, "dot", a.DotHubCorrelation);
-            WriteNumberOrNull(w, "cosine", a.CosineHubCorrelation);
-            w.WriteEndObject();
-            if (a.Accuracies.Count > 0)
-            {
-                w.WriteStartObject("knn_accuracy");
-                foreach (var acc in a.Accuracies) w.WriteNumber(acc.Metric.Name(), acc.Accuracy);
-                w.WriteEndObject();
-                w.WriteNumber("separation_ratio", a.SeparationRatio);
-            }
-            w.WriteEndObject();
-        });
-    }
+    public static void WriteJson(Advice a) => JsonOutput.Write(w => AdviceJson.Write(w, a));
 }

@@ -89,12 +89,14 @@ static class CollectionEndpoints
         var rows = collection.LiveRows();
         var comparison = Analysis.RankComparison.Explain(rows, query, request.K);
         return Results.Json(new ExplainResponse(request.K, comparison.QueryNorm,
-            [.. comparison.Rows.Select(r => new ExplainRow(rows.Keys![r.Index], r.Norm, r.DotRank, r.CosineRank, r.L2SquaredRank, r.Moves))], comparison.Notes),
+            [.. comparison.Rows.Select(r => new ExplainRow(rows.Keys![r.Index], r.Norm, r.DotRank, r.CosineRank, r.L2SquaredRank, r.Moves,
+                new ExplainScores(Similarity.Dot(rows[r.Index], query), Similarity.Cosine(rows[r.Index], query), Similarity.L2Squared(rows[r.Index], query)),
+                collection.Get(rows.Keys![r.Index])?.Text))], comparison.Notes),
             ServerJson.Relaxed.ExplainResponse);
     }
 
     /// <summary>As <c>simil search --query</c> takes it: a literal, an id of the collection, or a text embedded by the collection's model (the default where it records none).</summary>
-    static float[] QueryVector(CollectionRegistry registry, string name, Collection collection, string query, CancellationToken token)
+    internal static float[] QueryVector(CollectionRegistry registry, string name, Collection collection, string query, CancellationToken token)
     {
         if (VectorLiteral.IsLiteral(query))
             return VectorLiteral.Parse(query, "the query");

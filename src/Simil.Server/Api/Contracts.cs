@@ -34,7 +34,10 @@ public sealed record CompactResponse(int Segments, long Live);
 public sealed record ExplainRequest(string? Query = null, float[]? Vector = null, int K = 10);
 
 /// <summary>A row in some top k, its length and its rank under each measure (0: outside the top k), as <c>simil explain --json</c> names them.</summary>
-public sealed record ExplainRow(string Key, double Length, int Dot, int Cosine, [property: JsonPropertyName("l2sq")] int L2Squared, bool Moves);
+public sealed record ExplainRow(string Key, double Length, int Dot, int Cosine, [property: JsonPropertyName("l2sq")] int L2Squared, bool Moves, ExplainScores Scores, string? Text = null);
+
+/// <summary>A row's score under each of the three measures (the kernels' one-to-one scores).</summary>
+public sealed record ExplainScores(float Dot, float Cosine, [property: JsonPropertyName("l2sq")] float L2Squared);
 
 /// <summary>The top k under dot, cosine and l2sq side by side, with what the differences mean.</summary>
 public sealed record ExplainResponse(int K, double QueryLength, IReadOnlyList<ExplainRow> Rows, IReadOnlyList<string> Notes);
@@ -52,7 +55,19 @@ public sealed record CollectionList(IReadOnlyList<CollectionInfo> Collections);
 public sealed record CompareRequest(JsonElement A, JsonElement B, string? Model = null);
 
 /// <summary>Every measure between two vectors.</summary>
-public sealed record CompareResponse(int Dimensions, string? Model, IReadOnlyDictionary<string, float> Measures);
+public sealed record CompareResponse(int Dimensions, string? Model, IReadOnlyDictionary<string, float> Measures, double LengthA, double LengthB, IReadOnlyList<string> Notes);
+
+/// <summary>An advice request: how many rows to measure, and a metadata field whose values are class labels.</summary>
+public sealed record AdviseRequest(int Sample = 2000, string? LabelField = null);
+
+/// <summary>A map request: how many rows, an optional query (literal, id or text) or vector whose k neighbours are marked, a metadata field to colour by, and whether to send the vectors (for UMAP in the page).</summary>
+public sealed record MapRequest(int Limit = 2000, string? Query = null, float[]? Vector = null, int K = 10, string? Field = null, bool Vectors = false);
+
+/// <summary>One row on the map.</summary>
+public sealed record MapPoint(string Id, double X, double Y, double Length, string? Text, JsonElement? Value, bool Neighbour, float[]? Vector);
+
+/// <summary>The map: PCA's two axes (computed by Simil on the sampled rows), the rows on them, and the query where one was given.</summary>
+public sealed record MapResponse(string Collection, long Live, int Sampled, IReadOnlyList<double> Explained, IReadOnlyList<MapPoint> Points, MapPoint? Query, IReadOnlyList<string> Neighbours, string Metric, IReadOnlyList<string> Fields);
 
 /// <summary>Texts to embed.</summary>
 public sealed record EmbedRequest(IReadOnlyList<string> Texts, string? Model = null);
@@ -94,6 +109,9 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(QdrantError))]
+[JsonSerializable(typeof(AdviseRequest))]
+[JsonSerializable(typeof(MapRequest))]
+[JsonSerializable(typeof(MapResponse))]
 public sealed partial class ServerJson : JsonSerializerContext
 {
     /// <summary>The same contracts, writing non-ASCII text and quotes as they are (not as <c>\u00E1</c>, <c>\u0027</c>), as the CLI's JSON does.</summary>

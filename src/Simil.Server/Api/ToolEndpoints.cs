@@ -40,10 +40,9 @@ static class ToolEndpoints
         var b = Input(request.B, "b");
         if (a.Length != b.Length)
             throw new InputException("b", $"has {b.Length} dimensions but a has {a.Length}");
-        var measures = new Dictionary<string, float>(StringComparer.Ordinal);
-        foreach (var metric in Enum.GetValues<Metric>())
-            measures[metric.Name()] = Similarity.Compute(metric, a, b);
-        return Results.Json(new CompareResponse(a.Length, model, measures), ServerJson.Relaxed.CompareResponse);
+        var comparison = Analysis.PairComparison.Compare(a, b, Enum.GetValues<Metric>());
+        var measures = comparison.Scores.ToDictionary(s => s.Metric.Name(), s => s.Score, StringComparer.Ordinal);
+        return Results.Json(new CompareResponse(a.Length, model, measures, comparison.NormA, comparison.NormB, comparison.Notes), ServerJson.Relaxed.CompareResponse);
     }
 
     static async Task<IResult> Embed(HttpContext context, CollectionRegistry registry)
