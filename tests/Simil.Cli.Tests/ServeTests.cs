@@ -57,6 +57,18 @@ public sealed class ServeTests
             Assert.Contains(expectedRows, r => r.Item5);   // the query is long: the measures disagree
             Assert.Equal(JsonDocument.Parse(cliExplain.Stdout).RootElement.GetProperty("notes").GetRawText(), explain.GetProperty("notes").GetRawText());
 
+            // GET /: the version document to a client (Qdrant's clients check "version"), the page to a browser.
+            var version = await Ok(await server.Client.GetAsync("/", token));
+            Assert.Equal("1.18.0", version.GetProperty("version").GetString());
+            using (var browser = new HttpRequestMessage(HttpMethod.Get, "/"))
+            {
+                browser.Headers.Add("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+                using var page = await server.Client.SendAsync(browser, token);
+                Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("<title>Simil explorer</title>", await page.Content.ReadAsStringAsync(token), StringComparison.Ordinal);
+                Assert.StartsWith("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            }
+
             var byVector = await Ok(await server.Client.PostAsync("/api/collections/docs/search", Json("""{"vector":[0,0,1],"k":1}"""), token));
             Assert.Equal("x5", byVector.GetProperty("results")[0].GetProperty("id").GetString());
 
@@ -154,6 +166,57 @@ public sealed class ServeTests
             ("POST", "/api/compare", """{"a":[1,"x"],"b":[1,2]}""", "application/json", 400),
             ("POST", "/api/embed", """{"texts":[]}""", "application/json", 400),
             ("POST", "/api/embed", """{"texts":["a"],"model":"no-such-model"}""", "application/json", 400),
+            ("POST", "/api/collections/docs/search", """{"vector":[1,0,0],"oversample":2}""", "application/json", 400),
+            ("POST", "/api/collections/docs/advise", """{"sample":1}""", "application/json", 400),
+            ("POST", "/api/collections/docs/advise", """{"sample":3,"label_field":"nope"}""", "application/json", 400),
+            ("POST", "/api/collections/docs/map", """{"limit":1}""", "application/json", 400),
+            ("POST", "/api/collections/docs/map", """{"limit":100000}""", "application/json", 400),
+            ("POST", "/api/collections/docs/map", """{"vector":[1,0]}""", "application/json", 400),
+            ("POST", "/api/collections/docs/map", """{"k":0}""", "application/json", 400),
+            ("GET", "/explorer/nope.js", null, null, 404),
+            ("GET", "/explorer/../../etc/passwd", null, null, 404),
+        };
+        // Qdrant's dialect: the same refusals in Qdrant's error shape.
+        var qdrant = new (string Method, string Path, string? Body, int Status)[]
+        {
+            ("PUT", "/collections/docs/points", "{", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":-1,"vector":[1,0,0]}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":"not-a-uuid","vector":[1,0,0]}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":1.5,"vector":[1,0,0]}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":1,"vector":[1,0]}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":1,"vector":[1e39,0,0]}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":1,"vector":{"image":[1,0,0]}}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":1,"vector":[1,0,0],"payload":[1]}]}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[{"id":1,"vector":[1,0,0]}],"update_filter":{"must":[]}}""", 400),
+            ("PUT", "/collections/docs/points", """{"batch":{"ids":[1,2],"vectors":[[1,0,0]]}}""", 400),
+            ("PUT", "/collections/docs/points", """{"points":[]}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"limit":0}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"limit":100000000}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"filter":{"must":[{"key":"lang","match":{"text":"p"}}]}}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"filter":{"must":[{"key":"geo","geo_radius":{}}]}}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"filter":{"bogus":[]}}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"filter":{"must":[{"key":"a[].b","match":{"value":1}}]}}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"filter":{"must":[{"key":"year","range":{"gte":"soon"}}]}}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"with_payload":{"include":["lang"]}}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[1,0,0],"prefetch":[]}""", 400),
+            ("POST", "/collections/docs/points/search", """{"vector":[NaN,0,0]}""", 400),
+            ("POST", "/collections/docs/points/query", """{"query":{"recommend":{"positive":[1]}}}""", 400),
+            ("POST", "/collections/docs/points/query", """{"query":7}""", 400),
+            ("POST", "/collections/docs/points/query", """{"query":[1,0,0],"using":"image"}""", 400),
+            ("POST", "/collections/docs/points/scroll", """{"order_by":"year"}""", 400),
+            ("POST", "/collections/docs/points/scroll", """{"offset":"bad"}""", 400),
+            ("POST", "/collections/docs/points/count", """{"filter":{"must":[{"has_id":[1]}]}}""", 400),
+            ("POST", "/collections/docs/points/delete", """{}""", 400),
+            ("POST", "/collections/docs/points", """{"ids":[{"a":1}]}""", 400),
+            ("GET", "/collections/docs/points/abc", null, 400),
+            ("GET", "/collections/docs/points/77", null, 404),
+            ("GET", "/collections/nope", null, 404),
+            ("POST", "/collections/nope/points/search", """{"vector":[1,0,0]}""", 404),
+            ("GET", "/collections/..%2F..%2Fetc", null, 400),
+            ("PUT", "/collections/newone", """{"vectors":{"size":3,"distance":"Cosine"}}""", 400),
+            ("DELETE", "/collections/frozen", null, 400),
+            ("POST", "/collections/docs/points/recommend", """{"positive":[1]}""", 404),
+            ("POST", "/collections/docs/points/payload", """{"payload":{},"points":[1]}""", 404),
         };
         int swept = 0;
         await using (var server = await ServerProcess.Start(coll, single))
@@ -175,8 +238,22 @@ public sealed class ServeTests
                 Assert.DoesNotContain(" at Simil.", text, StringComparison.Ordinal);
                 swept++;
             }
+            foreach (var (method, path, body, status) in qdrant)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (body is not null)
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await server.Client.SendAsync(request, token);
+                string text = await response.Content.ReadAsStringAsync(token);
+                Assert.True(status == (int)response.StatusCode, $"{method} {path} {body}: {(int)response.StatusCode} {text}");
+                var error = JsonDocument.Parse(text).RootElement.GetProperty("status").GetProperty("error").GetString()!;
+                Assert.DoesNotContain('\n', error);
+                Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+                swept++;
+            }
         }
-        Assert.Equal(cases.Length, swept);
+        Assert.Equal(cases.Length + qdrant.Length, swept);
+        Assert.True(File.Exists(single), "DELETE of an index file removed it");
         Assert.Equal(before, Files(coll));
 
         // Read-only: every write is a 403 and nothing changes.
