@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
 using Simil.Server.Api;
 
 namespace Simil.Server;
@@ -109,6 +110,10 @@ public static class SimilServer
         app.MapGet("/metrics", (Metrics m, CollectionRegistry r) => Results.Text(m.Render(r.Count), "text/plain; version=0.0.4"));
         ExplorerEndpoints.Map(app, () => Results.Json(new VersionResponse("simil", Qdrant.QdrantEndpoints.ApiVersion, Version), ServerJson.Relaxed.VersionResponse));
         app.MapOpenApi("/openapi.json");
+        // The reference page reads /openapi.json; its script comes from the package. Nothing that calls
+        // out to another service (the AI agent, telemetry, the developer toolbar, the client "deploy" button).
+        app.MapScalarApiReference("/reference", reference => reference.WithTitle("Simil API").WithOpenApiRoutePattern("/openapi.json")
+            .DisableAgent().DisableTelemetry().HideDeveloperTools().HideClientButton());
         CollectionEndpoints.Map(app);
         ToolEndpoints.Map(app);
         AnalysisEndpoints.Map(app);

@@ -195,5 +195,13 @@ public sealed class ExplorerPageTests
         var loaded = ((IEnumerable<object>)driver.ExecuteScript("return [location.href, ...performance.getEntriesByType('resource').map(r => r.name)]")!).Cast<string>().ToList();
         Assert.Contains(loaded, u => u.EndsWith("/explorer/lib/chart.umd.min.js", StringComparison.Ordinal));
         Assert.All(loaded, u => Assert.StartsWith(origin + "/", u, StringComparison.Ordinal));
+
+        // The API reference page (Scalar, from the package) renders /openapi.json, also from the server alone.
+        driver.Navigate().GoToUrl($"{origin}/reference/");
+        wait.Until(d => ((string)((ChromeDriver)d).ExecuteScript("return document.body.innerText")!).Contains("/api/collections/{name}/search", StringComparison.Ordinal));
+        var reference = ((IEnumerable<object>)driver.ExecuteScript("return [location.href, ...performance.getEntriesByType('resource').map(r => r.name)]")!).Cast<string>().ToList();
+        Assert.Contains(reference, u => u.EndsWith("/openapi.json", StringComparison.Ordinal));
+        Assert.All(reference, u => Assert.StartsWith(origin + "/", u, StringComparison.Ordinal));
+        Screenshot(driver, "reference.png");
     }
 }

@@ -19,7 +19,7 @@ static class AnalysisEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/collections");
+        var api = app.MapGroup("/api/collections").WithTags("Analysis");
         api.MapPost("/{name}/advise", Advise).Accepts<AdviseRequest>("application/json");
         api.MapPost("/{name}/map", MapRows).Accepts<MapRequest>("application/json").Produces<MapResponse>();
     }

@@ -17,7 +17,7 @@ static class CollectionEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/collections");
+        var api = app.MapGroup("/api/collections").WithTags("Collections");
         api.MapGet("", List).Produces<CollectionList>();
         api.MapGet("/{name}", Describe).Produces<CollectionInfo>();
         api.MapPost("/{name}/search", Search).Accepts<SearchRequest>("application/json").Produces<SearchResponse>();

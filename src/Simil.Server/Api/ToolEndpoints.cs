@@ -13,8 +13,8 @@ static class ToolEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/compare", Compare).Accepts<CompareRequest>("application/json").Produces<CompareResponse>();
-        app.MapPost("/api/embed", Embed).Accepts<EmbedRequest>("application/json").Produces<EmbedResponse>();
+        app.MapPost("/api/compare", Compare).WithTags("Tools").Accepts<CompareRequest>("application/json").Produces<CompareResponse>();
+        app.MapPost("/api/embed", Embed).WithTags("Tools").Accepts<EmbedRequest>("application/json").Produces<EmbedResponse>();
     }
 
     static async Task<IResult> Compare(HttpContext context, CollectionRegistry registry)
