@@ -106,6 +106,13 @@ print(f"| {counts['search'] + counts['upsert']:,} | {counts['search']:,} | {coun
 print()
 first, last = samples[1][1] if len(samples) > 2 else samples[0][1], samples[-1][1]
 print(f"Server RSS (KiB) every 30 s: {', '.join(f'{s} s {r:,}' for s, r in samples)}. From the first sample under load ({first:,} KiB) to the end ({last:,} KiB): {100 * (last - first) / first:+.1f} %; from the idle start ({samples[0][1]:,} KiB): {100 * (last - samples[0][1]) / samples[0][1]:+.1f} %.")
+loaded = [(t, r) for t, r in samples[1:]]
+if len(loaded) >= 3:
+    ts, rs = np.array(loaded, dtype=float).T
+    slope, intercept = np.polyfit(ts, rs, 1)
+    half = (ts[0] + ts[-1]) / 2
+    print()
+    print(f"Trend under load (the garbage collector's sawtooth averaged out): a least-squares line through the samples from {int(ts[0])} s goes from {slope * ts[0] + intercept:,.0f} to {slope * ts[-1] + intercept:,.0f} KiB ({100 * slope * (ts[-1] - ts[0]) / (slope * ts[0] + intercept):+.1f} %); mean of the first half {rs[ts <= half].mean():,.0f} KiB, of the second {rs[ts > half].mean():,.0f} KiB; highest {rs[ts <= half].max():,.0f} then {rs[ts > half].max():,.0f} KiB.")
 if errors:
     print()
     print("First errors: " + "; ".join(errors))

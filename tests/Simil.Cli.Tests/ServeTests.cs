@@ -111,6 +111,28 @@ public sealed class ServeTests
             .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     [Fact]
+    public async Task Sigterm_lets_the_requests_in_flight_finish_then_exits_0()
+    {
+        var token = TestContext.Current.CancellationToken;
+        await using var server = await ServerProcess.Start();
+        // Four embeds of 1,000 texts each: seconds of work on any two cores, so SIGTERM comes while they run.
+        string body = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["texts"] = [.. Enumerable.Range(0, 1000).Select(i => $"sentence {i}: the wind over the sea, the rain on the roof")] });
+        var pending = Enumerable.Range(0, 4).Select(_ => server.Client.PostAsync("/api/embed", Json(body), token)).ToList();
+        await Task.Delay(1000, token);
+        var signalled = DateTime.UtcNow;
+        server.Terminate();
+        foreach (var request in pending)
+        {
+            using var response = await request;
+            var answer = await Ok(response);
+            Assert.Equal(1000, answer.GetProperty("vectors").GetArrayLength());
+        }
+        var finished = DateTime.UtcNow;
+        Assert.True(finished > signalled.AddMilliseconds(100), "the embeds finished before SIGTERM was sent, so this run shows nothing; give them more work");
+        // Disposing waits for the exit and requires 0.
+    }
+
+    [Fact]
     public async Task Malformed_and_hostile_requests_are_each_a_4xx_problem_and_write_nothing()
     {
         using var files = new TempFiles();

@@ -41,6 +41,9 @@ sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Sends SIGTERM now (disposing still waits for the exit and checks it is 0).</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", $"{_process.Id}"])!.WaitForExit();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
