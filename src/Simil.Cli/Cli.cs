@@ -36,7 +36,12 @@ static class Cli
             configure?.Invoke(result);
             if (result.Action is System.CommandLine.Help.HelpAction)
                 return Help(result);
-            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            // The server's host handles SIGTERM itself (requests in flight finish, up to 30 s);
+            // System.CommandLine's own handler would end the process after 2 s with 143.
+            if (result.CommandResult.Command.Name == "serve")
+                invocation.ProcessTerminationTimeout = null;
+            return result.Invoke(invocation);
         }
         catch (FileFormatException e) when (e.Setting is not null && Flags.TryGetValue(e.Setting, out var flag))
         {

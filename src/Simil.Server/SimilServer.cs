@@ -111,9 +111,9 @@ public static class SimilServer
         ExplorerEndpoints.Map(app, () => Results.Json(new VersionResponse("simil", Qdrant.QdrantEndpoints.ApiVersion, Version), ServerJson.Relaxed.VersionResponse));
         app.MapOpenApi("/openapi.json");
         // The reference page reads /openapi.json; its script comes from the package. Nothing that calls
-        // out to another service (the AI agent, telemetry, the developer toolbar, the client "deploy" button).
+        // out to another service (the AI agent, telemetry, the developer toolbar, the client "deploy" button, fonts from its CDN).
         app.MapScalarApiReference("/reference", reference => reference.WithTitle("Simil API").WithOpenApiRoutePattern("/openapi.json")
-            .DisableAgent().DisableTelemetry().HideDeveloperTools().HideClientButton());
+            .DisableAgent().DisableTelemetry().HideDeveloperTools().HideClientButton().DisableDefaultFonts());
         CollectionEndpoints.Map(app);
         ToolEndpoints.Map(app);
         AnalysisEndpoints.Map(app);

@@ -11,7 +11,8 @@ const meaning = {
   l2sq: 'Squared straight-line distance: 0 for identical vectors; counts differences in length.',
   l2: 'Straight-line distance (the square root of l2sq).',
   l1: 'Sum of absolute differences, coordinate by coordinate.',
-  cosine_distance: '1 − cosine: 0 same direction, 2 opposite.',
+  'cosine-distance': '1 − cosine: 0 same direction, 2 opposite.',
+  'neg-dot': '−dot: the dot product turned into a distance (lower is closer), as some indexes want it.',
 };
 
 function showError(message) {
@@ -126,8 +127,10 @@ async function draw(event) {
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const umap = new UMAP.UMAP({ nComponents: 2, nNeighbors: Math.min(15, map.points.length - 1), minDist: 0.1, random });
     xy = umap.fit(map.points.map((p) => p.vector));
-    queryXY = map.query && typeof umap.transform === 'function' ? umap.transform([map.query.vector])[0] : null;
-    method = 'UMAP in this page (umap-js, 15 neighbours, seed 42)';
+    // UMAP has no exact place for a point it was not fitted on: the query is drawn at the centre of its neighbours.
+    const near = xy.filter((_, i) => map.points[i].neighbour);
+    queryXY = map.query && near.length ? [near.reduce((a, p) => a + p[0], 0) / near.length, near.reduce((a, p) => a + p[1], 0) / near.length] : null;
+    method = `UMAP in this page (umap-js, 15 neighbours, seed 42)${queryXY ? '; the query is drawn at the centre of its neighbours' : ''}`;
   }
   map.points.forEach((p, i) => { p.px = xy[i][0]; p.py = xy[i][1]; });
   const datasets = groups(map.points, field).map(([label, ps], i) => ({
