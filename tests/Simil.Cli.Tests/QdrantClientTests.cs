@@ -7,7 +7,9 @@ namespace Simil.Cli.Tests;
 /// <summary>
 /// Issue 23: Qdrant's official JavaScript client (<c>@qdrant/js-client-rest</c> from npm, under
 /// Node.js) drives <c>simil serve</c> — <c>tests/qdrant-client/check.mjs</c> checks every answer
-/// against float64 values and Simil's own API — and what it wrote is then a collection the CLI reads.
+/// against float64 values and Simil's own API — then LangChain's Qdrant integration
+/// (<c>langchain.mjs</c>, <c>@langchain/qdrant</c>) stores, searches, filters and deletes through it,
+/// and what they wrote is then a collection the CLI reads.
 /// Node.js and npm are required (CI installs them); the client is installed with <c>npm ci</c> from
 /// the committed lock file when it is missing.
 /// </summary>
@@ -57,9 +59,14 @@ public sealed class QdrantClientTests
             var checks = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetString()).ToList();
             Assert.Equal(12, checks.Count);
             Assert.Empty(error.Trim());   // no warning from the client (its version check included)
+
+            // LangChain's Qdrant integration on the same server, with simil's /api/embed as its embeddings.
+            var langchain = await Run("node", ["langchain.mjs", server.Client.BaseAddress!.ToString().TrimEnd('/')], Folder);
+            Assert.True(langchain.Code == 0, $"langchain.mjs exited {langchain.Code}:\n{langchain.Err}\n{langchain.Out}");
+            Assert.Contains("\"langchain\":\"passed\"", langchain.Out, StringComparison.Ordinal);
         }
         // What the client made is a collection: the CLI reads it, the removed ones are gone whole.
-        Assert.Equal(["docs"], Directory.GetFileSystemEntries(home).Select(Path.GetFileName));
+        Assert.Equal(["docs", "langchain"], Directory.GetFileSystemEntries(home).Select(Path.GetFileName).Order());
         var info = await SimilProcess.RunAsync("index", "info", Path.Combine(home, "docs"), "--json");
         Assert.True(info.ExitCode == 0, info.Stderr);
         var search = await SimilProcess.RunAsync("search", Path.Combine(home, "docs"), "--query", "[0.3,-0.2,0.9,0.1,0.4,-0.5]", "-k", "1", "--json");
