@@ -20,6 +20,10 @@ public sealed class CollectionRegistry : IDisposable
         public string Path { get; } = path;
         public Lock Gate { get; } = new();
         public Snapshot? Current { get; set; }
+
+        /// <summary>The same snapshot, for the lock-free path of <see cref="Read"/>.</summary>
+        public Snapshot? Shared;
+
         public bool Removed { get; set; }
     }
 
@@ -37,6 +41,20 @@ public sealed class CollectionRegistry : IDisposable
         {
             Interlocked.Increment(ref _users);
             return this;
+        }
+
+        /// <summary>Takes a share unless the last user has already let go (then it is closed, or closing).</summary>
+        internal bool TryTake()
+        {
+            int users = Volatile.Read(ref _users);
+            while (users > 0)
+            {
+                int seen = Interlocked.CompareExchange(ref _users, users + 1, users);
+                if (seen == users)
+                    return true;
+                users = seen;
+            }
+            return false;
         }
 
         /// <summary>Lets go of it.</summary>
@@ -124,6 +142,7 @@ public sealed class CollectionRegistry : IDisposable
             lock (entry.Gate)
             {
                 entry.Removed = true;
+                Volatile.Write(ref entry.Shared, null);
                 entry.Current?.Dispose();
                 entry.Current = null;
             }
@@ -142,6 +161,14 @@ public sealed class CollectionRegistry : IDisposable
     public Snapshot Read(string name)
     {
         var entry = Find(name);
+        // Without the lock while the snapshot is current (every read asks; the check reads CURRENT's
+        // few bytes, which under the lock made concurrent searches wait on each other's file reads).
+        if (Volatile.Read(ref entry.Shared) is { } shared && shared.TryTake())
+        {
+            if (!entry.Removed && shared.Collection.IsCurrent())
+                return shared;
+            shared.Dispose();
+        }
         lock (entry.Gate)
         {
             if (entry.Removed)
@@ -150,6 +177,7 @@ public sealed class CollectionRegistry : IDisposable
                 return current.Take();
             entry.Current?.Dispose();
             entry.Current = new Snapshot(Collection.Open(entry.Path));
+            Volatile.Write(ref entry.Shared, entry.Current);
             return entry.Current.Take();
         }
     }

@@ -264,6 +264,25 @@ static class QdrantEndpoints
         throw new QdrantUnsupportedException($"{where}: the field \"{p.Name}\" is not supported by this server (docs/serve.md lists what is)");
     }
 
+    /// <summary>
+    /// The fields of <paramref name="body"/> named in <paramref name="names"/> (a JSON null counts as
+    /// absent, as a client's unset optional field); any other field with a value is refused by name.
+    /// </summary>
+    static Dictionary<string, JsonElement> Take(JsonElement body, string where, params string[] names)
+    {
+        var taken = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var p in body.EnumerateObject())
+        {
+            if (!names.Contains(p.Name, StringComparer.Ordinal))
+                Refuse(p, where);
+            else if (p.Value.ValueKind != JsonValueKind.Null)
+                taken[p.Name] = p.Value;
+        }
+        return taken;
+    }
+
+    static JsonElement? Get(Dictionary<string, JsonElement> fields, string name) => fields.TryGetValue(name, out var value) ? value : null;
+
     static async Task<JsonElement> Read(HttpContext context)
     {
         if (context.Request.ContentLength == 0 || context.Request.ContentType is null)
@@ -430,27 +449,10 @@ static class QdrantEndpoints
     {
         if (point.ValueKind != JsonValueKind.Object)
             throw new QdrantUnsupportedException($"{where}: a point is an object {{\"id\", \"vector\", \"payload\"}}");
-        string? id = null;
-        float[]? vector = null;
-        string? payload = null;
-        foreach (var p in point.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "id":
-                    id = QdrantIds.Parse(p.Value, $"{where}.id");
-                    break;
-                case "vector":
-                    vector = Vector(p.Value, $"{where}.vector");
-                    break;
-                case "payload":
-                    payload = Payload(p.Value, $"{where}.payload");
-                    break;
-                default:
-                    Refuse(p, where);
-                    break;
-            }
-        }
+        var fields = Take(point, where, "id", "vector", "payload");
+        string? id = Get(fields, "id") is { } i ? QdrantIds.Parse(i, $"{where}.id") : null;
+        float[]? vector = Get(fields, "vector") is { } v ? Vector(v, $"{where}.vector") : null;
+        string? payload = Get(fields, "payload") is { } p ? Payload(p, $"{where}.payload") : null;
         return new CollectionRow(id ?? throw new QdrantUnsupportedException($"{where}: a point needs an \"id\""),
             vector ?? throw new QdrantUnsupportedException($"{where}: a point needs a \"vector\""), payload);
     }
@@ -464,25 +466,8 @@ static class QdrantEndpoints
 
     static IEnumerable<CollectionRow> Batch(JsonElement batch)
     {
-        JsonElement? ids = null, vectors = null, payloads = null;
-        foreach (var p in batch.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "ids":
-                    ids = p.Value;
-                    break;
-                case "vectors":
-                    vectors = p.Value;
-                    break;
-                case "payloads":
-                    payloads = p.Value;
-                    break;
-                default:
-                    Refuse(p, "batch");
-                    break;
-            }
-        }
+        var fields = Take(batch, "batch", "ids", "vectors", "payloads");
+        JsonElement? ids = Get(fields, "ids"), vectors = Get(fields, "vectors"), payloads = Get(fields, "payloads");
         if (ids is not { ValueKind: JsonValueKind.Array } idList || vectors is not { ValueKind: JsonValueKind.Array } vectorList)
             throw new QdrantUnsupportedException("batch: needs \"ids\" and \"vectors\" as lists (named vectors are not supported)");
         var payloadList = payloads is { ValueKind: JsonValueKind.Array } pl ? pl.EnumerateArray().ToList() : null;
@@ -497,25 +482,8 @@ static class QdrantEndpoints
     {
         long start = Stopwatch.GetTimestamp();
         var body = await Read(context);
-        JsonElement? ids = null, withPayload = null, withVector = null;
-        foreach (var p in body.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "ids":
-                    ids = p.Value;
-                    break;
-                case "with_payload":
-                    withPayload = p.Value;
-                    break;
-                case "with_vector":
-                    withVector = p.Value;
-                    break;
-                default:
-                    Refuse(p, "a retrieve");
-                    break;
-            }
-        }
+        var fields = Take(body, "a retrieve", "ids", "with_payload", "with_vector");
+        JsonElement? ids = Get(fields, "ids"), withPayload = Get(fields, "with_payload"), withVector = Get(fields, "with_vector");
         if (ids is not { ValueKind: JsonValueKind.Array } list)
             throw new QdrantUnsupportedException("ids: a retrieve needs a list of point ids");
         var wanted = list.EnumerateArray().Select((id, i) => QdrantIds.Parse(id, $"ids[{i}]")).ToList();
@@ -545,23 +513,14 @@ static class QdrantEndpoints
         long start = Stopwatch.GetTimestamp();
         Body.Writable(options);
         var body = await Read(context);
-        List<string>? ids = null;
-        JsonElement? filter = null;
-        foreach (var p in body.EnumerateObject())
+        var fields = Take(body, "a delete", "points", "filter");
+        JsonElement? filter = Get(fields, "filter");
+        List<string>? ids = Get(fields, "points") switch
         {
-            switch (p.Name)
-            {
-                case "points" when p.Value.ValueKind == JsonValueKind.Array:
-                    ids = [.. p.Value.EnumerateArray().Select((id, i) => QdrantIds.Parse(id, $"points[{i}]"))];
-                    break;
-                case "filter":
-                    filter = p.Value;
-                    break;
-                default:
-                    Refuse(p, "a delete");
-                    break;
-            }
-        }
+            null => null,
+            { ValueKind: JsonValueKind.Array } points => [.. points.EnumerateArray().Select((id, i) => QdrantIds.Parse(id, $"points[{i}]"))],
+            _ => throw new QdrantUnsupportedException("points: a list of point ids"),
+        };
         if ((ids is null) == (filter is null))
             throw new QdrantUnsupportedException("a delete needs one of \"points\" (a list of ids) and \"filter\"");
         if (ids is { Count: var n } && n > options.MaxBatch)
@@ -755,37 +714,10 @@ static class QdrantEndpoints
     {
         long start = Stopwatch.GetTimestamp();
         var body = await Read(context);
-        int limit = 10;
-        string? offset = null;
-        JsonElement? filter = null, withPayload = null, withVector = null;
-        foreach (var p in body.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "limit" when p.Value.ValueKind == JsonValueKind.Null:
-                    break;
-                case "limit":
-                    limit = p.Value.TryGetInt32(out int l) ? l : throw new QdrantUnsupportedException("limit: an integer");
-                    break;
-                case "offset" when p.Value.ValueKind == JsonValueKind.Null:
-                    break;
-                case "offset":
-                    offset = QdrantIds.Parse(p.Value, "offset");
-                    break;
-                case "filter":
-                    filter = p.Value;
-                    break;
-                case "with_payload":
-                    withPayload = p.Value;
-                    break;
-                case "with_vector":
-                    withVector = p.Value;
-                    break;
-                default:
-                    Refuse(p, "a scroll");
-                    break;
-            }
-        }
+        var fields = Take(body, "a scroll", "limit", "offset", "filter", "with_payload", "with_vector");
+        int limit = Get(fields, "limit") is not { } l ? 10 : l.TryGetInt32(out int n) ? n : throw new QdrantUnsupportedException("limit: an integer");
+        string? offset = Get(fields, "offset") is { } o ? QdrantIds.Parse(o, "offset") : null;
+        JsonElement? filter = Get(fields, "filter"), withPayload = Get(fields, "with_payload"), withVector = Get(fields, "with_vector");
         if (limit < 1 || limit > options.MaxK)
             throw new LimitException($"limit: {limit} is outside 1..{options.MaxK}");
         var shown = ShownFrom(withPayload, withVector, payloadByDefault: true);
@@ -816,22 +748,11 @@ static class QdrantEndpoints
     {
         long start = Stopwatch.GetTimestamp();
         var body = context.Request.ContentLength is null or 0 && context.Request.ContentType is null ? default : await Read(context);
-        JsonElement? filter = null;
-        if (body.ValueKind == JsonValueKind.Object)
-            foreach (var p in body.EnumerateObject())
-            {
-                switch (p.Name)
-                {
-                    case "filter":
-                        filter = p.Value;
-                        break;
-                    case "exact" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
-                        break; // always exact
-                    default:
-                        Refuse(p, "a count");
-                        break;
-                }
-            }
+        // "exact" is taken and changes nothing: every count is exact.
+        var fields = body.ValueKind == JsonValueKind.Object ? Take(body, "a count", "filter", "exact") : [];
+        if (Get(fields, "exact") is { ValueKind: not (JsonValueKind.True or JsonValueKind.False) })
+            throw new QdrantUnsupportedException("exact: true or false");
+        JsonElement? filter = Get(fields, "filter");
         var condition = QdrantFilter.Translate(filter);
         using var snapshot = registry.Read(name);
         long count = condition is null ? snapshot.Collection.Count : snapshot.Collection.Ids(condition).LongCount();
