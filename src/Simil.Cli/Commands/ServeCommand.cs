@@ -16,9 +16,11 @@ static class ServeCommand
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse every write (403)." };
         var cors = new Option<string?>("--cors") { Description = "The one origin allowed cross-origin requests (none by default), e.g. https://app.example.com." };
         var command = new Command("serve", """
-            Serve collections and index files over HTTP: Simil's API (search, get, upsert, delete, compact, compare, embed),
-            /healthz, /metrics (Prometheus) and /openapi.json. Loopback only by default; errors are RFC 9457 problem documents
-            with the message the CLI prints. Ctrl+C or SIGTERM lets requests in flight finish, then exits. See docs/serve.md.
+            Serve collections and index files over HTTP: Simil's API (search, explain, get, upsert, delete, compact, advise, map,
+            compare, embed), Qdrant's REST dialect for its clients, the explorer page at /, /healthz, /metrics (Prometheus),
+            /openapi.json and /reference/. New collections (Qdrant's create) go into the first folder given. Loopback only by
+            default; errors carry the message the CLI prints. Ctrl+C or SIGTERM lets requests in flight finish, then exits.
+            See docs/serve.md.
             """)
         {
             paths, host, port, apiKey, insecure, readOnly, cors,

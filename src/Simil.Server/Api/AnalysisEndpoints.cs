@@ -136,15 +136,7 @@ static class AnalysisEndpoints
             throw new LimitException($"k: {request.K} is outside 1..1000");
         using var snapshot = registry.Read(name);
         var collection = snapshot.Collection;
-        float[]? query = (request.Query, request.Vector) switch
-        {
-            (null, null) => null,
-            (null, { } v) => Body.Finite(v, "vector"),
-            ({ } q, null) => CollectionEndpoints.QueryVector(registry, name, collection, q, context.RequestAborted),
-            _ => throw new InputException(name, "give \"query\" or \"vector\", not both"),
-        };
-        if (query is not null && query.Length != collection.Dimensions)
-            throw new InputException(name, $"the query has {query.Length} dimensions but the rows have {collection.Dimensions}");
+        float[]? query = CollectionEndpoints.Resolve(registry, name, collection, request.Query, request.Vector, context.RequestAborted);
         var neighbours = query is null ? [] : collection.Search(query, request.K).Select(h => h.Id).ToList();
         var rows = Sample(collection, request.Limit, neighbours);
         if (rows.Count < 2)

@@ -50,15 +50,8 @@ static class CollectionEndpoints
         var filter = request.Filter is { } f ? Filter.Parse(f.GetRawText()) : null;
         using var snapshot = registry.Read(name);
         var collection = snapshot.Collection;
-        float[] query = (request.Query, request.Vector) switch
-        {
-            (null, { } v) => Body.Finite(v, "vector"),
-            ({ } q, null) => QueryVector(registry, name, collection, q, context.RequestAborted),
-            (null, null) => throw new InputException(name, "a search needs \"query\" (a text, an id or a literal) or \"vector\""),
-            _ => throw new InputException(name, "give \"query\" or \"vector\", not both"),
-        };
-        if (query.Length != collection.Dimensions)
-            throw new InputException(name, $"the query has {query.Length} dimensions but the rows have {collection.Dimensions}");
+        float[] query = Resolve(registry, name, collection, request.Query, request.Vector, context.RequestAborted)
+            ?? throw new InputException(name, "a search needs \"query\" (a text, an id or a literal) or \"vector\"");
         if (request.Oversample is { } o && (o < 1 || (long)o * request.K > options.MaxK * 100L))
             throw new LimitException($"oversample: {o} is outside 1..{options.MaxK * 100L / request.K}");
         var hits = collection.Search(query, request.K, filter, request.Ef, request.Exact, request.Oversample);
@@ -77,15 +70,8 @@ static class CollectionEndpoints
             throw new LimitException($"k: {request.K} is outside 1..{Math.Min(options.MaxK, 1_000)}");
         using var snapshot = registry.Read(name);
         var collection = snapshot.Collection;
-        float[] query = (request.Query, request.Vector) switch
-        {
-            (null, { } v) => Body.Finite(v, "vector"),
-            ({ } q, null) => QueryVector(registry, name, collection, q, context.RequestAborted),
-            (null, null) => throw new InputException(name, "an explain needs \"query\" (a text, an id or a literal) or \"vector\""),
-            _ => throw new InputException(name, "give \"query\" or \"vector\", not both"),
-        };
-        if (query.Length != collection.Dimensions)
-            throw new InputException(name, $"the query has {query.Length} dimensions but the rows have {collection.Dimensions}");
+        float[] query = Resolve(registry, name, collection, request.Query, request.Vector, context.RequestAborted)
+            ?? throw new InputException(name, "an explain needs \"query\" (a text, an id or a literal) or \"vector\"");
         var rows = collection.LiveRows();
         var comparison = Analysis.RankComparison.Explain(rows, query, request.K);
         return Results.Json(new ExplainResponse(request.K, comparison.QueryNorm,
@@ -95,8 +81,26 @@ static class CollectionEndpoints
             ServerJson.Relaxed.ExplainResponse);
     }
 
+    /// <summary>
+    /// A request's <c>query</c> (<see cref="QueryVector"/>) or <c>vector</c> (not both; null when
+    /// neither), checked against the collection's dimensions.
+    /// </summary>
+    internal static float[]? Resolve(CollectionRegistry registry, string name, Collection collection, string? query, float[]? vector, CancellationToken token)
+    {
+        float[]? resolved = (query, vector) switch
+        {
+            (null, null) => null,
+            (null, { } v) => Body.Finite(v, "vector"),
+            ({ } q, null) => QueryVector(registry, name, collection, q, token),
+            _ => throw new InputException(name, "give \"query\" or \"vector\", not both"),
+        };
+        if (resolved is not null && resolved.Length != collection.Dimensions)
+            throw new InputException(name, $"the query has {resolved.Length} dimensions but the rows have {collection.Dimensions}");
+        return resolved;
+    }
+
     /// <summary>As <c>simil search --query</c> takes it: a literal, an id of the collection, or a text embedded by the collection's model (the default where it records none).</summary>
-    internal static float[] QueryVector(CollectionRegistry registry, string name, Collection collection, string query, CancellationToken token)
+    static float[] QueryVector(CollectionRegistry registry, string name, Collection collection, string query, CancellationToken token)
     {
         if (VectorLiteral.IsLiteral(query))
             return VectorLiteral.Parse(query, "the query");

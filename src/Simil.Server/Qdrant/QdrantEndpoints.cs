@@ -365,17 +365,22 @@ static class QdrantEndpoints
         w.WritePropertyName("id");
         QdrantIds.Write(w, row.Id);
         WritePayload(w, row.Metadata, shown);
-        w.WritePropertyName("vector");
-        if (shown.Vector)
-        {
-            w.WriteStartArray();
-            foreach (float x in row.Vector)
-                w.WriteNumberValue(x);
-            w.WriteEndArray();
-        }
-        else
-            w.WriteNullValue();
+        WriteVector(w, shown.Vector ? row.Vector : null);
         w.WriteEndObject();
+    }
+
+    static void WriteVector(Utf8JsonWriter w, float[]? vector)
+    {
+        w.WritePropertyName("vector");
+        if (vector is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartArray();
+        foreach (float x in vector)
+            w.WriteNumberValue(x);
+        w.WriteEndArray();
     }
 
     static float[] Vector(JsonElement value, string where)
@@ -636,44 +641,39 @@ static class QdrantEndpoints
             w.WriteNumber("version", 0);
             w.WriteNumber("score", hit.Score);
             WritePayload(w, hit.Metadata, shown);
-            w.WritePropertyName("vector");
-            if (row is not null)
-            {
-                w.WriteStartArray();
-                foreach (float x in row.Vector)
-                    w.WriteNumberValue(x);
-                w.WriteEndArray();
-            }
-            else
-                w.WriteNullValue();
+            WriteVector(w, row?.Vector);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
-    static async Task<IResult> Search(string name, HttpContext context, CollectionRegistry registry, ServerOptions options)
-    {
-        long start = Stopwatch.GetTimestamp();
-        var body = await Read(context);
-        var n = new Nearest();
-        foreach (var p in body.EnumerateObject())
-        {
-            if (ReadShared(p, n))
-                continue;
-            if (p.Name == "vector")
-                n.Vector = Vector(p.Value, "vector");
-            else
-                Refuse(p, "a search");
-        }
-        if (n.Vector is null)
-            throw new QdrantUnsupportedException("vector: a search needs a vector");
-        var shown = ShownFrom(n.WithPayload, n.WithVector, payloadByDefault: false);
-        using var snapshot = registry.Read(name);
-        var hits = Run(name, n, snapshot.Collection, options, shown);
-        return Ok(start, w => WriteScored(w, hits, shown));
-    }
+    static Task<IResult> Search(string name, HttpContext context, CollectionRegistry registry, ServerOptions options) =>
+        Nearby(name, context, registry, options, "a search", "vector", v => Vector(v, "vector"), "vector: a search needs a vector", points => points);
 
-    static async Task<IResult> Query(string name, HttpContext context, CollectionRegistry registry, ServerOptions options)
+    static Task<IResult> Query(string name, HttpContext context, CollectionRegistry registry, ServerOptions options) =>
+        Nearby(name, context, registry, options, "a query", "query", QueryVector,
+            "query: this server needs a vector as the query (or {\"nearest\": vector})", points => w =>
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("points");
+                points(w);
+                w.WriteEndObject();
+            });
+
+    static float[]? QueryVector(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => Vector(value, "query"),
+        JsonValueKind.Object when value.TryGetProperty("nearest", out var nearest) && nearest.ValueKind == JsonValueKind.Array
+            && value.EnumerateObject().Count() == 1 => Vector(nearest, "query.nearest"),
+        JsonValueKind.Object => throw new QdrantUnsupportedException(
+            $"query: {string.Join(", ", value.EnumerateObject().Select(x => x.Name))} is not supported; give a vector or {{\"nearest\": vector}}"),
+        JsonValueKind.Null => null,
+        _ => throw new QdrantUnsupportedException("query: a point id as the query is not supported; give a vector or {\"nearest\": vector}"),
+    };
+
+    /// <summary>A search or a query: the shared fields, the vector from <paramref name="field"/>, the scored points wrapped by <paramref name="wrap"/>.</summary>
+    static async Task<IResult> Nearby(string name, HttpContext context, CollectionRegistry registry, ServerOptions options, string where, string field,
+        Func<JsonElement, float[]?> vector, string missing, Func<Action<Utf8JsonWriter>, Action<Utf8JsonWriter>> wrap)
     {
         long start = Stopwatch.GetTimestamp();
         var body = await Read(context);
@@ -682,32 +682,17 @@ static class QdrantEndpoints
         {
             if (ReadShared(p, n))
                 continue;
-            if (p.Name == "query")
-                n.Vector = p.Value.ValueKind switch
-                {
-                    JsonValueKind.Array => Vector(p.Value, "query"),
-                    JsonValueKind.Object when p.Value.TryGetProperty("nearest", out var nearest) && nearest.ValueKind == JsonValueKind.Array
-                        && p.Value.EnumerateObject().Count() == 1 => Vector(nearest, "query.nearest"),
-                    JsonValueKind.Object => throw new QdrantUnsupportedException(
-                        $"query: {string.Join(", ", p.Value.EnumerateObject().Select(x => x.Name))} is not supported; give a vector or {{\"nearest\": vector}}"),
-                    JsonValueKind.Null => null,
-                    _ => throw new QdrantUnsupportedException("query: a point id as the query is not supported; give a vector or {\"nearest\": vector}"),
-                };
+            if (p.Name == field)
+                n.Vector = vector(p.Value);
             else
-                Refuse(p, "a query");
+                Refuse(p, where);
         }
         if (n.Vector is null)
-            throw new QdrantUnsupportedException("query: this server needs a vector as the query (or {\"nearest\": vector})");
+            throw new QdrantUnsupportedException(missing);
         var shown = ShownFrom(n.WithPayload, n.WithVector, payloadByDefault: false);
         using var snapshot = registry.Read(name);
         var hits = Run(name, n, snapshot.Collection, options, shown);
-        return Ok(start, w =>
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("points");
-            WriteScored(w, hits, shown);
-            w.WriteEndObject();
-        });
+        return Ok(start, wrap(w => WriteScored(w, hits, shown)));
     }
 
     static async Task<IResult> Scroll(string name, HttpContext context, CollectionRegistry registry, ServerOptions options)
