@@ -36,7 +36,7 @@ $simil serve "$work/hnsw" "$work/flat" --port $port > "$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 rss() { awk '/VmRSS/ {print $2}' "/proc/$(pgrep -f "simil.dll serve $work" | head -1)/status"; }
-cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+cpu="$(lscpu | sed -n 's/^Model name: *//p' | head -1), family $(lscpu | sed -n 's/^CPU family: *//p' | head -1) model $(lscpu | sed -n 's/^Model: *//p' | head -1)"
 out=$($bench results-path serve-load)
 {
   echo "# simil serve under load: wrk on loopback against the library in process"

@@ -31,7 +31,7 @@ $simil serve "$work/data" --port $port > "$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 pid=$(pgrep -f "simil.dll serve $work/data" | head -1)
-cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+cpu="$(lscpu | sed -n 's/^Model name: *//p' | head -1), family $(lscpu | sed -n 's/^CPU family: *//p' | head -1) model $(lscpu | sed -n 's/^Model: *//p' | head -1)"
 out=$(dotnet bench/Simil.Benchmarks/bin/Release/net10.0/Simil.Benchmarks.dll results-path serve-soak)
 /usr/bin/python3 bench/serve-soak.py "http://127.0.0.1:$port" soak "$work/centres.npy" "$seconds" "$threads" "$pid" "$work/acked.txt" > "$work/soak.md"
 kill -TERM $server; wait $server || true; server=
