@@ -15,7 +15,7 @@ public static class EmbeddingModels
     public static IReadOnlyList<string> Names { get; } = [MiniLmEmbeddingGenerator.ModelName, PackagedModels.ArcticName];
 
     /// <summary>Whether <paramref name="name"/> names a packaged model (case-insensitive) or an existing directory.</summary>
-    public static bool IsKnown(string name) => Find(name) is not null || System.IO.Directory.Exists(name);
+    public static bool IsKnown(string name) => Find(name) is not null || ModelFolder.Exists(name);
 
     /// <summary>The <see cref="InvalidSettingException.Setting"/> of an unknown model name.</summary>
     public const string ModelSetting = "Model";
@@ -34,11 +34,16 @@ public static class EmbeddingModels
         var spec => LocalEmbeddingGenerator.For(spec),
     };
 
-    static ModelSpec Spec(string name) => Find(name) switch
+    /// <summary>The model's prompts (name → text), the default prompt's name and the similarity it was trained for, without loading it.</summary>
+    /// <exception cref="InvalidSettingException">No model has that name.</exception>
+    /// <exception cref="InputException">The folder lacks a file.</exception>
+    public static ModelPrompts Prompts(string name) => Spec(name).Prompts;
+
+    internal static ModelSpec Spec(string name) => Find(name) switch
     {
         MiniLmEmbeddingGenerator.ModelName => MiniLmEmbeddingGenerator.Spec,
         PackagedModels.ArcticName => PackagedModels.Arctic,
-        _ when !string.IsNullOrWhiteSpace(name) && System.IO.Directory.Exists(name) => PackagedModels.Directory(name),
+        _ when ModelFolder.Exists(name) => ModelFolder.Open(name),
         _ => throw new InvalidSettingException(ModelSetting, $"unknown model '{name}'; available: {string.Join(", ", Names)}, or a directory holding a sentence-transformers model exported to ONNX"),
     };
 

