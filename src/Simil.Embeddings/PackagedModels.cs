@@ -36,8 +36,10 @@ static class PackagedModels
 
     static TextTokenizer Bert(byte[] vocab, bool lowerCase)
     {
-        var tokenizer = BertTokenizer.Create(new MemoryStream(vocab), new BertOptions { LowerCaseBeforeTokenization = lowerCase });
+        var tokens = System.Text.Encoding.UTF8.GetString(vocab).Split('\n').Select(t => t.TrimEnd('\r')).ToList();
+        var specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Where(tokens.Contains).ToDictionary(t => t, tokens.IndexOf);
+        var tokenizer = BertTokenizer.Create(new MemoryStream(vocab), new BertOptions { LowerCaseBeforeTokenization = lowerCase, PreTokenizer = ModelTokenizer.BertPreTokenizer(specials) });
         return new DelegateTokenizer("WordPiece (vocab.txt)", [tokenizer.ClassificationTokenId], [tokenizer.SeparatorTokenId],
-            text => [.. tokenizer.EncodeToIds(text, false, true, true).Select(id => (long)id)]);
+            text => [.. tokenizer.EncodeToIds(ModelTokenizer.CleanText(text), false, true, true).Select(id => (long)id)]);
     }
 }

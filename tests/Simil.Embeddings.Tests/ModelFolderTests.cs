@@ -49,7 +49,10 @@ public sealed class ModelFolderTests : IDisposable
     }
 
     /// <summary>Every corpus text's ids (without special tokens) against the reference, the first difference named.</summary>
-    static void SameIds(LocalEmbeddingGenerator model, int[][] reference, long[] prefix, long[] suffix)
+    static void SameIds(LocalEmbeddingGenerator model, int[][] reference, long[] prefix, long[] suffix) =>
+        SameIds(text => model.TokenIds(text, truncate: false), reference, prefix, suffix);
+
+    static void SameIds(Func<string, long[]> tokenize, int[][] reference, long[] prefix, long[] suffix)
     {
         var texts = Corpus();
         Assert.Equal(texts.Length, reference.Length);
@@ -58,7 +61,7 @@ public sealed class ModelFolderTests : IDisposable
         string? first = null;
         for (int i = 0; i < texts.Length; i++)
         {
-            var ids = model.TokenIds(texts[i], truncate: false);
+            var ids = tokenize(texts[i]);
             var expected = prefix.Concat(reference[i].Select(x => (long)x)).Concat(suffix).ToArray();
             if (!ids.SequenceEqual(expected))
             {
@@ -98,6 +101,17 @@ public sealed class ModelFolderTests : IDisposable
         using var model = EmbeddingModels.Create(Path.Combine(Fixtures, "bert-tiny"));
         Assert.Equal("SentencePiece BPE (spiece.model)", model.TokenizerKind);
         SameIds(model, Ids("bpe-ids.bin.gz"), [], [2]);
+    }
+
+    [Theory]
+    [InlineData("wordpiece", "WordPiece (tokenizer.json)")]
+    [InlineData("bpe", "byte-level BPE (tokenizer.json)")]
+    public void TokenizerJsonGivesHuggingFacesIdsOnEveryText(string name, string kind)
+    {
+        // Trained on the corpus by Hugging Face's tokenizers itself (hf/tokenizers.js), its ids the reference.
+        var tokenizer = Tokenization.ModelTokenizer.Open(Path.Combine(Fixtures, name), lowerCase: false);
+        Assert.Equal(kind, tokenizer.Kind);
+        SameIds(text => tokenizer.Encode(text, int.MaxValue, out _), Ids(name + "-hf-ids.bin.gz"), [], []);
     }
 
     static float[] Reference(string name)
