@@ -115,6 +115,8 @@ static class Cli
         [nameof(IndexBuildOptions.EfConstruction)] = "--ef-construction",
         [nameof(IndexBuildOptions.Seed)] = "--seed",
         [Embeddings.EmbeddingModels.ModelSetting] = "--model",
+        [Embeddings.LocalEmbeddingGenerator.PromptSetting] = "--prompt",
+        [Embeddings.PromptChoice.TextSetting] = "--prompt/--prompt-text",
         [Postgres.PostgresExport.IndexMethodSetting] = "--create-index",
         [Filters.Filter.Setting] = "--where",
         [nameof(IO.VectorReadOptions.IdField)] = "--id-field",

@@ -43,8 +43,27 @@ var textField = new Option<string?>("--text-field")
 };
 root.Options.Add(idField);
 root.Options.Add(textField);
+// Every command that embeds texts (every command with --model) takes a prompt by name or as text.
+var prompt = new Option<string?>("--prompt")
+{
+    Description = "Put the model's prompt of this name (its config_sentence_transformers.json: query, passage, document…) before every text this command embeds. " +
+        "Default: texts to store or compare take the model's default prompt (an index's rows: the prompt it was built with); a text query to an index takes the model's query prompt, else the index's.",
+    HelpName = "NAME",
+};
+var promptText = new Option<string?>("--prompt-text")
+{
+    Description = "Put this text before every text this command embeds (\"query: \" for e5 models), instead of a named prompt.",
+    HelpName = "TEXT",
+};
+foreach (var command in Commands(root).Where(c => c.Options.Any(o => o.Name == "--model")))
+{
+    command.Options.Add(prompt);
+    command.Options.Add(promptText);
+}
+static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(Commands).Prepend(command);
 return Cli.Run(root, args, parse =>
 {
+    Models.Prompt = Simil.Embeddings.PromptChoice.Of(parse.GetValue(prompt), parse.GetValue(promptText));
     Simil.Cli.Rendering.MatrixRenderer.KeyWidth = parse.GetValue(width);
     KeyedVectors.Fields = (parse.GetValue(idField), parse.GetValue(textField));
 });

@@ -28,10 +28,12 @@ public static class EmbeddingModels
     /// <summary>A generator for the model named <paramref name="name"/>, or in the directory it names (the caller disposes it).</summary>
     /// <exception cref="InvalidSettingException">No model has that name and no directory that path (<see cref="ModelSetting"/>; the reason lists the names).</exception>
     /// <exception cref="InputException">The directory lacks a file (named).</exception>
-    public static LocalEmbeddingGenerator Create(string name) => Spec(name) switch
+    /// <param name="name">A packaged model's name, a model folder, or an .onnx file inside one.</param>
+    /// <param name="prompt">The prompt put before every text it embeds (null: the model's default for documents, its query prompt for queries).</param>
+    public static LocalEmbeddingGenerator Create(string name, PromptChoice? prompt = null) => Spec(name) switch
     {
-        var spec when ReferenceEquals(spec, MiniLmEmbeddingGenerator.Spec) => new MiniLmEmbeddingGenerator(),
-        var spec => LocalEmbeddingGenerator.For(spec),
+        var spec when ReferenceEquals(spec, MiniLmEmbeddingGenerator.Spec) => new MiniLmEmbeddingGenerator(prompt),
+        var spec => LocalEmbeddingGenerator.For(spec, prompt),
     };
 
     /// <summary>The model's prompts (name → text), the default prompt's name and the similarity it was trained for, without loading it.</summary>

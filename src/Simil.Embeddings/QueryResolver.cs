@@ -15,9 +15,10 @@ public sealed class QueryResolver : IDisposable
     LocalEmbeddingGenerator? _generator;
     bool _noticed;
 
-    QueryResolver(string data, string model, bool assumed, Action<string>? notice, Func<string, LocalEmbeddingGenerator>? create)
+    QueryResolver(string data, string model, bool assumed, Action<string>? notice, Func<string, LocalEmbeddingGenerator>? create, string? recordedPrompt)
     {
-        _create = create ?? EmbeddingModels.Create;
+        _create = create ?? (name => EmbeddingModels.Create(name));
+        RecordedPrompt = recordedPrompt;
         Data = data;
         Model = model;
         ModelAssumed = assumed;
@@ -33,19 +34,20 @@ public sealed class QueryResolver : IDisposable
     /// <param name="recordedModel">The model recorded with the rows; null when none is.</param>
     /// <param name="requestedModel">The model the user named; null when none.</param>
     /// <param name="notice">Told once, when a text is embedded by a model that was neither recorded nor asked for (the default).</param>
-    /// <param name="create">Makes the generator for a model name (default <see cref="EmbeddingModels.Create"/>; a program may watch <see cref="LocalEmbeddingGenerator.TextsCut"/> through it).</param>
+    /// <param name="create">Makes the generator for a model name (default <see cref="EmbeddingModels.Create"/>; a program may watch <see cref="LocalEmbeddingGenerator.TextsCut"/> through it, and ask for a prompt).</param>
+    /// <param name="recordedPrompt">The prompt the rows' texts were embedded after (an index's document prompt); null when none is recorded.</param>
     /// <exception cref="InputException">The requested model is unknown, or differs from the recorded one (both named).</exception>
     public static QueryResolver For(string data, string? recordedModel, string? requestedModel, Action<string>? notice = null,
-        Func<string, LocalEmbeddingGenerator>? create = null)
+        Func<string, LocalEmbeddingGenerator>? create = null, string? recordedPrompt = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (requestedModel is not null)
             _ = EmbeddingModels.Dimensions(requestedModel);   // an unknown model is bad input before anything is read
         if (recordedModel is not null && requestedModel is not null && !SameModel(recordedModel, requestedModel))
             throw new InputException(data, $"its vectors were embedded by {recordedModel}, not {requestedModel.Trim()}; a text must be embedded by the model that made the vectors it is compared with");
-        return recordedModel is not null ? new(data, recordedModel, false, notice, create)
-            : requestedModel is not null ? new(data, requestedModel.Trim(), false, notice, create)
-            : new(data, EmbeddingModels.Default, true, notice, create);
+        return recordedModel is not null ? new(data, recordedModel, false, notice, create, recordedPrompt)
+            : requestedModel is not null ? new(data, requestedModel.Trim(), false, notice, create, recordedPrompt)
+            : new(data, EmbeddingModels.Default, true, notice, create, recordedPrompt);
     }
 
     /// <summary>Whether two model names name the same model (packaged names ignore case; directories compare as full paths).</summary>
@@ -58,6 +60,21 @@ public sealed class QueryResolver : IDisposable
         return Directory.Exists(a) && Directory.Exists(b)
             && string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
     }
+
+    /// <summary>The prompt recorded with the rows (their texts were embedded after it), or null.</summary>
+    public string? RecordedPrompt { get; }
+
+    /// <summary>
+    /// The text put before a query: the prompt asked for, else the model's <c>query</c> prompt, else
+    /// the prompt the rows were embedded after (a query then meets them as one of them), else the
+    /// model's default, else none ("").
+    /// </summary>
+    public string QueryPrompt => Generator.RequestedPromptText
+        ?? (Generator.Prompts.QueryName is { } q ? Generator.Prompts.Prompts[q] : null)
+        ?? RecordedPrompt ?? Generator.PromptText(null);
+
+    /// <summary>The text put before rows added to these (index add): the prompt asked for, else the recorded one, else the model's default.</summary>
+    public string DocumentPrompt => Generator.RequestedPromptText ?? RecordedPrompt ?? Generator.PromptText(null);
 
     /// <summary>The rows' name, as messages give it.</summary>
     public string Data { get; }
@@ -106,7 +123,7 @@ public sealed class QueryResolver : IDisposable
                     (nearest.Count > 0 ? $" (nearest spellings: {string.Join(", ", nearest)})" : "") +
                     $", and as a text {Model} would give {dimensions} dimensions, not its {rows.Dimensions}");
             }
-            vector = Generator.EmbedMatrix([query], null, cancellationToken)[0].ToArray();
+            vector = Generator.EmbedMatrix([query], null, cancellationToken, QueryPrompt)[0].ToArray();
         }
         if (vector.Length != rows.Dimensions)
             throw new InputException(Data, $"the query has {vector.Length} dimensions but the rows have {rows.Dimensions}");
@@ -133,16 +150,20 @@ public sealed class QueryResolver : IDisposable
             int given = EmbeddingModels.Dimensions(Model);
             if (given != dimensions)
                 throw new InputException(Data, $"'{query}' is not one of its ids, and as a text {Model} would give {given} dimensions, not its {dimensions}");
-            vector = Generator.EmbedMatrix([query], null, cancellationToken)[0].ToArray();
+            vector = Generator.EmbedMatrix([query], null, cancellationToken, QueryPrompt)[0].ToArray();
         }
         if (vector.Length != dimensions)
             throw new InputException(Data, $"the query has {vector.Length} dimensions but the rows have {dimensions}");
         return vector;
     }
 
-    /// <summary>Texts embedded by <see cref="Model"/> (queries from a file).</summary>
+    /// <summary>Queries embedded by <see cref="Model"/> after <see cref="QueryPrompt"/> (queries from a file).</summary>
     public EmbeddingMatrix Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        Generator.EmbedMatrix(texts, progress, cancellationToken);
+        Generator.EmbedMatrix(texts, progress, cancellationToken, QueryPrompt);
+
+    /// <summary>Rows to add, embedded by <see cref="Model"/> after <see cref="DocumentPrompt"/>.</summary>
+    public EmbeddingMatrix EmbedDocuments(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Generator.EmbedMatrix(texts, progress, cancellationToken, DocumentPrompt);
 
     /// <summary>Releases the model.</summary>
     public void Dispose()

@@ -59,7 +59,7 @@ static class IndexCommand
                 throw new InputException($"--flush-rows: applies to a collection (an --out that is not a .simil file); {path} is one index file, which does not change");
             if (!single && parse.GetValue(flushRows) < 1)
                 throw new InputException($"--flush-rows: {parse.GetValue(flushRows)} is below 1");
-            var (corpus, embeddedBy, texts, metadata) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
+            var (corpus, embeddedBy, prompt, texts, metadata) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
             if (!single && corpus.Keys is null)
                 corpus = corpus.WithKeys([.. Enumerable.Range(0, corpus.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
             if (parse.GetValue(calibration) is { } calibrationFile)
@@ -73,6 +73,7 @@ static class IndexCommand
                 ? Rendering.Progress.Run($"linking {corpus.Count:N0} rows", 1, "graph", _ => VectorIndex.Build(corpus, options, token))
                 : VectorIndex.Build(corpus, options, token);
             index.Model = embeddedBy;
+            index.DocumentPrompt = prompt;
             index.Texts = texts;
             index.Metadata = metadata;
             if (single)
@@ -94,16 +95,17 @@ static class IndexCommand
     }
 
     /// <summary>
-    /// The rows of a file, the model that embedded them (null for vectors), and for texts with ids
-    /// the texts and each row's other fields as metadata (null where there are none).
+    /// The rows of a file, the model that embedded them (null for vectors) and the prompt it put
+    /// before them (null: none), and for texts with ids the texts and each row's other fields as
+    /// metadata (null where there are none).
     /// </summary>
-    static (EmbeddingMatrix Rows, string? Model, IReadOnlyList<string>? Texts, IReadOnlyList<string>? Metadata) Read(string file, string? inputFormat, string model,
+    static (EmbeddingMatrix Rows, string? Model, string? Prompt, IReadOnlyList<string>? Texts, IReadOnlyList<string>? Metadata) Read(string file, string? inputFormat, string model,
         CancellationToken token)
     {
         if (Postgres.PostgresSource.IsUri(file))
         {
             var (table, tableMetadata) = KeyedVectors.ReadTableRows(file, inputFormat, token);
-            return (table, null, null, tableMetadata is not null && tableMetadata.Any(f => f.Length > 2) ? [.. tableMetadata.Select(f => f.Length > 2 ? f : "")] : null);
+            return (table, null, null, null, tableMetadata is not null && tableMetadata.Any(f => f.Length > 2) ? [.. tableMetadata.Select(f => f.Length > 2 ? f : "")] : null);
         }
         if (inputFormat is null && Collections.Collection.IsCollection(file))
         {
@@ -113,16 +115,18 @@ static class IndexCommand
             var data = new float[(long)live.Count * collection.Dimensions];
             for (int r = 0; r < live.Count; r++)
                 live[r].Vector.CopyTo(data.AsSpan(r * collection.Dimensions, collection.Dimensions));
-            return (EmbeddingMatrix.Create(data, collection.Dimensions, [.. live.Select(r => r.Id)]), collection.Model,
+            return (EmbeddingMatrix.Create(data, collection.Dimensions, [.. live.Select(r => r.Id)]), collection.Model, null,
                 live.Any(r => r.Text is not null) ? [.. live.Select(r => r.Text ?? r.Id)] : null,
                 live.Any(r => r.Metadata is { Length: > 2 }) ? [.. live.Select(r => r.Metadata is { Length: > 2 } m ? m : "")] : null);
         }
         var content = KeyedVectors.Load(file, inputFormat);
         var metadata = content.Fields is { } fields && fields.Any(f => f.Length > 2) ? [.. fields.Select(f => f.Length > 2 ? f : "")] : (IReadOnlyList<string>?)null;
         if (content.Vectors is { } vectors)
-            return (vectors, null, null, metadata);
+            return (vectors, null, null, null, metadata);
         using var generator = Models.Create(model);
-        return (KeyedVectors.VectorsOf(content, () => generator, token), generator.Name, content.TextIds is null ? null : content.Texts, metadata);
+        string prompt = generator.DocumentPromptText;
+        return (KeyedVectors.VectorsOf(content, () => generator, token, prompt), generator.Name, prompt.Length == 0 ? null : prompt,
+            content.TextIds is null ? null : content.Texts, metadata);
     }
 
     static Command Add()
@@ -153,8 +157,8 @@ static class IndexCommand
             {
                 if (existing.Model is null)
                     throw new InputException(file, $"holds texts, but {path} was built from vectors (no model); add vectors of {existing.Dimensions} dimensions");
-                using var resolver = Models.Resolver(path, existing.Model, parse.GetValue(model));   // a named model must be the index's
-                more = KeyedVectors.VectorsOf(content, () => resolver.Generator, token);
+                using var resolver = Models.Resolver(path, existing.Model, parse.GetValue(model), existing.DocumentPrompt);   // a named model must be the index's
+                more = KeyedVectors.VectorsOf(content, () => resolver.Generator, token, resolver.DocumentPrompt);
             }
             else
             {
@@ -165,6 +169,7 @@ static class IndexCommand
             // The library checks the rows; the tool names the file they came from.
             var extended = Cli.Setting(file, () => Rendering.Progress.Run($"adding {more.Count:N0} rows", 1, "rows", _ => existing.Append(more, token)));
             extended.Model = existing.Model;
+            extended.DocumentPrompt = existing.DocumentPrompt;
             extended.Save(path);
             VectorIndex.RememberWritten(path);
             Console.Out.WriteLine($"{path}: {existing.Count:N0} + {more.Count:N0} = {extended.Count:N0} rows");

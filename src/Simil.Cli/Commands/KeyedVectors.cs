@@ -86,13 +86,13 @@ static class KeyedVectors
         }
     }
 
-    /// <summary>The content's vectors, or its texts embedded by the model.</summary>
-    public static EmbeddingMatrix VectorsOf(VectorFileContent content, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator, CancellationToken token)
+    /// <summary>The content's vectors, or its texts embedded by the model after <paramref name="prompt"/> (null: the generator's document prompt).</summary>
+    public static EmbeddingMatrix VectorsOf(VectorFileContent content, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator, CancellationToken token, string? prompt = null)
     {
         if (content.Vectors is { } vectors)
             return vectors;
         var texts = content.Texts!;
-        var embedded = Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts", progress => generator().EmbedMatrix(texts, progress, token));
+        var embedded = Rendering.Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts", progress => generator().EmbedMatrix(texts, progress, token, prompt));
         // Texts with ids (a JSON Lines id field, a CSV id column) are keyed by them, not by the texts.
         return content.TextIds is { } ids ? embedded.WithKeys(ids) : embedded;
     }
@@ -146,7 +146,7 @@ static class KeyedVectors
         if (inputFormat is null && VectorIndex.IsIndexFile(file))
         {
             var index = OpenIndex(file);
-            return (index.Corpus, Models.Resolver(file, index.Model, requestedModel));
+            return (index.Corpus, Models.Resolver(file, index.Model, requestedModel, index.DocumentPrompt));
         }
         var content = Load(file, inputFormat);
         if (content.Vectors is { } vectors)

@@ -48,7 +48,7 @@ static class SearchCommand
             if (isIndex)
             {
                 using var index = KeyedVectors.OpenIndex(file);
-                using var queriesOfIndex = Models.Resolver(file, index.Model, parse.GetValue(model));
+                using var queriesOfIndex = Models.Resolver(file, index.Model, parse.GetValue(model), index.DocumentPrompt);
                 return Task.FromResult(RunIndex(index, file, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), parse.GetValue(json), parse.GetValue(ef),
                     parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, queriesOfIndex, token));
             }

@@ -27,6 +27,8 @@ static class IndexInfoRenderer
         Row("kind", info.Kind);
         Row("precision", info.StoredPrecisionDescription());
         Row("model", info.Model ?? "none (vectors from a file)");
+        if (info.DocumentPrompt is { } prompt)
+            Row("document prompt", $"\"{prompt}\" (before every row's text; a text query takes the model's query prompt, else this)");
         Row("bytes", info.Bytes.ToString("N0", CultureInfo.InvariantCulture));
         if (info.Graph is { } g)
             Row("graph", $"M {g.M} (level 0: {g.M0}), ef-construction {g.EfConstruction}, seed {g.Seed}, {g.TopLevel + 1} levels");

@@ -29,6 +29,8 @@ static class IndexHeader
             json.WriteNull("model");
         else
             json.WriteString("model", info.Model);
+        if (!string.IsNullOrEmpty(info.DocumentPrompt))
+            json.WriteString("document_prompt", info.DocumentPrompt);
         json.WriteString("created_by", info.CreatedBy);
         if (info.Graph is { } g)
         {
@@ -68,6 +70,7 @@ static class IndexHeader
             int count = Int(root, "count", file, headerOffset, 0);
             int dimensions = Int(root, "dimensions", file, headerOffset, 1);
             string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            string? prompt = root.TryGetProperty("document_prompt", out var dp) && dp.ValueKind == JsonValueKind.String ? dp.GetString() : null;
             string? createdBy = root.TryGetProperty("created_by", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
             HnswSettings? graph = null;
             if (root.TryGetProperty("graph", out var g) && g.ValueKind == JsonValueKind.Object)
@@ -83,7 +86,7 @@ static class IndexHeader
             return new IndexInfo
             {
                 Count = count, Dimensions = dimensions, Metric = metric, Kind = kind, Precision = precision,
-                Model = model, CreatedBy = createdBy, Graph = kind == "hnsw" ? graph : null,
+                Model = model, DocumentPrompt = prompt, CreatedBy = createdBy, Graph = kind == "hnsw" ? graph : null,
             };
         }
         catch (JsonException e)

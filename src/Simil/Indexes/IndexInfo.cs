@@ -31,6 +31,9 @@ public sealed record IndexInfo
     /// <summary>The model that embedded the rows, or null for vectors read from a file.</summary>
     public string? Model { get; init; }
 
+    /// <summary>The prompt the rows' texts were embedded after, or null when none was.</summary>
+    public string? DocumentPrompt { get; init; }
+
     /// <summary>The program that wrote the file.</summary>
     public string? CreatedBy { get; init; }
 

@@ -54,7 +54,7 @@ public sealed class FlatIndex : VectorIndex
     /// <summary>A new index over these rows followed by <paramref name="more"/> (same dimensions; keys on both or neither).</summary>
     public override FlatIndex Append(EmbeddingMatrix more, CancellationToken cancellationToken = default)
     {
-        var appended = new FlatIndex(Appending.Concat(_corpus, more), _metric) { Model = Model };
+        var appended = new FlatIndex(Appending.Concat(_corpus, more), _metric) { Model = Model, DocumentPrompt = DocumentPrompt };
         appended.UseNorms(NormsWith(more));
         CompressAppended(appended, more);
         return appended;

@@ -233,7 +233,7 @@ public sealed class HnswIndex : VectorIndex
         var graph = _graph.Grow(levels);
         var norms = NormsWith(more);
         Link(graph, corpus, _metric, norms, Count, _efConstruction, _seed, token);
-        var index = new HnswIndex(corpus, _metric, graph, _efConstruction, _seed) { Model = Model };
+        var index = new HnswIndex(corpus, _metric, graph, _efConstruction, _seed) { Model = Model, DocumentPrompt = DocumentPrompt };
         index.UseNorms(norms);
         CompressAppended(index, more);
         return index;

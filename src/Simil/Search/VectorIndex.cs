@@ -106,6 +106,12 @@ public abstract class VectorIndex : IDisposable
     public string? Model { get; set; }
 
     /// <summary>
+    /// The prompt the rows' texts were embedded after (a model's document prompt), or null when
+    /// none was: rows added later take it, and a text query takes the model's query prompt, else it.
+    /// </summary>
+    public string? DocumentPrompt { get; set; }
+
+    /// <summary>
     /// The source texts of the rows when their keys are ids rather than the texts themselves (a
     /// collection's segment): saved as <c>TEXT</c> beside <c>KEYS</c>. Null when the keys are the
     /// texts (or there are none). For an index opened from a file, the file's.
@@ -232,6 +238,7 @@ public abstract class VectorIndex : IDisposable
             index._keepsFloat32 = file.Info.HasFloat32;
             index._file = file;
             index.Model = file.Info.Model;
+            index.DocumentPrompt = file.Info.DocumentPrompt;
             return index;
         }
         catch
@@ -352,7 +359,7 @@ public abstract class VectorIndex : IDisposable
         var info = new IndexInfo
         {
             Count = corpus.Count, Dimensions = corpus.Dimensions, Metric = Metric, Kind = kind, Precision = Precision.Name(),
-            Model = Model, CreatedBy = IndexHeader.CreatedBy, Graph = settings,
+            Model = Model, DocumentPrompt = DocumentPrompt, CreatedBy = IndexHeader.CreatedBy, Graph = settings,
         };
         IndexFileWriter.Write(path, info, sections);
     }
