@@ -81,6 +81,8 @@ public sealed class PromptTests
         var byDefault = await Search(index, "--query", Query, "-k", "12");
         Assert.Equal(byDefault, await Search(index, "--query", Query, "-k", "12", "--prompt-text", "pergunta: "));
         Assert.NotEqual(byDefault, await Search(index, "--query", Query, "-k", "12", "--prompt", "document"));
+        // Queries from a file take it too (they took the document prompt before this test).
+        Assert.Equal(byDefault, await Search(index, "--queries", files.Write("q.txt", Query + "\n"), "-k", "12"));
 
         // An index built with another prompt records that one.
         var passage = files.Path("xlmr.simil");

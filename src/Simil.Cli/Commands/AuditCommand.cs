@@ -36,7 +36,7 @@ static class AuditCommand
             {
                 // A table records no model: texts are embedded by --model, else the default with a note.
                 using var resolver = Models.Resolver(parsed.Display, null, parse.GetValue(model));
-                given = KeyedVectors.LoadOrEmbed(file, null, () => resolver.Generator, token).ToFloat32();
+                given = KeyedVectors.LoadOrEmbed(file, null, () => resolver.Generator, token, prompt: resolver.QueryPrompt).ToFloat32();
                 if (given.Count == 0)
                     throw new InputException(file, "holds no queries");
             }

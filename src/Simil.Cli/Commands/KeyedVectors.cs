@@ -35,12 +35,15 @@ static class KeyedVectors
     static long MaxValues { get; } =
         long.TryParse(Environment.GetEnvironmentVariable("SIMIL_MAX_VALUES"), out long max) && max > 0 ? max : Array.MaxLength;
 
-    /// <summary>The file's vectors, or its texts embedded by the model (with a progress bar on a terminal).</summary>
+    /// <summary>
+    /// The file's vectors, or its texts embedded by the model (with a progress bar on a terminal)
+    /// after <paramref name="prompt"/> (null: the generator's document prompt; queries pass the resolver's query prompt).
+    /// </summary>
     public static EmbeddingMatrix LoadOrEmbed(string file, string? inputFormat, Func<Simil.Embeddings.LocalEmbeddingGenerator> generator,
-        CancellationToken token, bool keepFloat64 = false) =>
+        CancellationToken token, bool keepFloat64 = false, string? prompt = null) =>
         PostgresSource.IsUri(file) ? ReadTable(file, inputFormat, token)
         : inputFormat is null && Collections.Collection.IsCollection(file) ? CollectionRows(file).Rows
-        : inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token);
+        : inputFormat is null && VectorIndex.IsIndexFile(file) ? OpenIndex(file).Corpus : VectorsOf(Load(file, inputFormat, keepFloat64), generator, token, prompt);
 
     /// <summary>
     /// A <c>postgres://</c> source's rows, streamed by binary COPY (docs/postgres.md), with a

@@ -78,7 +78,7 @@ static class SearchCommand
             SearchRenderer.Write(json, query, index.Metric, index.Search(vector, options), index.Corpus.Keys);
             return Cli.Ok;
         }
-        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token);
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token, prompt: resolver.QueryPrompt);
         if (batch.Dimensions != index.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {file} has {index.Dimensions}");
         var results = new Neighbor[batch.Count][];
@@ -111,7 +111,7 @@ static class SearchCommand
             Rendering.CollectionRenderer.WriteHits(json, query, collection.Metric, collection.Search(vector, k, filter, ef, exact));
             return Cli.Ok;
         }
-        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token);
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, null, () => resolver.Generator, token, prompt: resolver.QueryPrompt);
         if (batch.Dimensions != collection.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {path} has {collection.Dimensions}");
         for (int q = 0; q < batch.Count; q++)
@@ -130,7 +130,7 @@ static class SearchCommand
             SearchRenderer.Write(json, query, metric, index.Search(vector, k), corpus.Keys);
             return Cli.Ok;
         }
-        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, inputFormat, () => resolver.Generator, token);
+        var batch = KeyedVectors.LoadOrEmbed(queriesFile!, inputFormat, () => resolver.Generator, token, prompt: resolver.QueryPrompt);
         if (batch.Dimensions != corpus.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {corpusFile} has {corpus.Dimensions}");
         var results = index.Search(batch, k);
