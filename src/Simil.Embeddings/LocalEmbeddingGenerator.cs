@@ -56,6 +56,12 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
     /// <summary>The model's prompts, the default prompt's name and the similarity it was trained for.</summary>
     public ModelPrompts Prompts { get; }
 
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of a chunk size the model cannot take.</summary>
+    public const string ChunkSetting = TextChunks.ChunkSetting;
+
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of a chunk overlap out of range.</summary>
+    public const string OverlapSetting = TextChunks.OverlapSetting;
+
     /// <summary>The <see cref="InvalidSettingException.Setting"/> of an unknown prompt name.</summary>
     public const string PromptSetting = "Prompt";
 
@@ -93,6 +99,27 @@ public class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<flo
         var model = _model.Value;
         lock (model.TokenizerGate)
             return model.Tokenizer.Encode(Model.LowerCase ? text.ToLowerInvariant() : text, truncate ? MaxTokens : int.MaxValue, out _);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> cut into chunks of at most <paramref name="tokens"/> tokens each (the
+    /// special tokens and <paramref name="prompt"/> not counted; they must fit beside it), whole
+    /// words each, consecutive chunks sharing about <paramref name="overlap"/> tokens.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">The chunk does not fit the model with its prompt, or the overlap is not below it.</exception>
+    public IReadOnlyList<string> Chunks(string text, int tokens, int overlap = 0, string? prompt = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var model = _model.Value;
+        lock (model.TokenizerGate)
+        {
+            var tokenizer = model.Tokenizer;
+            string Cased(string t) => Model.LowerCase ? t.ToLowerInvariant() : t;
+            int promptTokens = string.IsNullOrEmpty(prompt ?? DocumentPromptText) ? 0 : tokenizer.Content(Cased(prompt ?? DocumentPromptText)).Length;
+            TextChunks.Check(tokens, overlap, MaxTokens, tokenizer, promptTokens, Name);
+            return TextChunks.Cut(text, tokens, overlap, t => tokenizer.Content(Cased(t)).Length);
+        }
     }
 
     /// <summary>What tokenizes the model's texts (e.g. "Unigram (tokenizer.json)").</summary>

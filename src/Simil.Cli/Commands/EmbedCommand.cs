@@ -19,16 +19,18 @@ static class EmbedCommand
         };
         var inputFormat = new Option<string?>("--input-format") { Description = "The input's format when content and extension do not say (lines or jsonl)." };
         var model = ModelOption.Create();
+        var chunk = ModelOption.Chunk();
+        var overlap = ModelOption.Overlap();
         var command = new Command("embed", "Embed texts with the local model (all-MiniLM-L6-v2) and write the vectors; the texts are the keys where the format has keys.")
         {
-            input, output, format, inputFormat, model,
+            input, output, format, inputFormat, model, chunk, overlap,
         };
         command.SetAction((parse, token) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(format),
-            parse.GetValue(inputFormat), parse.GetValue(model)!, token)));
+            parse.GetValue(inputFormat), parse.GetValue(model)!, parse.GetValue(chunk), parse.GetValue(overlap), token)));
         return command;
     }
 
-    static int Run(string input, string output, string? formatName, string? inputFormat, string model, CancellationToken token)
+    static int Run(string input, string output, string? formatName, string? inputFormat, string model, int? chunk, int overlap, CancellationToken token)
     {
         _ = EmbeddingModels.Dimensions(model);   // an unknown model is bad input before any file is read
         var format = formatName is not null ? VectorFileFormats.Parse(formatName, "--format")
@@ -48,11 +50,13 @@ static class EmbedCommand
             };
         var options = new VectorReadOptions { Format = inputKind, IdField = KeyedVectors.Fields.Id, TextField = KeyedVectors.Fields.Text };
         var content = VectorFile.Read(input, options);
+        using var generator = Models.Create(model);
+        if (content.Texts is not null)
+            content = ModelOption.Chunked(content, chunk, overlap, () => generator, input);
         var texts = content.Texts ?? throw new InputException(input, inputKind is VectorFileFormat.Csv or VectorFileFormat.Tsv
             ? "holds no text column, so its rows are vectors; name the column of texts in the header 'text', or give --text-field"
             : "holds vectors, not texts to embed");
 
-        using var generator = Models.Create(model);
         var clock = Stopwatch.StartNew();
         var matrix = Progress.Run($"embedding {texts.Count:N0} texts", texts.Count, "texts",
             progress => generator.EmbedMatrix(texts, progress, token));

@@ -28,10 +28,12 @@ static class IndexCommand
         var seed = new Option<int>("--seed") { Description = "HNSW: seed of the level draws (same seed, same file).", DefaultValueFactory = _ => 42 };
         var inputFormat = new Option<string?>("--input-format") { Description = $"INPUT's format when content and extension do not say: {VectorFileFormats.ValidNames}." };
         var model = ModelOption.Create();
+        var chunk = ModelOption.Chunk();
+        var overlap = ModelOption.Overlap();
         var flushRows = new Option<int>("--flush-rows") { Description = "A collection: the rows its write-ahead log holds before they become a new segment.", DefaultValueFactory = _ => 20_000 };
         var command = new Command("build", "Index INPUT into one file (--out X.simil) or a collection folder (any other --out): texts are embedded once by the model, vectors are stored as read.")
         {
-            input, output, metric, kind, precision, rescore, calibration, m, efConstruction, seed, inputFormat, model, flushRows,
+            input, output, metric, kind, precision, rescore, calibration, m, efConstruction, seed, inputFormat, model, chunk, overlap, flushRows,
         };
         command.SetAction((parse, token) =>
         {
@@ -59,7 +61,7 @@ static class IndexCommand
                 throw new InputException($"--flush-rows: applies to a collection (an --out that is not a .simil file); {path} is one index file, which does not change");
             if (!single && parse.GetValue(flushRows) < 1)
                 throw new InputException($"--flush-rows: {parse.GetValue(flushRows)} is below 1");
-            var (corpus, embeddedBy, prompt, texts, metadata) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, token);
+            var (corpus, embeddedBy, prompt, texts, metadata) = Read(parse.GetValue(input)!, parse.GetValue(inputFormat), modelName, parse.GetValue(chunk), parse.GetValue(overlap), token);
             if (!single && corpus.Keys is null)
                 corpus = corpus.WithKeys([.. Enumerable.Range(0, corpus.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
             if (parse.GetValue(calibration) is { } calibrationFile)
@@ -100,8 +102,10 @@ static class IndexCommand
     /// metadata (null where there are none).
     /// </summary>
     static (EmbeddingMatrix Rows, string? Model, string? Prompt, IReadOnlyList<string>? Texts, IReadOnlyList<string>? Metadata) Read(string file, string? inputFormat, string model,
-        CancellationToken token)
+        int? chunk, int overlap, CancellationToken token)
     {
+        if (chunk is not null && (Postgres.PostgresSource.IsUri(file) || (inputFormat is null && (Collections.Collection.IsCollection(file) || VectorIndex.IsIndexFile(file)))))
+            throw new InputException("--chunk", $"cuts texts to embed; {file} holds vectors");
         if (Postgres.PostgresSource.IsUri(file))
         {
             var (table, tableMetadata) = KeyedVectors.ReadTableRows(file, inputFormat, token);
@@ -120,10 +124,11 @@ static class IndexCommand
                 live.Any(r => r.Metadata is { Length: > 2 }) ? [.. live.Select(r => r.Metadata is { Length: > 2 } m ? m : "")] : null);
         }
         var content = KeyedVectors.Load(file, inputFormat);
+        using var generator = Models.Create(model);
+        content = ModelOption.Chunked(content, chunk, overlap, () => generator, file);
         var metadata = content.Fields is { } fields && fields.Any(f => f.Length > 2) ? [.. fields.Select(f => f.Length > 2 ? f : "")] : (IReadOnlyList<string>?)null;
         if (content.Vectors is { } vectors)
             return (vectors, null, null, null, metadata);
-        using var generator = Models.Create(model);
         string prompt = generator.DocumentPromptText;
         return (KeyedVectors.VectorsOf(content, () => generator, token, prompt), generator.Name, prompt.Length == 0 ? null : prompt,
             content.TextIds is null ? null : content.Texts, metadata);

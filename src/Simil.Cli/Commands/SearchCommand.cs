@@ -21,10 +21,14 @@ static class SearchCommand
         var exact = new Option<bool>("--exact") { Description = "An hnsw index: scan every stored vector instead of the graph." };
         var oversample = new Option<int?>("--oversample") { Description = "A compressed index: candidates per result taken by the codes and rescored in float32 (default: 2 for float16, bfloat16 and int8, 16 for binary)." };
         var model = ModelOption.ForQueries();
+        var group = new Option<bool>("--group-by-document")
+        {
+            Description = "An index built with --chunk: return each document once, at its best chunk (exact on a flat index: k × the most chunks of a document are searched).",
+        };
         var where = CollectionCommands.WhereOption("A collection or index file: only rows whose metadata matches this filter (applied inside the search)");
         var command = new Command("search", "Find the k nearest rows of CORPUS for a query or for every query of a file: exact, or through an index file's graph.")
         {
-            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact, oversample, where,
+            corpus, query, queries, k, metric, json, inputFormat, model, ef, exact, oversample, where, group,
         };
         command.SetAction((parse, token) =>
         {
@@ -34,6 +38,8 @@ static class SearchCommand
             var measure = MetricList.One(parse.GetValue(metric));
             string file = parse.GetValue(corpus)!;
             bool isIndex = parse.GetValue(inputFormat) is null && VectorIndex.IsIndexFile(file);
+            if (parse.GetValue(group) && (!isIndex || parse.GetValue(where) is not null))
+                throw new InputException($"{file}: --group-by-document applies to one index file built with --chunk, without --where");
             if (Collections.Collection.IsCollection(file) || (isIndex && parse.GetValue(where) is not null))
             {
                 if (parse.GetValue(oversample) is not null)
@@ -50,7 +56,7 @@ static class SearchCommand
                 using var index = KeyedVectors.OpenIndex(file);
                 using var queriesOfIndex = Models.Resolver(file, index.Model, parse.GetValue(model), index.DocumentPrompt);
                 return Task.FromResult(RunIndex(index, file, parse.GetValue(query), parse.GetValue(queries), parse.GetValue(k), parse.GetValue(json), parse.GetValue(ef),
-                    parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, queriesOfIndex, token));
+                    parse.GetValue(exact), parse.GetValue(oversample), parse.GetResult(metric) is { Implicit: false } ? measure : null, queriesOfIndex, parse.GetValue(group), token));
             }
             var (rows, resolver) = KeyedVectors.LoadRows(file, parse.GetValue(inputFormat), parse.GetValue(model), token);
             using (resolver)
@@ -65,12 +71,12 @@ static class SearchCommand
     /// embedded the index, and only the query is embedded); the graph unless --exact.
     /// </summary>
     static int RunIndex(VectorIndex index, string file, string? query, string? queriesFile, int k, bool json, int? ef, bool exact, int? oversample,
-        Metric? asked, QueryResolver resolver, CancellationToken token)
+        Metric? asked, QueryResolver resolver, bool group, CancellationToken token)
     {
         if (asked is { } given && given != index.Metric)
             throw new InputException("--metric", $"'{given.Name()}' differs from {index.Metric.Name()}, the measure {file} was built for; build another index to rank by it");
         // The library checks the settings against the index (Cli names the flag of a refused one).
-        var options = new SearchOptions { K = k, Ef = ef, Exact = exact, Oversample = oversample };
+        var options = new SearchOptions { K = k, Ef = ef, Exact = exact, Oversample = oversample, GroupByDocument = group };
         options.Check(index);
         if (query is not null)
         {
@@ -82,7 +88,7 @@ static class SearchCommand
         if (batch.Dimensions != index.Dimensions)
             throw new InputException($"{queriesFile} has {batch.Dimensions} dimensions but {file} has {index.Dimensions}");
         var results = new Neighbor[batch.Count][];
-        if (index is FlatIndex flat && index.Precision == Quantization.Precision.Float32)
+        if (index is FlatIndex flat && index.Precision == Quantization.Precision.Float32 && !group)
             results = flat.Search(batch, k);
         else
             Parallel.For(0, batch.Count, q => results[q] = index.Search(batch[q], options));

@@ -41,6 +41,53 @@ public sealed class VectorFileContent
 
     /// <summary>Things the reader did that the user should know, such as dropping duplicate keys.</summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// The texts cut into chunks by <paramref name="chunk"/>: one row a chunk, its id <c>DOC#n</c>
+    /// (DOC the text's id, else its line number from 1; n from 1), its fields the text's with
+    /// <c>"document": DOC</c> and <c>"chunk": n</c> added — what a search grouped by document reads.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The content holds vectors, not texts.</exception>
+    public VectorFileContent Chunked(Func<string, IReadOnlyList<string>> chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var texts = Texts ?? throw new InvalidOperationException("only texts can be cut into chunks");
+        var chunks = new List<string>();
+        var ids = new List<string>();
+        var fields = new List<string>();
+        for (int t = 0; t < texts.Count; t++)
+        {
+            string document = TextIds?[t] ?? (t + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var parts = chunk(texts[t]);
+            for (int n = 0; n < parts.Count; n++)
+            {
+                chunks.Add(parts[n]);
+                ids.Add($"{document}#{n + 1}");
+                fields.Add(WithChunk(Fields?[t], document, n + 1));
+            }
+        }
+        return new VectorFileContent(Format, null, new TextRows(chunks, ids, fields), Warnings);
+    }
+
+    static string WithChunk(string? fields, string document, int chunk)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("document", document);
+            w.WriteNumber("chunk", chunk);
+            if (fields is { Length: > 2 })
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(fields);
+                foreach (var p in json.RootElement.EnumerateObject())
+                    if (p.Name is not ("document" or "chunk"))
+                        p.WriteTo(w);
+            }
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }
 
 /// <summary>Texts read from a file, with their ids and other fields where it has them.</summary>

@@ -27,6 +27,14 @@ public sealed record SearchOptions
     /// </summary>
     public IRowFilter? Filter { get; init; }
 
+    /// <summary>
+    /// Each document once, at its best chunk: rows whose metadata names the same <c>document</c>
+    /// (an index built from texts cut into chunks) count as one result, the best-scoring. Exact for
+    /// a flat index: k × the most chunks any document has are searched, which must hold the k best
+    /// documents' best chunks; an HNSW walk proposes that many candidates.
+    /// </summary>
+    public bool GroupByDocument { get; init; }
+
     /// <summary>Throws for a setting that is out of range or does not apply to <paramref name="index"/>.</summary>
     /// <exception cref="InvalidSettingException">The setting (named by its property) and why.</exception>
     public void Check(VectorIndex index)
@@ -42,6 +50,8 @@ public sealed record SearchOptions
             throw new InvalidSettingException(nameof(Exact), "applies to hnsw indexes; this one is flat (an exact scan already)");
         if (Oversample is < 1)
             throw new InvalidSettingException(nameof(Oversample), $"{Oversample} is below 1");
+        if (GroupByDocument && DocumentGroups.Of(index) is null)
+            throw new InvalidSettingException(nameof(GroupByDocument), "the rows name no document in their metadata: build the index from texts cut into chunks");
         if (Oversample is not null && index.Precision == Quantization.Precision.Float32)
             throw new InvalidSettingException(nameof(Oversample), "applies to compressed indexes; this one stores float32 rows, whose candidates are scored exactly already");
     }

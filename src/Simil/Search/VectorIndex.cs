@@ -153,6 +153,11 @@ public abstract class VectorIndex : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Check(this);
+        if (options.GroupByDocument)
+        {
+            var q = query.ToArray();
+            return DocumentGroups.Of(this)!.Search(this, q, options, wide => SearchChecked(q, wide));
+        }
         return SearchChecked(query, options);
     }
 
