@@ -16,6 +16,7 @@ var root = new RootCommand("simil: measure how similar embeddings are (dot produ
     AdviseCommand.Create(),
     AuditCommand.Create(),
     ServeCommand.Create(),
+    ModelsCommand.Create(),
 };
 // Every table cuts long keys at the same width; --width sets it (0: whole keys) on any command.
 var width = new Option<int>("--width")
@@ -64,6 +65,13 @@ static IEnumerable<Command> Commands(Command command) => command.Subcommands.Sel
 return Cli.Run(root, args, parse =>
 {
     Models.Prompt = Simil.Embeddings.PromptChoice.Of(parse.GetValue(prompt), parse.GetValue(promptText));
+    // A model named by its hub repository is fetched first, with a progress bar per file.
+    if (parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--model") is Option<string> one
+        && parse.GetValue(one) is { } named && Simil.Embeddings.Hub.HubModels.IsHubId(named))
+        Simil.Cli.Rendering.DownloadProgress.Fetch(named);
+    else if (parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--model") is Option<string[]> several)
+        foreach (var each in (parse.GetValue(several) ?? []).Where(Simil.Embeddings.Hub.HubModels.IsHubId))
+            Simil.Cli.Rendering.DownloadProgress.Fetch(each);
     Simil.Cli.Rendering.MatrixRenderer.KeyWidth = parse.GetValue(width);
     KeyedVectors.Fields = (parse.GetValue(idField), parse.GetValue(textField));
 });

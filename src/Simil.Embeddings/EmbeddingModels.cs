@@ -15,7 +15,10 @@ public static class EmbeddingModels
     public static IReadOnlyList<string> Names { get; } = [MiniLmEmbeddingGenerator.ModelName, PackagedModels.ArcticName];
 
     /// <summary>Whether <paramref name="name"/> names a packaged model (case-insensitive) or an existing directory.</summary>
-    public static bool IsKnown(string name) => Find(name) is not null || ModelFolder.Exists(name);
+    public static bool IsKnown(string name) => Find(name) is not null || ModelFolder.Exists(name) || Hub.HubModels.IsHubId(name);
+
+    /// <summary>Told how each hub download advances (a program's progress bar); null: not told.</summary>
+    public static IProgress<Hub.HubFileProgress>? DownloadProgress { get; set; }
 
     /// <summary>The <see cref="InvalidSettingException.Setting"/> of an unknown model name.</summary>
     public const string ModelSetting = "Model";
@@ -46,8 +49,30 @@ public static class EmbeddingModels
         MiniLmEmbeddingGenerator.ModelName => MiniLmEmbeddingGenerator.Spec,
         PackagedModels.ArcticName => PackagedModels.Arctic,
         _ when ModelFolder.Exists(name) => ModelFolder.Open(name),
-        _ => throw new InvalidSettingException(ModelSetting, $"unknown model '{name}'; available: {string.Join(", ", Names)}, or a directory holding a sentence-transformers model exported to ONNX"),
+        _ when Hub.HubModels.IsHubId(name) => FromHub(name.Trim()),
+        _ => throw new InvalidSettingException(ModelSetting, $"unknown model '{name}'; available: {string.Join(", ", Names)}, a directory holding a sentence-transformers model exported to ONNX, or a Hugging Face repository ORG/NAME[@REVISION]"),
     };
+
+    /// <summary>What a model is, read without loading it: its length, token limit, modules, tokenizer file and prompts.</summary>
+    /// <exception cref="InvalidSettingException">No model has that name.</exception>
+    /// <exception cref="InputException">The folder lacks a file, or a hub download failed.</exception>
+    public static ModelDescription Describe(string name)
+    {
+        var spec = Spec(name);
+        string source = Find(name) is not null ? "packaged" : Hub.HubModels.IsHubId(name) ? "hub cache" : "folder";
+        return new ModelDescription(spec.Name, source, spec.Dimensions, spec.MaxTokens, spec.Modules,
+            spec.TokenizerFile + (source == "packaged" ? " (in the package)" : ""), spec.Prompts);
+    }
+
+    /// <summary>Every model this machine can run without a download: the packaged ones, then the hub models in the cache.</summary>
+    public static IReadOnlyList<string> Available() =>
+        [.. Names, .. Hub.HubModels.Cached(Hub.HubSettings.FromEnvironment()).Select(c => c.Name)];
+
+    static ModelSpec FromHub(string name)
+    {
+        var (folder, onnx) = Hub.HubModels.Fetch(name, Hub.HubSettings.FromEnvironment(), DownloadProgress);
+        return ModelFolder.Open(onnx ?? folder) with { Name = name };
+    }
 
     static string? Find(string name) => Names.FirstOrDefault(n => string.Equals(n, name?.Trim(), StringComparison.OrdinalIgnoreCase));
 }

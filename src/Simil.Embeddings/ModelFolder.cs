@@ -73,7 +73,7 @@ static class ModelFolder
         var prompts = Prompts(Path.Combine(folder, "config_sentence_transformers.json"));
         int dimensions = dense.Count > 0 ? dense[^1].OutFeatures : pooling.Dimensions;
         return new ModelSpec(path, dimensions, maxTokens, pooling, dense, normalize,
-            () => File.ReadAllBytes(onnx), () => ModelTokenizer.Open(folder, vocabLower), prompts, lowerCase);
+            () => File.ReadAllBytes(onnx), () => ModelTokenizer.Open(folder, vocabLower), prompts, lowerCase, Path.GetFileName(ModelTokenizer.Source(folder)!));
     }
 
     static (Pooling Pooling, List<DenseLayer> Dense, bool Normalize) Modules(string path, string folder, Func<string, string> rel)

@@ -10,13 +10,23 @@ namespace Simil.Embeddings;
 /// layers, and whether embeddings are scaled to unit length; plus the model's prompts.
 /// </summary>
 sealed record ModelSpec(string Name, int Dimensions, int MaxTokens, Pooling Pooling, IReadOnlyList<DenseLayer> Dense, bool Normalize,
-    Func<byte[]> Onnx, Func<TextTokenizer> Tokenizer, ModelPrompts Prompts, bool LowerCase = false)
+    Func<byte[]> Onnx, Func<TextTokenizer> Tokenizer, ModelPrompts Prompts, bool LowerCase = false, string TokenizerFile = "vocab.txt")
 {
     /// <summary>The modules in order, as <c>simil models</c> shows them.</summary>
     public string Modules => string.Join(" → ", new[] { "Transformer", $"Pooling ({Pooling.Modes})" }
         .Concat(Dense.Select(d => $"Dense {d.InFeatures}→{d.OutFeatures}{(d.Tanh ? " tanh" : "")}"))
         .Concat(Normalize ? ["Normalize"] : []));
 }
+
+/// <summary>What <c>simil models</c> shows of a model, read without loading it.</summary>
+/// <param name="Name">As <c>--model</c> names it.</param>
+/// <param name="Source">packaged, hub cache, or folder.</param>
+/// <param name="Dimensions">The embedding's length.</param>
+/// <param name="MaxTokens">The token limit (special tokens included).</param>
+/// <param name="Modules">The modules in order, with the pooling modes.</param>
+/// <param name="Tokenizer">The file the tokenizer comes from.</param>
+/// <param name="Prompts">The prompts, the default one's name and the similarity it was trained for.</param>
+public sealed record ModelDescription(string Name, string Source, int Dimensions, int MaxTokens, string Modules, string Tokenizer, ModelPrompts Prompts);
 
 /// <summary>
 /// A model's prompts (<c>config_sentence_transformers.json</c>): texts put before a text to embed,
