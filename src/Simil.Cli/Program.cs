@@ -2,6 +2,12 @@ using System.CommandLine;
 using Simil.Cli;
 using Simil.Cli.Commands;
 
+// Output never follows the user's locale (ICU is loaded for Unicode normalization, not for formats).
+System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+
 var root = new RootCommand("simil: measure how similar embeddings are (dot product, cosine similarity, squared L2 and more), exactly and fast.")
 {
     CompareCommand.Create(),

@@ -34,12 +34,22 @@ static class PackagedModels
         return bytes;
     }
 
-    static TextTokenizer Bert(byte[] vocab, bool lowerCase)
+    /// <summary>
+    /// BERT's WordPiece over a vocab.txt as transformers' BertTokenizer runs it: lower-cased models
+    /// also strip accents (its strip_accents follows do_lower_case), punctuation includes the ASCII
+    /// symbols, clean_text drops control and format characters.
+    /// </summary>
+    internal static TextTokenizer Bert(byte[] vocab, bool lowerCase)
     {
         var tokens = System.Text.Encoding.UTF8.GetString(vocab).Split('\n').Select(t => t.TrimEnd('\r')).ToList();
         var specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Where(tokens.Contains).ToDictionary(t => t, tokens.IndexOf);
-        var tokenizer = BertTokenizer.Create(new MemoryStream(vocab), new BertOptions { LowerCaseBeforeTokenization = lowerCase, PreTokenizer = ModelTokenizer.BertPreTokenizer(specials) });
+        var tokenizer = BertTokenizer.Create(new MemoryStream(vocab), new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase, PreTokenizer = ModelTokenizer.BertPreTokenizer(specials) });
         return new DelegateTokenizer("WordPiece (vocab.txt)", [tokenizer.ClassificationTokenId], [tokenizer.SeparatorTokenId],
-            text => [.. tokenizer.EncodeToIds(ModelTokenizer.CleanText(text), false, true, true).Select(id => (long)id)]);
+            text =>
+            {
+                if (lowerCase)
+                    UnicodeNormalization.Require(text, "a lower-cased BERT vocabulary strips accents");
+                return [.. tokenizer.EncodeToIds(ModelTokenizer.CleanText(text), false, true, true).Select(id => (long)id)];
+            });
     }
 }

@@ -19,7 +19,7 @@ public sealed class EmbeddingModelsTests
         Assert.False(EmbeddingModels.IsKnown("gpt-9"));
         var e = Assert.Throws<InvalidSettingException>(() => EmbeddingModels.Create("gpt-9"));
         Assert.Equal(EmbeddingModels.ModelSetting, e.Setting);
-        Assert.Equal("unknown model 'gpt-9'; available: all-MiniLM-L6-v2, arctic-embed-xs, or a directory holding a sentence-transformers model exported to ONNX", e.Reason);
+        Assert.Equal("unknown model 'gpt-9'; available: all-MiniLM-L6-v2, arctic-embed-xs, a directory holding a sentence-transformers model exported to ONNX, or a Hugging Face repository ORG/NAME[@REVISION]", e.Reason);
         Assert.DoesNotContain("--", e.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidSettingException>(() => EmbeddingModels.Dimensions("gpt-9"));
     }

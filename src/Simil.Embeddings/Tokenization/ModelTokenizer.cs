@@ -72,8 +72,12 @@ static class ModelTokenizer
                         : throw new InputException(path, "its Unigram model has no unk_id");
                     var unigram = SentencePieceUnigram.FromVocabulary(vocab, unknown, Flag(model, "byte_fallback", false));
                     bool split = MetaspaceSplits(root.TryGetProperty("pre_tokenizer", out var pre) ? pre : default);
+                    string normalizers = root.TryGetProperty("normalizer", out var nz) ? nz.GetRawText() : "";
+                    bool unicode = new[] { "\"NFC\"", "\"NFD\"", "\"NFKC\"", "\"NFKD\"" }.Any(f => normalizers.Contains(f, StringComparison.Ordinal));
                     return new DelegateTokenizer("Unigram (tokenizer.json)", prefix, suffix, text =>
                     {
+                        if (unicode)
+                            UnicodeNormalization.Require(text, "its normalizer applies a Unicode normalization form");
                         library.EncodeToTokens(text, out string? normalized, false, false);
                         var span = (normalized ?? text).AsSpan();
                         var ids = new List<long>(span.Length / 3);
@@ -130,7 +134,12 @@ static class ModelTokenizer
             lines.Append(token).Append('\n');
         var tokenizer = BertTokenizer.Create(new MemoryStream(Encoding.UTF8.GetBytes(lines.ToString())), options);
         bool clean = Flag(normalizer, "clean_text", true);
-        return new DelegateTokenizer("WordPiece (tokenizer.json)", prefix, suffix, text => Longs(tokenizer.EncodeToIds(clean ? CleanText(text) : text, false, true, true)), pad);
+        return new DelegateTokenizer("WordPiece (tokenizer.json)", prefix, suffix, text =>
+        {
+            if (strip)
+                UnicodeNormalization.Require(text, "its BertNormalizer strips accents");
+            return Longs(tokenizer.EncodeToIds(clean ? CleanText(text) : text, false, true, true));
+        }, pad);
     }
 
     /// <summary>GPT-2's pre-tokenizer pattern, which Hugging Face's ByteLevel pre-tokenizer applies when use_regex is set.</summary>
@@ -185,7 +194,10 @@ static class ModelTokenizer
         return new DelegateTokenizer("byte-level BPE (tokenizer.json)", prefix, suffix, text =>
         {
             if (form is { } f)
+            {
+                UnicodeNormalization.Require(text, $"its normalizer is {normalizer}");
                 text = text.Normalize(f);
+            }
             if (prefixSpace && text.Length > 0 && text[0] != ' ')
                 text = " " + text;
             return Longs(tokenizer.EncodeToIds(text, true, true));
@@ -244,8 +256,13 @@ static class ModelTokenizer
             : throw new InputException(path, $"has no {token} token; a vocab.txt is read as a BERT WordPiece vocabulary");
         long cls = Id("[CLS]"), sep = Id("[SEP]");
         var specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Where(t => Array.IndexOf(tokens, t) >= 0).ToDictionary(t => t, t => Array.IndexOf(tokens, t));
-        var tokenizer = BertTokenizer.Create(path, new BertOptions { LowerCaseBeforeTokenization = lowerCase, PreTokenizer = BertPreTokenizer(specials) });
-        return new DelegateTokenizer("WordPiece (vocab.txt)", [cls], [sep], text => Longs(tokenizer.EncodeToIds(CleanText(text), false, true, true)));
+        var tokenizer = BertTokenizer.Create(path, new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase, PreTokenizer = BertPreTokenizer(specials) });
+        return new DelegateTokenizer("WordPiece (vocab.txt)", [cls], [sep], text =>
+        {
+            if (lowerCase)
+                UnicodeNormalization.Require(text, "a lower-cased BERT vocabulary strips accents");
+            return Longs(tokenizer.EncodeToIds(CleanText(text), false, true, true));
+        });
     }
 
     static TextTokenizer FromSentencePiece(string path, string folder)
