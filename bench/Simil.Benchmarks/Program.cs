@@ -11,6 +11,8 @@ if (args.Length > 0 && args[0] == "matrix")
     return MatrixThroughput.Run(FindRepository());
 if (args.Length > 0 && args[0] == "embed")
     return EmbedThroughput.Run(FindRepository());
+if (args.Length > 0 && args[0] == "prompt-retrieval")
+    return PromptRetrieval.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "embed-peers")
     return EmbedPeers.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "index")

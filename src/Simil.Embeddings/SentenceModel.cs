@@ -5,13 +5,13 @@ namespace Simil.Embeddings;
 
 /// <summary>
 /// A sentence-transformers model run by Simil's own pipeline: tokenize every text once, sort by
-/// token count, cut into batches of similar length (little padding), run the batches in parallel
+/// token count, cut into batches of 16 of similar length (little padding), run the batches in parallel
 /// on one shared ONNX session (one intra-op thread each, one batch per core), then pool, apply any
 /// Dense layers and scale to unit length where the model's modules say, as sentence-transformers does.
 /// </summary>
 sealed class SentenceModel : IDisposable
 {
-    const int BatchSize = 32;
+    const int BatchSize = 16;
 
     readonly ModelSpec _spec;
     readonly InferenceSession _session;
