@@ -6,7 +6,7 @@ namespace Simil.Cli.Commands;
 /// <summary>The <c>--model</c> option shared by the commands that embed texts; models come from <see cref="EmbeddingModels"/>.</summary>
 static class ModelOption
 {
-    static string Choices => $"{string.Join(", ", EmbeddingModels.Names)}, or a directory holding a sentence-transformers model exported to ONNX";
+    static string Choices => $"{string.Join(", ", EmbeddingModels.Names)}, a folder holding a sentence-transformers model exported to ONNX (or an .onnx file in one), or a Hugging Face repository ORG/NAME[@REVISION] (downloaded once into SIMIL_CACHE)";
 
     /// <summary>For commands that embed the texts they are given: the default applies when none is named.</summary>
     public static Option<string> Create() => new("--model")
