@@ -195,7 +195,9 @@ public sealed record Manifest
     /// manifest's hash against the line.
     /// </summary>
     /// <exception cref="FileFormatException"><c>CURRENT</c> or the manifest is damaged or missing.</exception>
-    public static Manifest ReadCurrent(string folder)
+    public static Manifest ReadCurrent(string folder) => ReadCurrent(folder, 0);
+
+    static Manifest ReadCurrent(string folder, int retries)
     {
         string currentPath = System.IO.Path.Combine(folder, CurrentFile);
         string line;
@@ -219,6 +221,11 @@ public sealed record Manifest
         }
         catch (FileNotFoundException)
         {
+            // A writer may have switched CURRENT and removed the manifest it named between our two
+            // reads: that is a newer collection, not a damaged one — read CURRENT again. Damage is
+            // when CURRENT still names a manifest that is not there.
+            if (retries < 8 && File.Exists(currentPath) && File.ReadAllText(currentPath, Encoding.ASCII) != line)
+                return ReadCurrent(folder, retries + 1);
             throw new FileFormatException(currentPath, "line 1", $"names {parts[0]}, which does not exist (the collection is damaged)", line: 1);
         }
         if (XxHash3.HashToUInt64(bytes) != hash)
