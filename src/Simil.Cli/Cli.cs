@@ -121,6 +121,8 @@ static class Cli
         [nameof(SearchOptions.GroupByDocument)] = "--group-by-document",
         [Embeddings.PromptChoice.TextSetting] = "--prompt/--prompt-text",
         [Postgres.PostgresExport.IndexMethodSetting] = "--create-index",
+        [Postgres.PostgresExport.DistributeBySetting] = "--distribute-by",
+        [Postgres.PostgresExport.ShardsSetting] = "--shards",
         [Filters.Filter.Setting] = "--where",
         [nameof(IO.VectorReadOptions.IdField)] = "--id-field",
         [nameof(IO.VectorReadOptions.TextField)] = "--text-field",

@@ -7,7 +7,17 @@ namespace Simil.Postgres;
 /// <summary>Recall of the database's answers at one setting of its index's search parameter.</summary>
 public sealed record AuditSetting(int Value, double Recall);
 
-/// <summary>What <see cref="PostgresAudit.Run"/> found (docs/postgres.md).</summary>
+/// <summary>
+/// The exact top-k answers that live on one shard of a Citus table, and how many of them the
+/// cluster returned at the session's setting.
+/// </summary>
+public sealed record ShardRecall(string Shard, string Node, long Rows, long Answers, long Found)
+{
+    /// <summary>Found ÷ Answers (NaN when the shard holds none of the exact answers).</summary>
+    public double Recall => Answers == 0 ? double.NaN : Found / (double)Answers;
+}
+
+/// <summary>What <see cref="PostgresAudit.Run(PostgresSource, EmbeddingMatrix?, int, int, int, CancellationToken)"/> found (docs/postgres.md).</summary>
 public sealed class AuditReport
 {
     /// <summary>The source, without its password.</summary>
@@ -49,8 +59,29 @@ public sealed class AuditReport
     /// <summary>The search parameter (hnsw.ef_search, ivfflat.probes), or null without an index.</summary>
     public string? SettingName { get; init; }
 
-    /// <summary>Its value in the session (the application's, unless it sets its own).</summary>
+    /// <summary>
+    /// Its value in the session (the application's, unless it sets its own); on a Citus table the
+    /// value the shards searched with, which is the workers' own.
+    /// </summary>
     public int? CurrentSetting { get; init; }
+
+    /// <summary>On a Citus table: the coordinator's own value of the setting (what <c>SHOW</c> says there).</summary>
+    public int? CoordinatorSetting { get; init; }
+
+    /// <summary>The table's Citus metadata, or null on a plain PostgreSQL (or a table Citus does not manage).</summary>
+    public CitusTable? Distribution { get; init; }
+
+    /// <summary>True when the server is a Citus coordinator (whether or not this table is distributed).</summary>
+    public bool OnCitus { get; init; }
+
+    /// <summary>
+    /// On a Citus table with an index: whether every answer's shard searched with the setting audit
+    /// set (false: the sweep was not run, <see cref="Settings"/> is empty). Null elsewhere.
+    /// </summary>
+    public bool? SettingReachesShards { get; init; }
+
+    /// <summary>On a distributed table: each shard's rows and its share of the exact answers found, at the session's setting.</summary>
+    public IReadOnlyList<ShardRecall> Shards { get; init; } = [];
 
     /// <summary>Recall at each setting tried.</summary>
     public IReadOnlyList<AuditSetting> Settings { get; init; } = [];
@@ -85,13 +116,33 @@ public static class PostgresAudit
     static readonly int[] s_efSearch = [10, 20, 40, 80, 100, 200, 400, 800, 1000];
 
     /// <summary>Audits the source's column; <paramref name="queries"/> null samples <paramref name="sample"/> rows of the table.</summary>
-    public static AuditReport Run(PostgresSource source, EmbeddingMatrix? queries, int sample, int k, int seed = 42, CancellationToken token = default)
+    public static AuditReport Run(PostgresSource source, EmbeddingMatrix? queries, int sample, int k, int seed = 42, CancellationToken token = default) =>
+        Run(source, queries, sample, k, seed, propagateSettings: true, token);
+
+    /// <summary>
+    /// The audit; <paramref name="propagateSettings"/> false leaves Citus's <c>SET LOCAL</c>
+    /// propagation off, as a client unaware of it would (the tests prove the check catches it).
+    /// </summary>
+    internal static AuditReport Run(PostgresSource source, EmbeddingMatrix? queries, int sample, int k, int seed, bool propagateSettings, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        string keyExpression = source.Key is { } key ? $"{PostgresSource.Quote(key)}::text" : "ctid::text";
         using var dataSource = PostgresConnection.DataSource(source);
         using var connection = PostgresConnection.Open(dataSource, source);
+        CitusTable? citus;
+        bool onCitus;
+        try
+        {
+            citus = CitusTable.Find(connection, source);
+            onCitus = citus is not null || CitusTable.Installed(connection);
+        }
+        catch (NpgsqlException e)
+        {
+            throw PostgresConnection.Explain(source, e, "auditing");
+        }
+        // A ctid repeats across shards: on a Citus table rows without key= are told apart by shard and ctid.
+        string keyExpression = source.Key is { } key ? $"{PostgresSource.Quote(key)}::text"
+            : citus is null ? "ctid::text" : "tableoid::regclass::text || ctid::text";
         bool halfvec = false;
         var rows = PostgresReader.Read(connection, source, keyExpression, column =>
         {
@@ -120,19 +171,34 @@ public static class PostgresAudit
             string? settingName = method switch { "hnsw" => "hnsw.ef_search", "ivfflat" => "ivfflat.probes", _ => null };
             int? current = settingName is null ? null : CurrentSetting(connection, settingName);
             string cast = halfvec ? "::halfvec" : "";
-            string sql = $"SELECT {keyExpression}, {PostgresSource.Quote(source.Column)} {op} $1{cast} FROM {source.QualifiedTable} " +
+            // On a Citus table two more columns, evaluated on the shard that produced each answer:
+            // the setting it searched with (proof that SET LOCAL reached it) and the shard's name.
+            string shardColumns = citus is null ? ""
+                : $", {(settingName is null ? "NULL::text" : $"current_setting('{settingName}', true)")}, tableoid::regclass::text";
+            string sql = $"SELECT {keyExpression}, {PostgresSource.Quote(source.Column)} {op} $1{cast}{shardColumns} FROM {source.QualifiedTable} " +
                 $"WHERE {source.Condition} ORDER BY {PostgresSource.Quote(source.Column)} {op} $1{cast} LIMIT {kk}";
 
             double scoreError = 0;
-            double Pass(int? setting, bool measureError)
+            var shardSettings = new Dictionary<string, int>(StringComparer.Ordinal);   // value → answers, in the pass just run
+            var shardOf = new Dictionary<int, string>();                                // row → shard, from the answers
+            var sessionFound = new HashSet<int>[queries.Count];                          // exact answers the cluster returned, session pass
+            double Pass(int? setting, bool session)
             {
                 long hits = 0;
+                shardSettings.Clear();
                 using var transaction = connection.BeginTransaction();
                 using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
                     readOnly.ExecuteNonQuery();
                 if (setting is { } value)
+                {
+                    // Citus keeps a SET LOCAL on the coordinator unless told to send it to the workers'
+                    // connections of this transaction, where the shards' queries run.
+                    if (citus is not null && propagateSettings)
+                        using (var propagate = new NpgsqlCommand("SET LOCAL citus.propagate_set_commands = 'local'", connection, transaction))
+                            propagate.ExecuteNonQuery();
                     using (var set = new NpgsqlCommand($"SET LOCAL {settingName} = {value}", connection, transaction))
                         set.ExecuteNonQuery();
+                }
                 using var command = new NpgsqlCommand(sql, connection, transaction);
                 var parameter = command.Parameters.AddWithValue(new Vector(Array.Empty<float>()));
                 for (int q = 0; q < queries.Count; q++)
@@ -143,40 +209,71 @@ public static class PostgresAudit
                     var truth = exact[q];
                     var truthRows = new HashSet<int>(truth.Select(n => n.Index));
                     float kth = truth[^1].Score;
+                    if (session)
+                        sessionFound[q] = [];
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         int row = rows.IndexOf(reader.GetString(0));
+                        if (citus is not null)
+                        {
+                            string seen = reader.IsDBNull(2) ? "" : reader.GetString(2);
+                            shardSettings[seen] = shardSettings.GetValueOrDefault(seen) + 1;
+                            if (row >= 0)
+                                shardOf[row] = reader.GetString(3);
+                        }
                         if (row < 0)
                             continue;
                         float mine = Similarity.Compute(metric, query, rows[row]);
                         // A row tied with the k-th exact answer is as right as the one Simil kept.
                         if (truthRows.Contains(row) || mine == kth)
                             hits++;
-                        if (measureError)
+                        if (session)
+                        {
                             scoreError = Math.Max(scoreError, Math.Abs(reader.GetDouble(1) - mine));
+                            if (truthRows.Contains(row))
+                                sessionFound[q].Add(row);
+                        }
                     }
                 }
                 transaction.Commit();
                 return hits / (double)((long)queries.Count * kk);
             }
 
-            double recall = Pass(null, measureError: true);
+            double recall = Pass(null, session: true);
+            int? coordinatorSetting = null;
+            if (citus is not null && settingName is not null && MostAnswered(shardSettings) is { } seenOnShards)
+                (coordinatorSetting, current) = (current, seenOnShards);
             var settings = new List<AuditSetting>();
+            bool? reachesShards = citus is not null && settingName is not null ? true : null;
+            // A pass whose answers' shards searched with another value than the one set: the setting does
+            // not reach the shards, and every pass would measure the same thing. No sweep then.
+            bool Add(int value)
+            {
+                double r = Pass(value, false);
+                if (citus is not null && shardSettings.Keys.Any(seen => seen != value.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    reachesShards = false;
+                    settings.Clear();
+                    return false;
+                }
+                settings.Add(new AuditSetting(value, r));
+                return true;
+            }
             if (method == "hnsw")
                 foreach (int ef in s_efSearch)
                 {
-                    settings.Add(new AuditSetting(ef, Pass(ef, false)));
-                    if (settings[^1].Recall >= 0.99 && ef >= 200)
+                    if (!Add(ef) || settings[^1].Recall >= 0.99 && ef >= 200)
                         break;
                 }
             else if (method == "ivfflat")
                 for (int probes = 1, lists = Lists(connection, indexName!); probes <= lists; probes = probes * 2 > lists && probes < lists ? lists : probes * 2)
                 {
-                    settings.Add(new AuditSetting(probes, Pass(probes, false)));
-                    if (settings[^1].Recall >= 0.99)
+                    if (!Add(probes) || settings[^1].Recall >= 0.99)
                         break;
                 }
+            var shards = citus is { Kind: "distributed" or "append" or "range" }
+                ? PerShard(connection, source, citus, keyExpression, rows, exact, sessionFound, shardOf) : [];
 
             var advice = Advice.Analyze(rows);
             return new AuditReport
@@ -195,6 +292,11 @@ public static class PostgresAudit
                 Recall = recall,
                 SettingName = settingName,
                 CurrentSetting = current,
+                CoordinatorSetting = coordinatorSetting,
+                Distribution = citus,
+                OnCitus = onCitus,
+                SettingReachesShards = reachesShards,
+                Shards = shards,
                 Settings = settings,
                 Reaches95 = settings.FirstOrDefault(s => s.Recall >= 0.95)?.Value,
                 Reaches99 = settings.FirstOrDefault(s => s.Recall >= 0.99)?.Value,
@@ -208,6 +310,53 @@ public static class PostgresAudit
         {
             throw PostgresConnection.Explain(source, e, "auditing");
         }
+    }
+
+    /// <summary>The setting most answers' shards searched with (null when there were none, or the GUC was unknown there).</summary>
+    static int? MostAnswered(Dictionary<string, int> seen) =>
+        seen.Where(p => int.TryParse(p.Key, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .OrderByDescending(p => p.Value).Select(p => (int?)int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+
+    /// <summary>
+    /// Each shard's rows, the exact answers it holds and how many of those the session pass returned.
+    /// The exact answers' shards come from one lookup (<c>tableoid::regclass</c> of those rows).
+    /// </summary>
+    static List<ShardRecall> PerShard(NpgsqlConnection connection, PostgresSource source, CitusTable citus, string keyExpression, EmbeddingMatrix rows,
+        IReadOnlyList<IReadOnlyList<Neighbor>> exact, HashSet<int>[] found, Dictionary<int, string> shardOf)
+    {
+        var wanted = exact.SelectMany(t => t.Select(n => n.Index)).Distinct().Where(r => !shardOf.ContainsKey(r)).ToArray();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var transaction = connection.BeginTransaction())
+        {
+            using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+                readOnly.ExecuteNonQuery();
+            if (wanted.Length > 0)
+            {
+                using var lookup = new NpgsqlCommand(
+                    $"SELECT {keyExpression}, tableoid::regclass::text FROM {source.QualifiedTable} WHERE {keyExpression} = ANY($1)", connection, transaction);
+                lookup.Parameters.AddWithValue(wanted.Select(r => rows.Keys![r]).ToArray());
+                using var reader = lookup.ExecuteReader();
+                while (reader.Read())
+                    if (rows.IndexOf(reader.GetString(0)) is var row and >= 0)
+                        shardOf[row] = reader.GetString(1);
+            }
+            using (var count = new NpgsqlCommand($"SELECT tableoid::regclass::text, count(*) FROM {source.QualifiedTable} WHERE {source.Condition} GROUP BY 1", connection, transaction))
+            using (var reader = count.ExecuteReader())
+                while (reader.Read())
+                    counts[reader.GetString(0)] = reader.GetInt64(1);
+            transaction.Commit();
+        }
+        var answers = new Dictionary<string, long>(StringComparer.Ordinal);
+        var hits = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int q = 0; q < exact.Count; q++)
+            foreach (var n in exact[q])
+            {
+                string shard = shardOf.GetValueOrDefault(n.Index, "?");
+                answers[shard] = answers.GetValueOrDefault(shard) + 1;
+                if (found[q].Contains(n.Index))
+                    hits[shard] = hits.GetValueOrDefault(shard) + 1;
+            }
+        return [.. citus.Shards.Select(s => new ShardRecall(s.Name, s.Node, counts.GetValueOrDefault(s.Name), answers.GetValueOrDefault(s.Name), hits.GetValueOrDefault(s.Name)))];
     }
 
     /// <summary>cosine, dot or l2: the family a measure ranks in (l2 and l2sq rank alike, as do a score and its distance).</summary>

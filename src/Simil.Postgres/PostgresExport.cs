@@ -3,8 +3,28 @@ using Pgvector;
 
 namespace Simil.Postgres;
 
-/// <summary>What <see cref="PostgresExport.Write"/> did.</summary>
-public sealed record ExportResult(int Rows, bool CreatedTable, string? IndexStatement);
+/// <summary>What <see cref="PostgresExport.Write(EmbeddingMatrix, Metric, PostgresSource, PostgresExportOptions, CancellationToken)"/> did.</summary>
+public sealed record ExportResult(int Rows, bool CreatedTable, string? IndexStatement)
+{
+    /// <summary>The table's Citus metadata after the export (shards and their nodes), or null for a table on one node.</summary>
+    public CitusTable? Distribution { get; init; }
+}
+
+/// <summary>How <see cref="PostgresExport"/> writes a table.</summary>
+public sealed record PostgresExportOptions
+{
+    /// <summary>Then build a pgvector index, <c>hnsw</c> or <c>ivfflat</c>, for the metric (on every shard of a distributed table).</summary>
+    public string? IndexMethod { get; init; }
+
+    /// <summary>
+    /// On a Citus coordinator: distribute the table by this column (the key column), with
+    /// <c>create_distributed_table</c> in the same transaction as the COPY.
+    /// </summary>
+    public string? DistributeBy { get; init; }
+
+    /// <summary>The distributed table's shard count; null for Citus's <c>citus.shard_count</c>.</summary>
+    public int? Shards { get; init; }
+}
 
 /// <summary>
 /// Writes rows (and keys) into a table by binary <c>COPY … FROM STDIN</c> in one transaction,
@@ -26,17 +46,30 @@ public static class PostgresExport
     /// <summary>The <see cref="InvalidSettingException.Setting"/> of an index method that is not one, or does not fit the metric.</summary>
     public const string IndexMethodSetting = "IndexMethod";
 
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of a distribution column that cannot be used.</summary>
+    public const string DistributeBySetting = "DistributeBy";
+
+    /// <summary>The <see cref="InvalidSettingException.Setting"/> of a shard count that cannot be used.</summary>
+    public const string ShardsSetting = "Shards";
+
+    /// <inheritdoc cref="Write(EmbeddingMatrix, Metric, PostgresSource, PostgresExportOptions, CancellationToken)"/>
+    public static ExportResult Write(EmbeddingMatrix rows, Metric metric, PostgresSource target, string? indexMethod, CancellationToken token = default) =>
+        Write(rows, metric, target, new PostgresExportOptions { IndexMethod = indexMethod }, token);
+
     /// <summary>
     /// Copies <paramref name="rows"/> into the target's table (created as <c>(key text, column vector(d))</c>
     /// when missing; an existing one must have the column with the same dimensions) and, with
-    /// <paramref name="indexMethod"/> <c>hnsw</c> or <c>ivfflat</c>, indexes it for <paramref name="metric"/>.
+    /// <see cref="PostgresExportOptions.IndexMethod"/> <c>hnsw</c> or <c>ivfflat</c>, indexes it for <paramref name="metric"/>.
     /// The key column is the target's <c>key=</c>, else <c>key</c>; rows without keys get their row numbers.
-    /// A failure leaves the table as it was.
+    /// With <see cref="PostgresExportOptions.DistributeBy"/>, a new table is distributed over a Citus
+    /// cluster's workers in the same transaction. A failure leaves the table as it was.
     /// </summary>
-    public static ExportResult Write(EmbeddingMatrix rows, Metric metric, PostgresSource target, string? indexMethod, CancellationToken token = default)
+    public static ExportResult Write(EmbeddingMatrix rows, Metric metric, PostgresSource target, PostgresExportOptions options, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        string? indexMethod = options.IndexMethod;
         if (target.Where is not null)
             throw new InputException($"{target.Display}: where= filters rows read from a table; an export target takes none");
         if (indexMethod is not (null or "hnsw" or "ivfflat"))
@@ -44,6 +77,11 @@ public static class PostgresExport
         if (metric == Metric.L1 && indexMethod == "ivfflat")
             throw new InvalidSettingException(IndexMethodSetting, "pgvector's ivfflat has no l1 operator class; use hnsw");
         string keyColumn = target.Key ?? "key";
+        if (options.Shards is { } shards && (shards < 1 || options.DistributeBy is null))
+            throw new InvalidSettingException(ShardsSetting, shards < 1 ? $"{shards} shards: a distributed table needs at least one" : "a shard count is for a distributed table; name its distribution column too");
+        if (options.DistributeBy is { } by && by != keyColumn)
+            throw new InvalidSettingException(DistributeBySetting,
+                $"'{by}' is not the key column '{keyColumn}': the rows are distributed by the hash of their key (the other column, '{target.Column}', is the vector)");
         using var dataSource = PostgresConnection.DataSource(target);
         using var connection = PostgresConnection.Open(dataSource, target);
         try
@@ -52,6 +90,8 @@ public static class PostgresExport
             using (var transaction = connection.BeginTransaction())
             {
                 created = Prepare(connection, transaction, target, keyColumn, rows.Dimensions);
+                if (options.DistributeBy is not null)
+                    Distribute(connection, transaction, target, options, created);
                 using (var copy = connection.BeginBinaryImport(
                     $"COPY {target.QualifiedTable} ({PostgresSource.Quote(keyColumn)}, {PostgresSource.Quote(target.Column)}) FROM STDIN (FORMAT binary)"))
                 {
@@ -74,12 +114,41 @@ public static class PostgresExport
                 using var index = new NpgsqlCommand(statement, connection);
                 index.ExecuteNonQuery();
             }
-            return new ExportResult(rows.Count, created, statement);
+            return new ExportResult(rows.Count, created, statement) { Distribution = CitusTable.Find(connection, target) };
         }
         catch (NpgsqlException e)   // PostgresException (what the server said) included
         {
             throw PostgresConnection.Explain(target, e, "writing");
         }
+    }
+
+    /// <summary>
+    /// Distributes the table just created (<c>create_distributed_table</c>, in the export's
+    /// transaction), or checks that the existing one is distributed as asked.
+    /// </summary>
+    static void Distribute(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresSource target, PostgresExportOptions options, bool created)
+    {
+        if (!CitusTable.Installed(connection, transaction))
+            throw new InputException($"{target.Display}: the server has no Citus extension; a table can be distributed only on a Citus coordinator");
+        if (!created)
+        {
+            var table = CitusTable.Find(connection, target, transaction);
+            if (table is null)
+                throw new InputException($"{target.Display}: {target.QualifiedTable} exists and is not distributed; drop it, distribute it (create_distributed_table), or export into it undistributed");
+            if (table.Kind != "distributed" || table.DistributionColumn != options.DistributeBy)
+                throw new InputException($"{target.Display}: {target.QualifiedTable} is a {table.Kind} table" +
+                    (table.DistributionColumn is { } c ? $" distributed by '{c}'" : "") + $", not one distributed by '{options.DistributeBy}'");
+            if (options.Shards is { } shards && shards != table.Shards.Count)
+                throw new InvalidSettingException(ShardsSetting, $"{target.Display}: {target.QualifiedTable} already has {table.Shards.Count} shards, not {shards}");
+            return;
+        }
+        using var distribute = new NpgsqlCommand(
+            options.Shards is null ? "SELECT create_distributed_table($1::regclass, $2)" : "SELECT create_distributed_table($1::regclass, $2, shard_count => $3)", connection, transaction);
+        distribute.Parameters.AddWithValue(target.QualifiedTable);
+        distribute.Parameters.AddWithValue(options.DistributeBy!);
+        if (options.Shards is { } count)
+            distribute.Parameters.AddWithValue(count);
+        distribute.ExecuteNonQuery();
     }
 
     /// <summary>Creates the table, or checks that the existing one can take the rows; true when created.</summary>

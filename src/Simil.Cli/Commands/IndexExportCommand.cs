@@ -11,9 +11,11 @@ static class IndexExportCommand
         var file = new Argument<string>("FILE") { Description = "An index file." };
         var target = new Argument<string>("TARGET") { Description = "postgres://USER@HOST:PORT/DATABASE?table=T&column=C[&key=K]: the table (created when missing) and its vector column." };
         var createIndex = new Option<string?>("--create-index") { Description = "Then build a pgvector index, hnsw or ivfflat, whose operator class matches the index's metric." };
+        var distributeBy = new Option<string?>("--distribute-by") { Description = "On a Citus coordinator: distribute the new table by this column (the key column) over the workers, in the same transaction as the COPY." };
+        var shards = new Option<int?>("--shards") { Description = "With --distribute-by: the number of shards (default: Citus's citus.shard_count, 32)." };
         var command = new Command("export", "Copy an index's rows (and keys) into a PostgreSQL table by binary COPY, in one transaction.")
         {
-            file, target, createIndex,
+            file, target, createIndex, distributeBy, shards,
         };
         command.SetAction((parse, token) =>
         {
@@ -34,11 +36,19 @@ static class IndexExportCommand
                 var index = KeyedVectors.OpenIndex(path);   // the map stays open for the rest of the command
                 (rows, metric) = (index.Corpus.ToFloat32(), index.Metric);
             }
+            var options = new PostgresExportOptions
+            {
+                IndexMethod = parse.GetValue(createIndex),
+                DistributeBy = parse.GetValue(distributeBy),
+                Shards = parse.GetValue(shards),
+            };
             var result = Rendering.Progress.Run($"copying {rows.Count:N0} rows", 1, "table",
-                _ => PostgresExport.Write(rows, metric, destination, parse.GetValue(createIndex), token));
+                _ => PostgresExport.Write(rows, metric, destination, options, token));
             Console.Out.WriteLine($"{destination.Display}: {result.Rows:N0} rows × {rows.Dimensions} copied{(result.CreatedTable ? " into a new table" : "")}");
+            if (result.Distribution is { } citus)
+                Console.Out.WriteLine($"{citus.Kind} table{(citus.DistributionColumn is { } c ? $" by {c}" : "")}: {citus.Shards.Count} shards on {citus.Nodes.Count} nodes ({string.Join(", ", citus.Nodes)})");
             if (result.IndexStatement is { } statement)
-                Console.Out.WriteLine(statement);
+                Console.Out.WriteLine(result.Distribution is { Shards.Count: > 0 } d ? $"{statement} (on each of the {d.Shards.Count} shards)" : statement);
             return Task.FromResult(Cli.Ok);
         });
         return command;
