@@ -420,11 +420,17 @@ public static class PostgresAudit
         return int.Parse((string)command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Up to <paramref name="count"/> distinct rows, chosen by a seeded shuffle.</summary>
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct rows, chosen by a seeded shuffle of the rows in key
+    /// order: the same rows whatever order the server sends them in (a Citus coordinator streams
+    /// its shards as they answer).
+    /// </summary>
     static EmbeddingMatrix Sample(EmbeddingMatrix rows, int count, int seed)
     {
         int n = Math.Min(count, rows.Count);
         var order = Enumerable.Range(0, rows.Count).ToArray();
+        if (rows.Keys is { } keys)
+            Array.Sort(order, (a, b) => string.CompareOrdinal(keys[a], keys[b]));
         new Random(seed).Shuffle(order);
         var data = new float[(long)n * rows.Dimensions];
         for (int i = 0; i < n; i++)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Simil.Postgres;
@@ -48,7 +49,24 @@ static class PostgresConnection
                 "authentication refused: the server asks for a password and none was given (URI, PGPASSWORD or .pgpass)",
             _ => $"{doing} failed: {FirstLine(e.Message)}",
         };
-        return new InputException($"{source.Display}: {message}", e);
+        return new InputException($"{source.Display}: {FirstLine(message)}{OnWorker(e)}", e);
+    }
+
+    /// <summary>
+    /// Where Citus says a shard's query failed on a worker ("while executing command on HOST:PORT"),
+    /// that worker; a connection to a worker that failed already names it in the message.
+    /// </summary>
+    static string OnWorker(Exception e)
+    {
+        if (e is not PostgresException pg)
+            return "";
+        if (pg.MessageText.StartsWith("connection to the remote node ", StringComparison.Ordinal))
+            return " (a Citus worker cannot be reached)";
+        if (pg.Where is not { } where || Regex.Match(where, @"while executing command on (\S+)") is not { Success: true } on)
+            return "";
+        return pg.SqlState == "42703"
+            ? $" on worker {on.Groups[1].Value}: a shard there lacks a column the coordinator's table has"
+            : $" on worker {on.Groups[1].Value}";
     }
 
     static string FirstLine(string text) => text.Split('\n')[0].Trim();

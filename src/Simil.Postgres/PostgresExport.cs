@@ -3,7 +3,7 @@ using Pgvector;
 
 namespace Simil.Postgres;
 
-/// <summary>What <see cref="PostgresExport.Write(EmbeddingMatrix, Metric, PostgresSource, PostgresExportOptions, CancellationToken)"/> did.</summary>
+/// <summary>What <see cref="PostgresExport.Export"/> did.</summary>
 public sealed record ExportResult(int Rows, bool CreatedTable, string? IndexStatement)
 {
     /// <summary>The table's Citus metadata after the export (shards and their nodes), or null for a table on one node.</summary>
@@ -52,9 +52,9 @@ public static class PostgresExport
     /// <summary>The <see cref="InvalidSettingException.Setting"/> of a shard count that cannot be used.</summary>
     public const string ShardsSetting = "Shards";
 
-    /// <inheritdoc cref="Write(EmbeddingMatrix, Metric, PostgresSource, PostgresExportOptions, CancellationToken)"/>
+    /// <inheritdoc cref="Export(EmbeddingMatrix, Metric, PostgresSource, PostgresExportOptions, CancellationToken)"/>
     public static ExportResult Write(EmbeddingMatrix rows, Metric metric, PostgresSource target, string? indexMethod, CancellationToken token = default) =>
-        Write(rows, metric, target, new PostgresExportOptions { IndexMethod = indexMethod }, token);
+        Export(rows, metric, target, new PostgresExportOptions { IndexMethod = indexMethod }, token);
 
     /// <summary>
     /// Copies <paramref name="rows"/> into the target's table (created as <c>(key text, column vector(d))</c>
@@ -64,7 +64,7 @@ public static class PostgresExport
     /// With <see cref="PostgresExportOptions.DistributeBy"/>, a new table is distributed over a Citus
     /// cluster's workers in the same transaction. A failure leaves the table as it was.
     /// </summary>
-    public static ExportResult Write(EmbeddingMatrix rows, Metric metric, PostgresSource target, PostgresExportOptions options, CancellationToken token = default)
+    public static ExportResult Export(EmbeddingMatrix rows, Metric metric, PostgresSource target, PostgresExportOptions options, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(target);

@@ -43,7 +43,7 @@ static class IndexExportCommand
                 Shards = parse.GetValue(shards),
             };
             var result = Rendering.Progress.Run($"copying {rows.Count:N0} rows", 1, "table",
-                _ => PostgresExport.Write(rows, metric, destination, options, token));
+                _ => PostgresExport.Export(rows, metric, destination, options, token));
             Console.Out.WriteLine($"{destination.Display}: {result.Rows:N0} rows × {rows.Dimensions} copied{(result.CreatedTable ? " into a new table" : "")}");
             if (result.Distribution is { } citus)
                 Console.Out.WriteLine($"{citus.Kind} table{(citus.DistributionColumn is { } c ? $" by {c}" : "")}: {citus.Shards.Count} shards on {citus.Nodes.Count} nodes ({string.Join(", ", citus.Nodes)})");
