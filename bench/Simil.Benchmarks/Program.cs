@@ -21,6 +21,8 @@ if (args.Length > 0 && args[0] == "vectordata")
     return await VectorDataThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "compressed")
     return CompressedThroughput.Run(FindRepository(), args);
+if (args.Length > 0 && args[0] == "citus")
+    return CitusThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "postgres")
     return PostgresThroughput.Run(FindRepository(), args);
 if (args.Length > 0 && args[0] == "collections")
