@@ -116,6 +116,10 @@ public sealed class CitusTests(CitusCluster cluster, PostgresServer single)
             Assert.Equal(Answers(onOne.Stdout), Answers(onCluster.Stdout));
             Assert.Equal(10, Answers(onCluster.Stdout).Count);
         }
+        // A file built from the cluster's table holds every row.
+        var built = await SimilProcess.RunAsync("index", "build", cluster.Source("cit_search", "embedding", "&key=key"), "--out", files.Path("from-cluster.simil"));
+        Assert.True(built.ExitCode == 0, built.Stderr);
+        Assert.StartsWith($"{files.Path("from-cluster.simil")}: 12,000 rows × 48", built.Stdout, StringComparison.Ordinal);
         // And the index file's own answer, key for key.
         var file = await SimilProcess.RunAsync("search", files.Path("rows.simil"), "--query", "[" + string.Join(",", rows[5].ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]", "-k", "10", "--json");
         Assert.True(file.ExitCode == 0, file.Stderr);
@@ -227,9 +231,9 @@ public sealed class CitusTests(CitusCluster cluster, PostgresServer single)
         using var files = new TempFiles();
         cluster.Execute("DROP TABLE IF EXISTS cit_ivf");
         var export = await SimilProcess.RunAsync("index", "export", IndexFile(files, RandomRows()), cluster.Source("cit_ivf", "embedding"),
-            "--distribute-by", "key", "--shards", "4");
+            "--distribute-by", "key", "--shards", "4", "--create-index", "ivfflat");
         Assert.True(export.ExitCode == 0, export.Stderr);
-        cluster.Execute("CREATE INDEX ON cit_ivf USING ivfflat (embedding vector_cosine_ops) WITH (lists = 16)");
+        Assert.Contains("USING ivfflat (\"embedding\" vector_cosine_ops) (on each of the 4 shards)", export.Stdout, StringComparison.Ordinal);
         var report = PostgresAudit.Run(PostgresSource.Parse(cluster.Source("cit_ivf", "embedding", "&key=key")), null, 100, 10, 42, Token);
         Assert.Equal("ivfflat", report.Index);
         Assert.True(report.SettingReachesShards);
