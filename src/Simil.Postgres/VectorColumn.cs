@@ -29,6 +29,8 @@ sealed record VectorColumn(VectorColumnType Type, string TypeName, int? Dimensio
                 throw new InputException($"{source.Display}: no table {source.QualifiedTable} in this database");
             estimate = rows;
         }
+        if (estimate <= 0)
+            estimate = Math.Max(estimate, CitusEstimate(connection, source));
         var columns = new List<(string Name, string Type, string TypeName)>();
         using (var command = new NpgsqlCommand(
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid " +
@@ -58,5 +60,30 @@ sealed record VectorColumn(VectorColumnType Type, string TypeName, int? Dimensio
         int open = found.Type.IndexOf('(', StringComparison.Ordinal);
         int? dimensions = open > 0 && int.TryParse(found.Type.AsSpan(open + 1, found.Type.Length - open - 2), out int d) ? d : null;
         return new VectorColumn(type, found.Type, dimensions, estimate);
+    }
+
+    /// <summary>
+    /// A Citus table's rows live in its shards, so the coordinator's own <c>reltuples</c> is 0: the
+    /// shards' estimates summed (shards that cannot be reached count 0; the read then says why).
+    /// Without it the reader grows its memory from nothing, copying every row several times.
+    /// </summary>
+    static long CitusEstimate(NpgsqlConnection connection, PostgresSource source)
+    {
+        // Two statements: on a server without Citus the catalog table does not exist, and naming it
+        // would fail (and abort the caller's transaction).
+        using (var citus = new NpgsqlCommand("SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL", connection))
+            if (citus.ExecuteScalar() is not true)
+                return 0;
+        using (var distributed = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = to_regclass($1))", connection))
+        {
+            distributed.Parameters.AddWithValue(source.QualifiedTable);
+            if (distributed.ExecuteScalar() is not true)
+                return 0;
+        }
+        using var shards = new NpgsqlCommand(
+            "SELECT coalesce(sum(result::float8), 0)::bigint FROM run_command_on_shards($1::regclass, " +
+            "$$SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '%s'::regclass$$) WHERE success", connection);
+        shards.Parameters.AddWithValue(source.QualifiedTable);
+        return shards.ExecuteScalar() is long sum ? sum : 0;
     }
 }

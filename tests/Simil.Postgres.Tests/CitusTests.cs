@@ -86,6 +86,16 @@ public sealed class CitusTests(CitusCluster cluster, PostgresServer single)
         Assert.Equal(4L, shardIndexes);
         Assert.Equal(Rows, shardRows);
 
+        // The coordinator's own reltuples is 0 or -1 (never analysed); the reader sizes its memory from the shards' (the HNSW
+        // build counted them), not from nothing.
+        using (var coordinator = new NpgsqlConnection(cluster.ConnectionString))
+        {
+            coordinator.Open();
+            using var own = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE oid = 'cit_export'::regclass", coordinator);
+            Assert.True((float)own.ExecuteScalar()! <= 0);
+            Assert.Equal(Rows, VectorColumn.Find(coordinator, PostgresSource.Parse(cluster.Source("cit_export", "embedding"))).EstimatedRows);
+        }
+
         // Read back through the coordinator: every row exactly, under its key.
         var read = PostgresReader.Read(PostgresSource.Parse(cluster.Source("cit_export", "embedding", "&key=key")), Token);
         Assert.Equal(Rows, read.Count);
