@@ -35,6 +35,8 @@ static class CitusThroughput
     public static int Run(string repository, string[] args)
     {
         string single = args[1].TrimEnd('/'), coordinator = args[2].TrimEnd('/'), file = args[3];
+        if (file == "--read-only")
+            return ReadOnly(repository, single, coordinator);
         int shards = args.Length > 4 ? int.Parse(args[4], C) : 4;
         var rows = VectorFile.Read(file, new VectorReadOptions()).Vectors!;
         rows = rows.WithKeys([.. Enumerable.Range(0, rows.Count).Select(i => i.ToString(C))]);
@@ -139,6 +141,56 @@ static class CitusThroughput
         ResultsFile.Write(path, md.ToString());
         Console.WriteLine(md);
         Console.Error.WriteLine($"wrote {path}");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>citus SERVER_URI COORDINATOR_URI --read-only</c>: the tables of a full run again, reads
+    /// only — Simil's <c>PostgresReader</c> against psql's <c>COPY … TO STDOUT (FORMAT binary)</c>
+    /// into /dev/null, on each, alternating, 3 repetitions.
+    /// </summary>
+    static int ReadOnly(string repository, string single, string coordinator)
+    {
+        var targets = new[] { ("one node", single), ("Citus", coordinator) };
+        const string Select = "SELECT key::text, embedding FROM items WHERE TRUE";
+        var simil = targets.ToDictionary(t => t.Item1, _ => new double[Repetitions]);
+        var copy = targets.ToDictionary(t => t.Item1, _ => new double[Repetitions]);
+        int rows = 0;
+        var watch = new Stopwatch();
+        for (int r = 0; r < Repetitions; r++)
+            foreach (var (name, server) in r % 2 == 0 ? targets : targets.Reverse())
+            {
+                GC.Collect();
+                watch.Restart();
+                rows = PostgresReader.Read(PostgresSource.Parse($"{server}?table=items&column=embedding&key=key")).Count;
+                simil[name][r] = watch.Elapsed.TotalSeconds;
+                GC.Collect();
+                var uri = new Uri(server);
+                watch.Restart();
+                using (var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"psql -h {uri.Host} -p {uri.Port} -U postgres -d simil -qc \"COPY ({Select}) TO STDOUT (FORMAT binary)\" > /dev/null"]) { UseShellExecute = false })!)
+                    process.WaitForExit();
+                copy[name][r] = watch.Elapsed.TotalSeconds;
+                Console.Error.WriteLine($"{name}: Simil {simil[name][r]:F2} s, psql {copy[name][r]:F2} s");
+            }
+        var md = new StringBuilder();
+        md.AppendLine("# Reading through a Citus coordinator (issue 25)");
+        md.AppendLine();
+        md.AppendLine(C, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; the tables `items` ({rows:N0} rows × 384) of the run in `citus-*.md`, on one node and on the cluster (4 shards, 2 workers, same machine); `dotnet run -c Release --project bench/Simil.Benchmarks -- citus {single} {coordinator} --read-only`");
+        md.AppendLine();
+        md.AppendLine(C, $"{Repetitions} repetitions, alternating; both run `{Select}` as one binary COPY. Simil decodes into native memory, psql writes the bytes to /dev/null.");
+        md.AppendLine();
+        md.AppendLine("| server | reader | median s | range s | rows/s | ÷ psql |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var (name, _) in targets)
+        {
+            double ms = Medians.Of(simil[name]), mc = Medians.Of(copy[name]);
+            md.AppendLine(C, $"| {name} | psql `COPY … TO STDOUT` > /dev/null | {mc:F2} | {copy[name].Min():F2}–{copy[name].Max():F2} | {rows / mc:N0} | 1.00 |");
+            md.AppendLine(C, $"| {name} | Simil `PostgresReader.Read` | {ms:F2} | {simil[name].Min():F2}–{simil[name].Max():F2} | {rows / ms:N0} | {mc / ms:F2} |");
+        }
+        md.AppendLine();
+        var path = ResultsFile.PathFor(repository, "citus-read");
+        ResultsFile.Write(path, md.ToString());
+        Console.WriteLine(md);
         return 0;
     }
 
