@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Simil.Testing;
 
 [assembly: AssemblyFixture(typeof(Simil.Postgres.Tests.CitusCluster))]
 
@@ -130,18 +128,5 @@ public sealed class CitusCluster : IDisposable
         }
     }
 
-    static string Script(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Repository.Path("tests", "Postgres", "citus-cluster.sh"));
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"citus-cluster.sh {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
-        return stdout;
-    }
+    static string Script(params string[] args) => TestScript.Run("citus-cluster.sh", args);
 }

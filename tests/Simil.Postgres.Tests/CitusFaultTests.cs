@@ -60,6 +60,37 @@ public sealed class CitusFaultTests(CitusCluster cluster)
         }
     }
 
+    /// <summary>
+    /// Runs simil with <paramref name="args"/>, stops worker <paramref name="worker"/> once the
+    /// coordinator runs a statement starting with <paramref name="statement"/> for it, and returns
+    /// what simil printed; the worker is started again whatever happens.
+    /// </summary>
+    async Task<RunResult> StopWorkerDuring(int worker, string statement, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "simil.dll") }.Concat(args))
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Token);
+        var stderr = process.StandardError.ReadToEndAsync(Token);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Running(statement) && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
+                await Task.Delay(10, Token);
+            // (the message must not await the output: that would wait for the process to end)
+            Assert.False(process.HasExited, $"simil {args[0]} ended before '{statement}' could be interrupted");
+            cluster.StopWorker(worker);
+            Assert.False(Answers(worker), "the worker still answers");
+            await process.WaitForExitAsync(Token);
+        }
+        finally
+        {
+            cluster.StartWorker(worker);
+        }
+        return new RunResult(process.ExitCode, await stdout, await stderr);
+    }
+
     [Fact]
     public async Task A_stopped_worker_is_one_line_naming_it_and_a_restarted_one_works_again()
     {
@@ -93,29 +124,8 @@ public sealed class CitusFaultTests(CitusCluster cluster)
         using var files = new TempFiles();
         await Distributed(files, "cit_mid_audit", 20_000);
         string source = cluster.Source("cit_mid_audit", "embedding", "&key=key");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "simil.dll"), "audit", source, "--sample", "2000" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Token);
-        var stderr = process.StandardError.ReadToEndAsync(Token);
-        try
-        {
-            // The queries, not the read: wait for the application's ORDER BY … LIMIT on the coordinator.
-            var clock = Stopwatch.StartNew();
-            while (!Running("SELECT \"key\"::text, \"embedding\" <=>") && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
-                await Task.Delay(20, Token);
-            // (the message must not await the output: that would wait for the process to end)
-            Assert.False(process.HasExited, "audit ended before its queries could be interrupted");
-            cluster.StopWorker(1);
-            Assert.False(Answers(1), "the worker still answers");
-            await process.WaitForExitAsync(Token);
-        }
-        finally
-        {
-            cluster.StartWorker(1);
-        }
-        var result = new RunResult(process.ExitCode, await stdout, await stderr);
+        // The queries, not the read: the worker stops once the application's ORDER BY … LIMIT runs.
+        var result = await StopWorkerDuring(1, "SELECT \"key\"::text, \"embedding\" <=>", "audit", source, "--sample", "2000");
         string line = SimilProcess.AssertOneLineError(result, 2);
         Assert.Contains("auditing failed", line, StringComparison.Ordinal);
         Assert.Contains(cluster.Worker(1), line, StringComparison.Ordinal);
@@ -131,27 +141,7 @@ public sealed class CitusFaultTests(CitusCluster cluster)
         // Big enough (1M × 64, ~256 MB) that the COPY runs for seconds: the worker stops mid-stream,
         // not after the coordinator has prepared the commit.
         string file = IndexFile(files, 1_000_000, 64);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "simil.dll"), "index", "export", file, cluster.Source("cit_mid_copy", "embedding"), "--distribute-by", "key", "--shards", "4" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Token);
-        var stderr = process.StandardError.ReadToEndAsync(Token);
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            while (!Running("COPY \"cit_mid_copy\"") && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
-                await Task.Delay(10, Token);
-            Assert.False(process.HasExited, "the export ended before its COPY could be interrupted");
-            cluster.StopWorker(1);
-            Assert.False(Answers(1), "the worker still answers");
-            await process.WaitForExitAsync(Token);
-        }
-        finally
-        {
-            cluster.StartWorker(1);
-        }
-        var result = new RunResult(process.ExitCode, await stdout, await stderr);
+        var result = await StopWorkerDuring(1, "COPY \"cit_mid_copy\"", "index", "export", file, cluster.Source("cit_mid_copy", "embedding"), "--distribute-by", "key", "--shards", "4");
         string line = SimilProcess.AssertOneLineError(result, 2);
         Assert.Contains("writing failed", line, StringComparison.Ordinal);
         Assert.Contains(cluster.Worker(1), line, StringComparison.Ordinal);

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Simil.Testing;
 
 [assembly: AssemblyFixture(typeof(Simil.Postgres.Tests.PostgresServer))]
 
@@ -79,18 +77,5 @@ public sealed class PostgresServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    static string Script(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Repository.Path("tests", "Postgres", "pgvector-server.sh"));
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"pgvector-server.sh {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
-        return stdout;
-    }
+    static string Script(params string[] args) => TestScript.Run("pgvector-server.sh", args);
 }
