@@ -98,7 +98,9 @@ static class CitusThroughput
         md.AppendLine("# Simil on one PostgreSQL and on a Citus cluster (issue 25)");
         md.AppendLine();
         md.AppendLine(C, $"- CPU: {Machine.CpuName()} ({Environment.ProcessorCount} logical cores); {DateTime.UtcNow:yyyy-MM-dd}; PostgreSQL 15 (Debian), pgvector 0.8.6 and Citus 12.1.12 built from ../shared/vendor, default settings; one node and the cluster (coordinator + 2 workers, `tests/Postgres/citus-cluster.sh`) on the **same machine**, so this measures the path and the merge, not a speed-up; `dotnet run -c Release --project bench/Simil.Benchmarks -- citus {single} {coordinator} {Path.GetFileName(file)} {shards}`");
-        md.AppendLine(C, $"- Rows: {rows.Count:N0} × {rows.Dimensions} from `{Path.GetFileName(file)}` (`bench/any-size-data.py npy {rows.Count}`: 1,000 Gaussian centres, lengths in [0.5, 2]), keys \"0\"…; the cluster's table distributed by key over {shards} shards ({shards / 2} a worker).");
+        // Only the generator's own file is described as its output.
+        string made = Path.GetFileName(file) == $"c{rows.Count}.npy" ? $" (`bench/any-size-data.py npy {rows.Count}`: 1,000 Gaussian centres, lengths in [0.5, 2])" : "";
+        md.AppendLine(C, $"- Rows: {rows.Count:N0} × {rows.Dimensions} from `{Path.GetFileName(file)}`{made}, keys \"0\"…; the cluster's table distributed by key over {shards} shards ({shards / 2} a worker).");
         md.AppendLine();
         md.AppendLine("| | one node | Citus | Citus ÷ one node |");
         md.AppendLine("|---|---:|---:|---:|");

@@ -313,9 +313,15 @@ public static class PostgresAudit
     }
 
     /// <summary>The setting most answers' shards searched with (null when there were none, or the GUC was unknown there).</summary>
-    static int? MostAnswered(Dictionary<string, int> seen) =>
-        seen.Where(p => int.TryParse(p.Key, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .OrderByDescending(p => p.Value).Select(p => (int?)int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+    static int? MostAnswered(Dictionary<string, int> seen)
+    {
+        int? best = null;
+        int most = 0;
+        foreach (var (text, answers) in seen)
+            if (answers > most && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int value))
+                (best, most) = (value, answers);
+        return best;
+    }
 
     /// <summary>
     /// Each shard's rows, the exact answers it holds and how many of those the session pass returned.

@@ -69,17 +69,8 @@ sealed record VectorColumn(VectorColumnType Type, string TypeName, int? Dimensio
     /// </summary>
     static long CitusEstimate(NpgsqlConnection connection, PostgresSource source)
     {
-        // Two statements: on a server without Citus the catalog table does not exist, and naming it
-        // would fail (and abort the caller's transaction).
-        using (var citus = new NpgsqlCommand("SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL", connection))
-            if (citus.ExecuteScalar() is not true)
-                return 0;
-        using (var distributed = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = to_regclass($1))", connection))
-        {
-            distributed.Parameters.AddWithValue(source.QualifiedTable);
-            if (distributed.ExecuteScalar() is not true)
-                return 0;
-        }
+        if (CitusTable.Find(connection, source) is null)
+            return 0;
         using var shards = new NpgsqlCommand(
             "SELECT coalesce(sum(result::float8), 0)::bigint FROM run_command_on_shards($1::regclass, " +
             "$$SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '%s'::regclass$$) WHERE success", connection);
